@@ -3,20 +3,29 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
   const s = a.toLowerCase();
   const t = b.toLowerCase();
   if (Math.abs(s.length - t.length) > max) return max + 1;
-  let prev = Array.from({ length: t.length + 1 }, (_, i) => i);
+  const big = s.length + t.length + 1;
+  // Only cells within `max` of the diagonal can lead to a distance <= max (Ukkonen's band).
+  const band = Number.isFinite(max) ? max : big;
+  let prev = new Int32Array(t.length + 1).fill(big);
+  let cur = new Int32Array(t.length + 1).fill(big);
+  for (let j = 0; j <= Math.min(t.length, band); j++) prev[j] = j;
   for (let i = 1; i <= s.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= t.length; j++) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+    const from = Math.max(1, i - band);
+    const to = Math.min(t.length, i + band);
+    cur.fill(big);
+    if (i <= band) cur[0] = i;
+    let rowMin = i <= band ? i : big;
+    const si = s.charCodeAt(i - 1);
+    for (let j = from; j <= to; j++) {
+      const cost = si === t.charCodeAt(j - 1) ? 0 : 1;
       const v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      cur.push(v);
+      cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
-    prev = cur;
+    [prev, cur] = [cur, prev];
   }
-  return prev[t.length]!;
+  return Math.min(prev[t.length]!, big);
 }
 
 /**

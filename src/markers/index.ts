@@ -14,3 +14,14 @@ export {
 } from "./definition.js";
 export { MarkerRegistry } from "./registry.js";
 export { parseMarker, type ParseOutcome } from "./parse-marker.js";
+export {
+  attachedBlocks,
+  describe,
+  groupComments,
+  isMarkerText,
+  markerLines,
+  type CommentBlock,
+  type CommentLine,
+  type MarkerLine,
+  type RawComment,
+} from "./comments.js";

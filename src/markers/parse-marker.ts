@@ -47,7 +47,11 @@ export function parseMarker(
   let fields = eq < 0 ? "" : trimmed.slice(eq + 1);
   if (definition === undefined && shortName !== undefined) {
     const short = registry.lookup(shortName, target);
-    if (short !== undefined && short.shape.kind === "args") {
+    if (short !== undefined && short.shape.kind === "value" && fullName.endsWith(":") && eq >= 0) {
+      // `+kubebuilder:default:=Allow`: an empty last segment before `=`, as controller-tools allows
+      definition = short;
+      name = shortName;
+    } else if (short !== undefined && short.shape.kind === "args") {
       definition = short;
       name = shortName;
       // `name:first=value,...`: the last name segment is the first argument's name

@@ -24,6 +24,7 @@ export class MarkerRegistry {
     }
     list.push(definition);
     this.byName.set(definition.name, list);
+    this.sortedNames = undefined;
   }
 
   /** The definition of `name` for `target`, if any. */
@@ -46,11 +47,24 @@ export class MarkerRegistry {
   }
 
   names(): string[] {
-    return [...this.byName.keys()].sort();
+    return (this.sortedNames ??= [...this.byName.keys()].sort());
   }
+
+  private sortedNames: string[] | undefined;
 
   /** The known marker name closest to `name`, as a typo suggestion. */
   suggest(name: string): string | undefined {
+    // Most typos are in the last segment: compare it among the names sharing the prefix
+    // first (cheap), then fall back to every name.
+    const colon = name.lastIndexOf(":");
+    if (colon > 0) {
+      const prefix = name.slice(0, colon + 1);
+      const siblings = this.names()
+        .filter((n) => n.startsWith(prefix) && n.indexOf(":", prefix.length) < 0)
+        .map((n) => n.slice(prefix.length));
+      const last = closest(name.slice(prefix.length), siblings);
+      if (last !== undefined) return prefix + last;
+    }
     return closest(name, this.byName.keys());
   }
 }

@@ -7,6 +7,7 @@ export interface JSONSchemaProps {
   type?: "object" | "array" | "string" | "integer" | "number" | "boolean";
   format?: string;
   title?: string;
+  externalDocs?: { url?: string; description?: string };
   description?: string;
   default?: unknown;
   example?: unknown;

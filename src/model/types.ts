@@ -93,7 +93,7 @@ export type TypeRef =
   | { readonly kind: "named"; readonly id: string }
   | { readonly kind: "known"; readonly name: KnownTypeName }
   /** A model type of @kubernetes/client-node, such as `V1PodTemplateSpec`. */
-  | { readonly kind: "builtin"; readonly name: string }
+  | { readonly kind: "builtin"; readonly name: string; readonly location: SourceLocation }
   /** `unknown`: any JSON, fields preserved. */
   | { readonly kind: "unknown" }
   /** `Uint8Array`: base64 bytes. */

@@ -1,0 +1,110 @@
+import { existsSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { DiagnosticList, ExitCode } from "../diagnostics/index.js";
+import { GENERATE_TARGETS, generateManifests, type GenerateTarget } from "../generator/index.js";
+import { VirtualTree } from "../tree/index.js";
+import { printDiagnostics, type Io } from "./output.js";
+import { kbVersion } from "./version.js";
+
+interface GenerateFlags {
+  paths?: string[];
+  crdDir: string;
+  rbacDir: string;
+  webhookDir: string;
+  roleName: string;
+  maxDescLen?: number;
+  check?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ kb generate                       # CRDs, RBAC and webhooks from api/ and src/
+  $ kb generate crd --paths api       # only CRDs, from api/
+  $ kb generate --check               # in CI: exit 1 and print a diff when manifests are stale
+  $ kb generate crd --max-desc-len 0  # CRDs without descriptions
+
+Exit codes: 0 success, 1 stale output (--check), 2 bad input (each error as file:line:col).`;
+
+/** `kb generate [all|crd|rbac|webhook]` */
+export function generateCommand(io: Io, setExit: (code: number) => void): Command {
+  return new Command("generate")
+    .description("generate CRDs, RBAC roles and webhook configurations from marker-annotated TypeScript types")
+    .argument("[target]", "what to generate: all, crd, rbac or webhook", parseTarget, "all")
+    .option("--paths <dir>", "where to read TypeScript sources (repeatable; default: api and src)", collect)
+    .option("--crd-dir <dir>", "where CRDs are written", "config/crd/bases")
+    .option("--rbac-dir <dir>", "where role.yaml is written", "config/rbac")
+    .option("--webhook-dir <dir>", "where the webhook manifests are written", "config/webhook")
+    .option("--role-name <name>", "name of the generated ClusterRole and Roles", "manager-role")
+    .addOption(new Option("--max-desc-len <n>", "shorten descriptions to at most n characters (0 drops them)").argParser(parseCount))
+    .option("--check", "write nothing; exit 1 with a diff when any output would change")
+    .addHelpText("after", EXAMPLES)
+    .action((target: GenerateTarget | "all", flags: GenerateFlags) => {
+      setExit(runGenerate(io, target, flags));
+    });
+}
+
+function runGenerate(io: Io, target: GenerateTarget | "all", flags: GenerateFlags): number {
+  const diagnostics = new DiagnosticList();
+  const paths = flags.paths ?? ["api", "src"].filter((p) => existsSync(resolve(io.cwd, p)));
+  if (paths.length === 0) {
+    io.err("error: no sources: there is no api/ or src/ here; pass --paths <dir>\n");
+    return ExitCode.badInput;
+  }
+  const files = generateManifests(
+    {
+      paths: paths.map((p) => resolve(io.cwd, p)),
+      targets: target === "all" ? GENERATE_TARGETS : [target],
+      crdDir: resolve(io.cwd, flags.crdDir),
+      rbacDir: resolve(io.cwd, flags.rbacDir),
+      webhookDir: resolve(io.cwd, flags.webhookDir),
+      roleName: flags.roleName,
+      maxDescLen: flags.maxDescLen,
+      kbVersion: kbVersion(),
+    },
+    diagnostics,
+  );
+  printDiagnostics(io, diagnostics.warnings());
+  const errors = diagnostics.errors();
+  if (errors.length > 0) {
+    printDiagnostics(io, errors);
+    io.err(`${errors.length} error${errors.length === 1 ? "" : "s"}; nothing was written\n`);
+    return ExitCode.badInput;
+  }
+  const tree = new VirtualTree(io.cwd);
+  for (const f of files) tree.write(f.path, f.content);
+  const rel = (p: string) => relative(io.cwd, p) || p;
+  if (flags.check) {
+    const changes = tree.changes();
+    if (changes.length === 0) {
+      io.out(`${files.length} manifest${files.length === 1 ? " is" : "s are"} up to date\n`);
+      return ExitCode.ok;
+    }
+    io.out(tree.diff());
+    io.err(
+      `${changes.length} manifest${changes.length === 1 ? " is" : "s are"} stale: ${changes.map((c) => rel(c.path)).join(", ")}\nrun kb generate to update\n`,
+    );
+    return ExitCode.stale;
+  }
+  const written = tree.commit();
+  for (const c of written) io.out(`${c.kind === "create" ? "created" : "updated"} ${rel(c.path)}\n`);
+  const same = files.length - written.length;
+  if (same > 0) io.out(`${same} unchanged\n`);
+  if (files.length === 0) io.out("nothing to generate: no kinds, RBAC or webhook markers found\n");
+  return ExitCode.ok;
+}
+
+function parseTarget(value: string): GenerateTarget | "all" {
+  if (value === "all" || (GENERATE_TARGETS as readonly string[]).includes(value)) return value as GenerateTarget | "all";
+  throw new InvalidArgumentError(`expected all, ${GENERATE_TARGETS.join(", ")}`);
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected a whole number, 0 or more");
+  return n;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

@@ -1,0 +1,57 @@
+import { Command, CommanderError } from "commander";
+import { DiagnosticsError, ExitCode, KbError } from "../diagnostics/index.js";
+import { generateCommand } from "./generate-command.js";
+import { markersCommand } from "./markers-command.js";
+import { printDiagnostics, processIo, type Io } from "./output.js";
+import { kbVersion } from "./version.js";
+
+/** Builds the `kb` program. */
+export function createProgram(io: Io, setExit: (code: number) => void): Command {
+  const program = new Command("kb")
+    .description("kubebuilder for TypeScript: generate Kubernetes manifests from TypeScript API types")
+    .version(kbVersion(), "-v, --version", "print the kb version")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ kb generate             # CRDs, RBAC and webhooks from api/ and src/\n  $ kb generate --check     # fail when manifests are stale\n  $ kb markers              # the markers kb understands",
+    )
+    .showHelpAfterError()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .exitOverride();
+  program.addCommand(generateCommand(io, setExit));
+  program.addCommand(markersCommand(io));
+  program
+    .command("version")
+    .description("print the kb version")
+    .action(() => io.out(`${kbVersion()}\n`));
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  return program;
+}
+
+/**
+ * Runs `kb` with `argv` (without node and script) and returns the exit code. The one place
+ * errors are caught: user errors print as file:line:col and exit 2, anything else is a bug.
+ */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let code: number = ExitCode.ok;
+  try {
+    const program = createProgram(io, (c) => (code = c));
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return ExitCode.ok;
+      return e.exitCode === 0 ? ExitCode.ok : ExitCode.badInput;
+    }
+    if (e instanceof DiagnosticsError) {
+      printDiagnostics(io, e.diagnostics);
+      return e.exitCode;
+    }
+    if (e instanceof KbError) {
+      io.err(`error: ${e.format(io.cwd)}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    io.err(`kb: internal error (this is a bug in kubebuilder-ts, please report it):\n${err?.stack ?? String(e)}\n`);
+    return ExitCode.internal;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Generation-time checks of CEL validation rules (`+kubebuilder:validation:XValidation`):
+ * what the API server would reject when the CRD is applied is reported with the marker's
+ * location instead.
+ */
+export { checkValidationRules, referencedSelfPaths, VALIDATION_REASONS, type RuleSite } from "./check-rules.js";
+export { escapeCelName, unescapeCelName, CEL_RESERVED_WORDS } from "./escape.js";
+export { CelCode } from "./findings.js";
+export { fieldPathProblem, type FieldPathProblem } from "./field-path.js";

@@ -1,0 +1,74 @@
+import { join } from "node:path";
+import type { DiagnosticList } from "../diagnostics/index.js";
+import { loadApi } from "../loader/index.js";
+import type { Marker } from "../markers/index.js";
+import { createMarkerRegistry } from "../markers/definitions/index.js";
+import { RBAC_MARKER } from "../markers/definitions/rbac.js";
+import { WEBHOOK_CONFIGURATION_MARKER, WEBHOOK_MARKER } from "../markers/definitions/webhook.js";
+import { toYaml } from "../output/yaml.js";
+import { builtinSchema, conditionSchema } from "./crd/builtin/index.js";
+import { checkValidationRules } from "./crd/cel/index.js";
+import { buildCrds } from "./crd/crd-builder.js";
+import { SchemaBuilder } from "./crd/schema-builder.js";
+import { checkCrdSize } from "./crd/size-check.js";
+import { buildRbac, RBAC_OUTPUT_FILE } from "./rbac/index.js";
+import { buildWebhooks, WEBHOOK_OUTPUT_FILE } from "./webhook/index.js";
+
+/** What `kb generate` can produce. */
+export const GENERATE_TARGETS = ["crd", "rbac", "webhook"] as const;
+export type GenerateTarget = (typeof GENERATE_TARGETS)[number];
+
+export interface GenerateOptions {
+  /** Where to read TypeScript sources. */
+  readonly paths: readonly string[];
+  readonly targets: readonly GenerateTarget[];
+  readonly crdDir: string;
+  readonly rbacDir: string;
+  readonly webhookDir: string;
+  readonly roleName: string;
+  readonly maxDescLen?: number | undefined;
+  /** Written into each CRD's version annotation. */
+  readonly kbVersion: string;
+}
+
+/** A manifest file to write: its path (under one of the output directories) and bytes. */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * The generate pipeline: sources → markers → model → CRDs, RBAC and webhook manifests as
+ * YAML. Pure but for reading the sources: it returns the files and reports problems to
+ * `diagnostics`; the caller decides whether to write (never when there are errors).
+ */
+export function generateManifests(options: GenerateOptions, diagnostics: DiagnosticList): GeneratedFile[] {
+  const registry = createMarkerRegistry();
+  const model = loadApi(options.paths, registry, diagnostics);
+  const files: GeneratedFile[] = [];
+  const wants = (t: GenerateTarget) => options.targets.includes(t);
+
+  if (wants("crd")) {
+    const schemas = new SchemaBuilder(model, { builtinSchema, conditionSchema }, diagnostics);
+    const crds = buildCrds(model, schemas, { kbVersion: options.kbVersion, maxDescLen: options.maxDescLen }, diagnostics);
+    checkValidationRules(
+      schemas.rules.map((r) => ({ rule: r.rule, schema: r.schema, location: r.marker.location })),
+      diagnostics,
+    );
+    for (const built of crds) {
+      checkCrdSize(built, diagnostics);
+      const name = `${built.crd.spec.group}_${built.crd.spec.names.plural}.yaml`;
+      files.push({ path: join(options.crdDir, name), content: toYaml([built.crd]) });
+    }
+  }
+  const byName = (names: readonly string[]) => (m: Marker) => names.includes(m.name);
+  if (wants("rbac")) {
+    const docs = buildRbac(model.fileMarkers.filter(byName([RBAC_MARKER])), { roleName: options.roleName }, diagnostics);
+    if (docs.length > 0) files.push({ path: join(options.rbacDir, RBAC_OUTPUT_FILE), content: toYaml(docs) });
+  }
+  if (wants("webhook")) {
+    const docs = buildWebhooks(model.fileMarkers.filter(byName([WEBHOOK_MARKER, WEBHOOK_CONFIGURATION_MARKER])), diagnostics);
+    if (docs.length > 0) files.push({ path: join(options.webhookDir, WEBHOOK_OUTPUT_FILE), content: toYaml(docs) });
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

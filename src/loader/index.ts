@@ -1,0 +1,2 @@
+export { loadApi } from "./load-api.js";
+export { discoverSources, GROUP_VERSION_INFO, type SourceTree } from "./discover.js";

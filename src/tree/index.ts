@@ -1,0 +1,1 @@
+export { VirtualTree, type FileChange } from "./virtual-tree.js";

@@ -1,0 +1,104 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { createTwoFilesPatch } from "diff";
+
+/** A pending change to one file. */
+export interface FileChange {
+  /** Absolute path. */
+  readonly path: string;
+  readonly kind: "create" | "update";
+  /** The content on disk, for an update. */
+  readonly before: string | undefined;
+  readonly after: string;
+}
+
+/**
+ * Files to write, held in memory until {@link commit}: reads see pending writes first, then
+ * the disk; writing what the disk already holds is no change. Commit writes every file or,
+ * on a failure, none of the ones not yet renamed into place (each file goes to a temporary
+ * sibling first, then all are renamed).
+ */
+export class VirtualTree {
+  private readonly pending = new Map<string, string>();
+
+  constructor(readonly root: string) {}
+
+  /** Absolute path of `path` (relative paths are relative to the root). */
+  resolve(path: string): string {
+    return isAbsolute(path) ? path : resolve(this.root, path);
+  }
+
+  write(path: string, content: string): void {
+    this.pending.set(this.resolve(path), content);
+  }
+
+  /** Pending content, else the disk's, else undefined. */
+  read(path: string): string | undefined {
+    const abs = this.resolve(path);
+    return this.pending.get(abs) ?? readIfExists(abs);
+  }
+
+  /** Paths written, sorted. */
+  paths(): string[] {
+    return [...this.pending.keys()].sort();
+  }
+
+  /** The writes that would change the disk, sorted by path. */
+  changes(): FileChange[] {
+    const out: FileChange[] = [];
+    for (const path of this.paths()) {
+      const after = this.pending.get(path)!;
+      const before = readIfExists(path);
+      if (before === after) continue;
+      out.push({ path, kind: before === undefined ? "create" : "update", before, after });
+    }
+    return out;
+  }
+
+  /** A unified diff of every change, paths relative to the root. */
+  diff(): string {
+    return this.changes()
+      .map((c) => {
+        const rel = relative(this.root, c.path) || c.path;
+        return createTwoFilesPatch(
+          c.before === undefined ? "/dev/null" : `a/${rel}`,
+          `b/${rel}`,
+          c.before ?? "",
+          c.after,
+          undefined,
+          undefined,
+          { context: 3 },
+        ).replace(/^=+\n/, "");
+      })
+      .join("");
+  }
+
+  /** Writes every change to disk, all or nothing; returns what was written. */
+  commit(): FileChange[] {
+    const changes = this.changes();
+    const staged: { tmp: string; path: string }[] = [];
+    try {
+      for (const c of changes) {
+        mkdirSync(dirname(c.path), { recursive: true });
+        const tmp = `${c.path}.kb-${process.pid}.tmp`;
+        writeFileSync(tmp, c.after);
+        staged.push({ tmp, path: c.path });
+      }
+    } catch (e) {
+      for (const s of staged) rmSync(s.tmp, { force: true });
+      throw new Error(`cannot write ${changes[staged.length]?.path ?? "output"}: ${(e as Error).message}`);
+    }
+    for (const s of staged) renameSync(s.tmp, s.path);
+    this.pending.clear();
+    return changes;
+  }
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new Error(`cannot read ${path}: ${(e as Error).message}`);
+  }
+}

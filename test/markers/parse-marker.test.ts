@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { createMarkerRegistry } from "../../src/markers/definitions/index.js";
+import { parseMarker, type MarkerTarget } from "../../src/markers/index.js";
+
+const registry = createMarkerRegistry();
+const at = { file: "/p/api/v1/types.ts", line: 7, column: 4 };
+
+function parse(text: string, target: MarkerTarget = "field") {
+  return parseMarker(text, at, target, registry);
+}
+
+function value(text: string, target: MarkerTarget = "field") {
+  const out = parse(text, target);
+  if (out.kind !== "marker") throw new Error(`expected a marker, got ${JSON.stringify(out)}`);
+  return out.marker.value;
+}
+
+function error(text: string, target: MarkerTarget = "field") {
+  const out = parse(text, target);
+  if (out.kind !== "error") throw new Error(`expected an error, got ${JSON.stringify(out)}`);
+  return out.diagnostic;
+}
+
+describe("marker values", () => {
+  it("parses numbers, integers and booleans", () => {
+    expect(value("kubebuilder:validation:Minimum=0")).toBe(0);
+    expect(value("kubebuilder:validation:Minimum=-1.5")).toBe(-1.5);
+    expect(value("kubebuilder:validation:MaxLength=63")).toBe(63);
+    expect(value("kubebuilder:validation:UniqueItems=true")).toBe(true);
+    expect(value("kubebuilder:object:root=true", "type")).toBe(true);
+  });
+
+  it("parses bare, double-quoted and raw strings", () => {
+    expect(value("kubebuilder:validation:Pattern=^[a-z]+$")).toBe("^[a-z]+$");
+    expect(value('kubebuilder:validation:Pattern="^a\\\\.b$"')).toBe("^a\\.b$");
+    expect(value("kubebuilder:validation:Pattern=`^[a-z,]+$`")).toBe("^[a-z,]+$");
+    expect(value('kubebuilder:validation:Format="date-time"')).toBe("date-time");
+  });
+
+  it("parses legacy and braced lists", () => {
+    expect(value("kubebuilder:validation:Enum=Allow;Forbid;Replace")).toEqual(["Allow", "Forbid", "Replace"]);
+    expect(value("kubebuilder:validation:Enum={1,2,3}")).toEqual([1, 2, 3]);
+    expect(value('kubebuilder:validation:Enum={"a b","c"}')).toEqual(["a b", "c"]);
+  });
+
+  it("guesses the type of any-valued markers", () => {
+    expect(value("kubebuilder:default=5")).toBe(5);
+    expect(value("kubebuilder:default=Allow")).toBe("Allow");
+    expect(value("kubebuilder:default=false")).toBe(false);
+    expect(value("kubebuilder:default={a,b}")).toEqual(["a", "b"]);
+    expect(value("kubebuilder:default={replicas: 1, name: x}")).toEqual({ replicas: 1, name: "x" });
+    expect(value('kubebuilder:default={"a":1}')).toEqual({ a: 1 });
+    expect(value("kubebuilder:default={}")).toEqual({});
+    expect(value('kubebuilder:default=[1,"x"]')).toEqual([1, "x"]);
+    expect(value("kubebuilder:default=100Mi")).toBe("100Mi");
+    expect(value("kubebuilder:default=a;b")).toEqual(["a", "b"]);
+  });
+
+  it("accepts the := spelling of value markers", () => {
+    expect(value("kubebuilder:default:=Allow")).toBe("Allow");
+    expect(value("kubebuilder:default:=3")).toBe(3);
+  });
+
+  it("keeps +default's raw JSON text", () => {
+    expect(value('default="ClusterIP"')).toBe('"ClusterIP"');
+  });
+
+  it("parses named arguments, including the first one folded into the name", () => {
+    expect(value('kubebuilder:printcolumn:name="Schedule",type=string,JSONPath=`.spec.schedule`', "type")).toEqual({
+      name: "Schedule",
+      type: "string",
+      JSONPath: ".spec.schedule",
+    });
+    expect(value("kubebuilder:resource:scope=Cluster,shortName=cj;cron", "type")).toEqual({
+      scope: "Cluster",
+      shortName: ["cj", "cron"],
+    });
+    expect(value('kubebuilder:validation:XValidation:rule="self.a <= self.b",message="a must not exceed b"')).toEqual({
+      rule: "self.a <= self.b",
+      message: "a must not exceed b",
+    });
+    expect(value("kubebuilder:resource", "type")).toEqual({});
+  });
+
+  it("parses flags", () => {
+    expect(value("kubebuilder:subresource:status", "type")).toBe(true);
+    expect(value("optional")).toBe(true);
+  });
+});
+
+describe("marker errors", () => {
+  it("names unknown kubebuilder markers, with a suggestion", () => {
+    const d = error("kubebuilder:validation:Minimun=1");
+    expect(d.message).toBe("unknown marker +kubebuilder:validation:Minimun");
+    expect(d.hint).toBe("did you mean +kubebuilder:validation:Minimum?");
+    expect(d.location).toEqual(at);
+  });
+
+  it("ignores markers of other tools but catches near-typos of ours", () => {
+    expect(parse("genclient").kind).toBe("ignored");
+    expect(parse("k8s:openapi-gen=true").kind).toBe("error");
+    expect(error("optinal").hint).toBe("did you mean +optional?");
+  });
+
+  it("refuses a marker on the wrong target", () => {
+    const d = error("kubebuilder:subresource:status", "field");
+    expect(d.message).toMatch(/cannot be used on a field; it applies to a type/);
+  });
+
+  it("points at the bad argument", () => {
+    const d = error("kubebuilder:validation:Minimum=abc");
+    expect(d.message).toMatch(/expected integer or float/);
+    // the value starts after "+kubebuilder:validation:Minimum="
+    expect(d.location!.column).toBe(at.column + "+kubebuilder:validation:Minimum=".length);
+  });
+
+  it("reports unknown, duplicate and missing arguments", () => {
+    expect(error('kubebuilder:printcolumn:name="A",typ=string,JSONPath=.a', "type").message).toMatch(
+      /unknown argument "typ" \(did you mean "type"\?\)/,
+    );
+    expect(error("kubebuilder:printcolumn:name=A,name=B,type=string,JSONPath=.a", "type").message).toMatch(/given twice/);
+    expect(error("kubebuilder:printcolumn:name=A", "type").message).toMatch(/missing arguments "type", "JSONPath"/);
+  });
+
+  it("refuses values on flags and junk after values", () => {
+    expect(error("kubebuilder:subresource:status=true", "type").message).toMatch(/takes no value/);
+    expect(error("kubebuilder:validation:Maximum=3 4").message).toMatch(/after the value/);
+    expect(error('kubebuilder:validation:Pattern="abc').message).toMatch(/unterminated string/);
+  });
+});
