@@ -51,6 +51,11 @@ function runGenerate(io: Io, target: GenerateTarget | "all", flags: GenerateFlag
     io.err("error: no sources: there is no api/ or src/ here; pass --paths <dir>\n");
     return ExitCode.badInput;
   }
+  const missing = paths.filter((p) => !existsSync(resolve(io.cwd, p)));
+  if (missing.length > 0) {
+    for (const p of missing) io.err(`error: --paths ${p}: no such file or directory\n`);
+    return ExitCode.badInput;
+  }
   const files = generateManifests(
     {
       paths: paths.map((p) => resolve(io.cwd, p)),

@@ -52,7 +52,12 @@ export function generateManifests(options: GenerateOptions, diagnostics: Diagnos
     const schemas = new SchemaBuilder(model, { builtinSchema, conditionSchema }, diagnostics);
     const crds = buildCrds(model, schemas, { kbVersion: options.kbVersion, maxDescLen: options.maxDescLen }, diagnostics);
     checkValidationRules(
-      schemas.rules.map((r) => ({ rule: r.rule, schema: r.schema, location: r.marker.location })),
+      schemas.rules.map((r) => ({
+        rule: r.rule,
+        schema: r.schema,
+        location: r.marker.location,
+        resourceRoot: schemas.roots.has(r.schema),
+      })),
       diagnostics,
     );
     for (const built of crds) {

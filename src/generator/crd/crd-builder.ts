@@ -91,7 +91,7 @@ export function buildCrds(
       if (pkg.kinds.length > 0) {
         diagnostics.error(
           "group-name",
-          `package ${pkg.dir} has kinds but no +groupName marker`,
+          `this package has kinds (${pkg.kinds.map((k) => k.name).join(", ")}) but no +groupName marker`,
           pkg.location,
           "add // +groupName=<group> to the top comment of groupversion-info.ts",
         );

@@ -28,6 +28,8 @@ interface Scope {
  */
 export class SchemaBuilder {
   readonly rules: PlacedRule[] = [];
+  /** The root schemas of kinds: CEL sees apiVersion, kind and metadata.name there. */
+  readonly roots = new Set<JSONSchemaProps>();
   private readonly named = new Map<string, JSONSchemaProps>();
   private readonly building = new Set<string>();
   private readonly optionalPackages = new Set<string>();
@@ -69,6 +71,7 @@ export class SchemaBuilder {
     if (type.description) schema.description = type.description;
     applySchemaMarkers(type.markers, schema, this.diagnostics, this.rules);
     this.checkOneOfRequired(type.markers, schema);
+    this.roots.add(schema);
     return schema;
   }
 

@@ -50,6 +50,12 @@ function scan(text: string): Scan {
   const optionalIndexes = new Set<number>();
   const stack: { ch: string; at: number }[] = [];
   let lastSignificant = -1; // offset of the last non-space character outside strings/comments
+  const fail = (message: string, offset: number): Scan => ({
+    source: text,
+    optionalSelects,
+    optionalIndexes,
+    error: { message, offset },
+  });
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
@@ -65,13 +71,7 @@ function scan(text: string): Scan {
     if (c === '"' || c === "'") {
       const start = stringStart(text, i);
       const end = skipString(text, i, isRaw(text, start, i));
-      if (end < 0)
-        return {
-          source: text,
-          optionalSelects,
-          optionalIndexes,
-          error: { message: "unterminated string literal", offset: start },
-        };
+      if (end < 0) return fail("unterminated string literal", start);
       i = end;
       lastSignificant = i - 1;
       continue;
@@ -93,7 +93,7 @@ function scan(text: string): Scan {
         const message = open
           ? `"${c}" does not close the "${open.ch}" opened at ${where(text, open.at)}`
           : `unbalanced "${c}"`;
-        return { source: text, optionalSelects, optionalIndexes, error: { message, offset: i } };
+        return fail(message, i);
       }
       lastSignificant = i;
       i++;
@@ -117,14 +117,7 @@ function scan(text: string): Scan {
     i++;
   }
   const open = stack.pop();
-  if (open) {
-    return {
-      source: text,
-      optionalSelects,
-      optionalIndexes,
-      error: { message: `"${open.ch}" is never closed`, offset: open.at },
-    };
-  }
+  if (open) return fail(`"${open.ch}" is never closed`, open.at);
   return { source: src.join(""), optionalSelects, optionalIndexes };
 }
 

@@ -68,13 +68,15 @@ describe("XValidation reason, fieldPath, message and optionalOldSelf", () => {
         optionalOldSelf: true,
       }),
     ).toEqual([]);
+    // set at all, even to false, it needs oldSelf in the rule
+    expect(withSpec({ rule: "self.minReplicas >= 0", optionalOldSelf: false })).toHaveLength(1);
     expect(withSpec({ rule: "self.minReplicas >= 0", optionalOldSelf: true })).toEqual([
       'error cel-optional-old-self: XValidation rule "self.minReplicas >= 0": optionalOldSelf may only be set on a transition rule, one that uses oldSelf (remove optionalOldSelf, or compare self with oldSelf in the rule)',
     ]);
   });
 
   it("types oldSelf as optional when optionalOldSelf is true", () => {
-    const out = withSpec({ rule: "self.minReplicas >= oldSelf.minReplicas", optionalOldSelf: true });
+    const out = withSpec({ rule: "self.minReplicas >= oldSelf.?minReplicas.orValue(0)", optionalOldSelf: true });
     expect(out).toEqual([]);
     expect(withSpec({ rule: "oldSelf.minReplicas", optionalOldSelf: true })).toEqual([
       'error cel-result-type: XValidation rule "oldSelf.minReplicas": must evaluate to a bool, but evaluates to an optional(int)',
