@@ -1,0 +1,57 @@
+import type { KubernetesObject, Resource } from "../resource.js";
+
+/** Names an object: namespace (for namespaced resources) and name. */
+export interface ObjectKey {
+  readonly namespace?: string | undefined;
+  readonly name: string;
+}
+
+/** Which objects a list returns. */
+export interface ListOptions {
+  /** Only this namespace; all namespaces when omitted. */
+  readonly namespace?: string | undefined;
+  /** `app=web,tier!=db` or `{ app: "web" }` (equality on every pair). */
+  readonly labelSelector?: string | Readonly<Record<string, string>> | undefined;
+  /** `metadata.name=x`, `status.phase!=Running`, ... */
+  readonly fieldSelector?: string | undefined;
+}
+
+/** Patch formats: JSON merge patch, RFC 6902 JSON patch, server-side apply, strategic merge. */
+export type PatchType = "merge" | "json" | "apply" | "strategic";
+
+export interface WriteOptions {
+  /** The field manager recorded in managedFields (server-side apply needs one). */
+  readonly fieldManager?: string | undefined;
+  readonly dryRun?: boolean | undefined;
+}
+
+export interface PatchOptions extends WriteOptions {
+  readonly type: PatchType;
+  /** Server-side apply only: take ownership of fields other managers own. */
+  readonly force?: boolean | undefined;
+}
+
+export interface DeleteOptions {
+  readonly propagationPolicy?: "Foreground" | "Background" | "Orphan" | undefined;
+  readonly gracePeriodSeconds?: number | undefined;
+  /** Delete only if the object still has this resourceVersion. */
+  readonly resourceVersion?: string | undefined;
+}
+
+/**
+ * Reads and writes Kubernetes objects. In a manager, reads of watched kinds come from the
+ * informer cache; writes go to the API server. Errors are {@link ApiError}s: test them with
+ * `isNotFound`, `isConflict`, `isAlreadyExists`.
+ */
+export interface Client {
+  get<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey): Promise<T>;
+  list<T extends KubernetesObject>(resource: Resource<T>, options?: ListOptions): Promise<T[]>;
+  create<T extends KubernetesObject>(resource: Resource<T>, object: T, options?: WriteOptions): Promise<T>;
+  /** Replaces the object; its metadata.resourceVersion guards against lost updates (409). */
+  update<T extends KubernetesObject>(resource: Resource<T>, object: T, options?: WriteOptions): Promise<T>;
+  patch<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey, patch: unknown, options: PatchOptions): Promise<T>;
+  delete<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey, options?: DeleteOptions): Promise<void>;
+  /** Replaces only the status, through the status subresource. */
+  updateStatus<T extends KubernetesObject>(resource: Resource<T>, object: T, options?: WriteOptions): Promise<T>;
+  patchStatus<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey, patch: unknown, options: PatchOptions): Promise<T>;
+}
