@@ -3,6 +3,7 @@ import type { Marker, MarkerArgs } from "../../markers/index.js";
 import type { ApiModel, ApiPackage, JSONSchemaProps, KindDecl, NamedType } from "../../model/index.js";
 import { defaultPlural } from "./plural.js";
 import type { SchemaBuilder } from "./schema-builder.js";
+import { checkStructural } from "./structural.js";
 import { truncateDescriptions } from "./truncate.js";
 
 /** The annotation every CRD carries with the kb version that wrote it. */
@@ -150,6 +151,7 @@ function buildCrd(
     seen.set(v.pkg.version, v);
     if (v.type.markers.some((m) => m.name === "kubebuilder:skipversion")) continue;
     const schema = schemas.kindSchema(v.kind.typeId);
+    checkStructural(schema, kindName, v.kind.location, schemas.locations, diagnostics);
     if (options.maxDescLen !== undefined) truncateDescriptions(schema, options.maxDescLen);
     crd.spec.versions.push({ name: v.pkg.version, served: true, storage: false, schema: { openAPIV3Schema: schema } });
   }

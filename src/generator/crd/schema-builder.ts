@@ -30,6 +30,8 @@ export class SchemaBuilder {
   readonly rules: PlacedRule[] = [];
   /** The root schemas of kinds: CEL sees apiVersion, kind and metadata.name there. */
   readonly roots = new Set<JSONSchemaProps>();
+  /** Where each field's schema node was declared, for errors found after building. */
+  readonly locations = new WeakMap<JSONSchemaProps, SourceLocation>();
   private readonly named = new Map<string, JSONSchemaProps>();
   private readonly building = new Set<string>();
   private readonly optionalPackages = new Set<string>();
@@ -102,7 +104,7 @@ export class SchemaBuilder {
       case "object":
         return this.objectSchema(ref.fields, ref.embeds, scope);
       case "named":
-        return clone(this.namedSchema(ref.id));
+        return this.cloneTracked(this.namedSchema(ref.id));
       case "known":
         return ref.name === "Condition" ? this.builtins.conditionSchema() : knownTypeSchema(ref.name);
       case "builtin": {
@@ -117,6 +119,20 @@ export class SchemaBuilder {
         return { "x-kubernetes-preserve-unknown-fields": true };
       }
     }
+  }
+
+  /** A deep copy that keeps the declaration locations of the copied nodes. */
+  private cloneTracked(schema: JSONSchemaProps): JSONSchemaProps {
+    const copy = clone(schema);
+    const pair = (a: JSONSchemaProps, b: JSONSchemaProps): void => {
+      const at = this.locations.get(a);
+      if (at) this.locations.set(b, at);
+      for (const [k, child] of Object.entries(a.properties ?? {})) pair(child, b.properties![k]!);
+      if (a.items) pair(a.items, b.items!);
+      if (typeof a.additionalProperties === "object") pair(a.additionalProperties, b.additionalProperties as JSONSchemaProps);
+    };
+    pair(schema, copy);
+    return copy;
   }
 
   private type(id: string): NamedType {
@@ -189,6 +205,12 @@ export class SchemaBuilder {
   }
 
   private fieldSchema(field: Field, scope: Scope): JSONSchemaProps {
+    const schema = this.buildFieldSchema(field, scope);
+    this.locations.set(schema, field.location);
+    return schema;
+  }
+
+  private buildFieldSchema(field: Field, scope: Scope): JSONSchemaProps {
     if (field.markers.some((m) => m.name === `${VALIDATION_PREFIX}Schemaless`)) {
       const schema: JSONSchemaProps = {};
       if (field.description) schema.description = field.description;
