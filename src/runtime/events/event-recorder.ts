@@ -1,0 +1,72 @@
+import type { CoreV1Event } from "@kubernetes/client-node";
+import type { Client } from "../client/types.js";
+import { isAlreadyExists } from "../errors.js";
+import { Event, type KubernetesObject, type Resource } from "../resource.js";
+import type { Logger } from "../log/logger.js";
+
+/** "Normal" or "Warning", as Kubernetes events are. */
+export type EventType = "Normal" | "Warning";
+
+/**
+ * Records Kubernetes Events about objects, as controller-runtime's recorder: the same
+ * event about the same object within the aggregation window bumps `count` on the existing
+ * Event instead of creating another. Recording never throws: failures are logged.
+ * @example
+ * ```ts
+ * recorder.event(cronJob, CronJobResource, "Normal", "Scheduled", "created job cj-123");
+ * ```
+ */
+export class EventRecorder {
+  private readonly recent = new Map<string, { name: string; namespace: string; count: number; first: string }>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly component: string,
+    private readonly log: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Records an event; resolves when it is written (or logged as failed). */
+  async event(object: KubernetesObject, resource: Resource, type: EventType, reason: string, message: string): Promise<void> {
+    const namespace = object.metadata?.namespace || "default";
+    const name = object.metadata?.name ?? "";
+    const key = `${resource.key}|${namespace}|${name}|${type}|${reason}|${message}`;
+    const stamp = this.now().toISOString().replace(/\.\d{3}Z$/, "Z");
+    const seen = this.recent.get(key);
+    try {
+      if (seen) {
+        seen.count++;
+        await this.client.patch(Event, { namespace: seen.namespace, name: seen.name }, { count: seen.count, lastTimestamp: stamp }, { type: "merge" });
+        return;
+      }
+      const eventName = `${name}.${Date.now().toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`;
+      const body: CoreV1Event = {
+        apiVersion: "v1",
+        kind: "Event",
+        metadata: { name: eventName, namespace },
+        involvedObject: {
+          apiVersion: resource.apiVersion,
+          kind: resource.kind,
+          name,
+          namespace: object.metadata?.namespace,
+          uid: object.metadata?.uid,
+          resourceVersion: object.metadata?.resourceVersion,
+        },
+        reason,
+        message,
+        type,
+        count: 1,
+        firstTimestamp: stamp as unknown as Date,
+        lastTimestamp: stamp as unknown as Date,
+        source: { component: this.component },
+        reportingComponent: this.component,
+      };
+      await this.client.create(Event, body);
+      this.recent.set(key, { name: eventName, namespace, count: 1, first: stamp });
+      if (this.recent.size > 4096) this.recent.delete(this.recent.keys().next().value!);
+    } catch (e) {
+      if (isAlreadyExists(e)) return;
+      this.log.warn({ err: e, reason, object: `${namespace}/${name}` }, "could not record event");
+    }
+  }
+}
