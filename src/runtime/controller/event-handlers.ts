@@ -1,0 +1,74 @@
+import type { Request } from "../reconcile.js";
+import type { KubernetesObject, Resource } from "../resource.js";
+import { allow, type Predicate } from "./predicates.js";
+
+/** What an informer tells its handlers. */
+export interface ObjectEventHandler<T extends KubernetesObject = KubernetesObject> {
+  onAdd(object: T): void;
+  onUpdate(oldObject: T, newObject: T): void;
+  onDelete(object: T): void;
+}
+
+/** Something that delivers object events (the manager adapts informers to this). */
+export interface EventSource<T extends KubernetesObject = KubernetesObject> {
+  addHandler(handler: ObjectEventHandler<T>): void;
+}
+
+/** Maps an object to the requests it should trigger. */
+export type MapFunction<T extends KubernetesObject = KubernetesObject> = (object: T) => readonly Request[];
+
+/** The object itself: controller-runtime's EnqueueRequestForObject. */
+export function requestForObject(object: KubernetesObject): Request[] {
+  const name = object.metadata?.name;
+  if (!name) return [];
+  const namespace = object.metadata?.namespace;
+  return [namespace ? { namespace, name } : { name }];
+}
+
+/**
+ * The controlling owner of `object` when it is of `owner`'s kind (group and kind match):
+ * controller-runtime's EnqueueRequestForOwner with OnlyControllerOwner.
+ */
+export function requestForOwner(owner: Resource): MapFunction {
+  return (object) => {
+    const out: Request[] = [];
+    for (const ref of object.metadata?.ownerReferences ?? []) {
+      if (ref.controller !== true || ref.kind !== owner.kind) continue;
+      const group = ref.apiVersion.includes("/") ? ref.apiVersion.slice(0, ref.apiVersion.lastIndexOf("/")) : "";
+      if (group !== owner.group) continue;
+      const namespace = owner.namespaced ? object.metadata?.namespace : undefined;
+      out.push(namespace ? { namespace, name: ref.name } : { name: ref.name });
+    }
+    return out;
+  };
+}
+
+/**
+ * A handler that maps events through `map`, filtered by `predicates`, into `enqueue`. For
+ * an update it enqueues the requests of both the old and the new object (an owner or a
+ * mapping may have changed), de-duplicated by the queue.
+ */
+export function mappingHandler<T extends KubernetesObject>(
+  map: MapFunction<T>,
+  predicates: readonly Predicate<T>[],
+  enqueue: (req: Request) => void,
+): ObjectEventHandler<T> {
+  const each = (objects: T[]) => {
+    for (const o of objects) for (const r of map(o)) enqueue(r);
+  };
+  return {
+    onAdd: (o) => {
+      if (allow(predicates, "create", o)) each([o]);
+    },
+    onUpdate: (a, b) => {
+      if (a.metadata?.resourceVersion === b.metadata?.resourceVersion) {
+        if (allow(predicates, "generic", b)) each([b]);
+        return;
+      }
+      if (allow(predicates, "update", a, b)) each([a, b]);
+    },
+    onDelete: (o) => {
+      if (allow(predicates, "delete", o)) each([o]);
+    },
+  };
+}
