@@ -9,15 +9,15 @@
  * markers with print columns.
  *
  * The tree type-checks on its own (`tsc --noEmit -p <dir>`): it has a tsconfig.json and a
- * `node_modules` of symlinks to this project (as `kubebuilder-ts`), its
- * `@kubernetes/client-node` and `@types/node`, so no network is needed. `kubebuilder-ts`
- * resolves to the built `dist/`, so run `npm run build` before type-checking the tree.
+ * `node_modules` that needs no network: `kubebuilder-ts` is this project's package.json
+ * with a symlink to its built `dist/` (run `npm run build` before type-checking the tree),
+ * and `@kubernetes/client-node` and `@types/node` are symlinks to this project's copies.
  *
  * Same options, same bytes: nothing depends on the clock, the machine or randomness.
  *
  * Run it on its own with `tsx bench/synthetic-tree.ts [dir] [--kinds N]`.
  */
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { defaultPlural } from "../src/generator/crd/plural.js";
@@ -42,6 +42,12 @@ export interface SyntheticTreeOptions {
    * `tsc` check the tree (default true). `kb generate` needs none of them.
    */
   readonly typecheckable?: boolean;
+  /**
+   * Whether kinds use a type from `@kubernetes/client-node` (default true), as most
+   * operators do. Without it, `credentialsRef` is a local interface and nothing imports
+   * client-node, whose declarations are most of what `tsc` reads.
+   */
+  readonly clientNode?: boolean;
 }
 
 /** What was written. */
@@ -153,7 +159,7 @@ export function writeSyntheticTree(options: SyntheticTreeOptions): SyntheticTree
       usedPackages.add(k.pkg);
       write(`${pkgDir}/groupversion-info.ts`, groupVersionInfo(k.group, k.version));
     }
-    write(`${pkgDir}/${kebab(k.name)}-types.ts`, kindTypes(k.name));
+    write(`${pkgDir}/${kebab(k.name)}-types.ts`, kindTypes(k.name, options.clientNode ?? true));
     write(`src/controllers/${k.short}/${kebab(k.name)}-controller.ts`, controller(k, `../../../${pkgDir}/${kebab(k.name)}-types.js`));
   }
 
@@ -202,7 +208,14 @@ function writeTypecheckSupport(dir: string, write: (path: string, content: strin
     mkdirSync(dirname(at), { recursive: true });
     symlinkSync(relative(dirname(at), target), at, "dir");
   };
-  link("kubebuilder-ts", PROJECT_ROOT);
+  // kubebuilder-ts as an installed package: its package.json and its built dist/. Not a
+  // link to the project root, which holds this tree: that would be a directory cycle.
+  const own = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as Record<string, unknown>;
+  const manifest = Object.fromEntries(
+    ["name", "version", "type", "main", "types", "exports"].filter((k) => k in own).map((k) => [k, own[k]]),
+  );
+  write("node_modules/kubebuilder-ts/package.json", `${JSON.stringify(manifest, null, 2)}\n`);
+  link("kubebuilder-ts/dist", join(PROJECT_ROOT, "dist"));
   link("@kubernetes/client-node", join(PROJECT_ROOT, "node_modules/@kubernetes/client-node"));
   link("@types/node", join(PROJECT_ROOT, "node_modules/@types/node"));
 }
@@ -218,16 +231,29 @@ export const groupVersion = { group: "${group}", version: "${version}" } as cons
 `;
 }
 
-function kindTypes(k: string): string {
-  return `import type { V1LocalObjectReference } from "@kubernetes/client-node";
-import type { Condition, int32, int64, ObjectMeta, Quantity, Time } from "kubebuilder-ts";
+function kindTypes(k: string, clientNode: boolean): string {
+  const secretRef = clientNode ? "V1LocalObjectReference" : `${k}SecretRef`;
+  const secretRefImport = clientNode
+    ? `import type { V1LocalObjectReference } from "@kubernetes/client-node";\n`
+    : "";
+  const secretRefDecl = clientNode
+    ? ""
+    : `
+/** ${k}SecretRef names a Secret in the same namespace. */
+export interface ${k}SecretRef {
+  /** name of the Secret. */
+  // +optional
+  name?: string;
+}
+`;
+  return `${secretRefImport}import type { Condition, int32, int64, ObjectMeta, Quantity, Time } from "kubebuilder-ts";
 
 /** ${k}Mode says how a ${k} trades speed for safety. */
 export type ${k}Mode = "Fast" | "Safe" | "Balanced";
 
 /** ${k}Phase is where a ${k} is in its lifecycle. */
 export type ${k}Phase = "Pending" | "Running" | "Succeeded" | "Failed";
-
+${secretRefDecl}
 /** ${k}Endpoint is where a ${k} listens. */
 export interface ${k}Endpoint {
   /** host is a DNS name or an IP address. */
@@ -333,7 +359,7 @@ export interface ${k}Spec {
 
   /** credentialsRef names the Secret with the registry credentials. */
   // +optional
-  credentialsRef?: V1LocalObjectReference;
+  credentialsRef?: ${secretRef};
 }
 
 /** ${k}Status defines the observed state of ${k}. */

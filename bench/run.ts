@@ -1,0 +1,94 @@
+/**
+ * `npm run bench`: runs the benchmark suites, prints their tables as Markdown and writes
+ * them into README.md between `<!-- bench:start -->` and `<!-- bench:end -->` (in the
+ * "## Performance" section, added at the end when missing).
+ *
+ *   tsx bench/run.ts [suite...] [--runs N] [--warmup N] [--kinds N] [--no-readme]
+ *
+ * A suite (bench/suites/) is a name and a function returning a titled Markdown table with
+ * prose around it; add it to `SUITES` (the runtime's work-queue and reconcile benchmarks go
+ * there). Suites that time commands use `measure` and `timingTable` from
+ * bench/framework.ts; others build a `Table` themselves. README.md is only written when
+ * every suite ran on the default tree size, so a partial run cannot replace the published
+ * figures.
+ */
+import { mkdirSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { machine, renderSection, updateReadme, type BenchContext, type Suite, type SuiteResult } from "./framework.js";
+import { generateSuite } from "./suites/generate.js";
+import { PROJECT_ROOT } from "./synthetic-tree.js";
+
+/** Every suite, in the order they run and appear in the README. */
+export const SUITES: readonly Suite[] = [generateSuite];
+
+const DEFAULTS = { runs: 3, warmup: 1, kinds: 500 } as const;
+
+interface Args {
+  suites: string[];
+  runs: number;
+  warmup: number;
+  kinds: number;
+  readme: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { suites: [], ...DEFAULTS, readme: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const num = (min: number) => {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < min) throw new Error(`${a}: expected a whole number ≥ ${min}`);
+      return n;
+    };
+    if (a === "--runs") args.runs = num(1);
+    else if (a === "--warmup") args.warmup = num(0);
+    else if (a === "--kinds") args.kinds = num(1);
+    else if (a === "--no-readme") args.readme = false;
+    else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
+    else args.suites.push(a);
+  }
+  for (const s of args.suites) {
+    if (!SUITES.some((x) => x.name === s)) throw new Error(`unknown suite ${s}; there are: ${SUITES.map((x) => x.name).join(", ")}`);
+  }
+  return args;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const workDir = join(PROJECT_ROOT, "bench/.work");
+  mkdirSync(workDir, { recursive: true });
+  const ctx: BenchContext = {
+    root: PROJECT_ROOT,
+    workDir,
+    runs: args.runs,
+    warmup: args.warmup,
+    kinds: args.kinds,
+    log: (m) => process.stderr.write(`${m}\n`),
+  };
+  const suites = args.suites.length > 0 ? SUITES.filter((s) => args.suites.includes(s.name)) : SUITES;
+  const started = Date.now();
+  const load = loadavg()[0] ?? 0;
+  const results: SuiteResult[] = [];
+  for (const suite of suites) {
+    ctx.log(`suite ${suite.name}`);
+    results.push(await suite.run(ctx));
+  }
+  const body = renderSection(results, machine(load), new Date().toISOString().slice(0, 10));
+  process.stdout.write(`${body}\n`);
+  const complete = suites.length === SUITES.length && args.kinds === DEFAULTS.kinds;
+  if (args.readme && complete) {
+    updateReadme(join(PROJECT_ROOT, "README.md"), body);
+    ctx.log(`README.md updated (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  } else {
+    ctx.log(`README.md left alone: ${args.readme ? "not a full run" : "--no-readme"}`);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  });
+}

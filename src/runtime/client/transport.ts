@@ -1,0 +1,371 @@
+import http from "node:http";
+import https from "node:https";
+import { createHash } from "node:crypto";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { JsonLineDecoder } from "./json-lines.js";
+import { abortError, apiErrorFromResponse, TransportError } from "./transport-error.js";
+
+/** Query parameters; `undefined` values are left out. */
+export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** One request/response exchange with the API server. */
+export interface TransportRequest {
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** The API path, e.g. `/api/v1/namespaces/default/configmaps`. */
+  readonly path: string;
+  readonly query?: Query | undefined;
+  /** Sent as JSON (a string is sent as is). */
+  readonly body?: unknown;
+  /** The body's content type (default `application/json`). */
+  readonly contentType?: string | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** Overrides the transport's request timeout. */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** A long-lived GET whose answer is newline-delimited JSON (a watch). */
+export interface StreamRequest {
+  readonly path: string;
+  readonly query?: Query | undefined;
+  /** Aborting closes the connection; iteration then throws the abort reason. */
+  readonly signal?: AbortSignal | undefined;
+  /** Silence longer than this (no header, no byte) is a dead connection. Overrides the transport's. */
+  readonly readTimeoutMs?: number | undefined;
+}
+
+/** The values of a newline-delimited JSON answer, as they arrive. Iterate it once. */
+export interface JsonStream extends AsyncIterable<unknown> {
+  /** Closes the connection; a running iteration ends without error. */
+  close(): void;
+}
+
+/**
+ * How the runtime talks to the API server. {@link HttpTransport} is the real one; tests may
+ * pass their own.
+ */
+export interface Transport {
+  /** Resolves with the parsed JSON answer (`undefined` for an empty one); rejects with an `ApiError` or a {@link TransportError}. */
+  request<T = unknown>(req: TransportRequest): Promise<T>;
+  /**
+   * Starts a stream. Resolves once the answer's headers arrived with a 2xx status; an error
+   * status rejects with an `ApiError` (a watch started at an expired resourceVersion gives 410).
+   */
+  stream(req: StreamRequest): Promise<JsonStream>;
+  /** Closes idle keep-alive connections. */
+  close(): void;
+}
+
+/** What {@link HttpTransport} takes. */
+export interface HttpTransportOptions {
+  /** Configuration and authentication: the current context's cluster and user. */
+  readonly kubeConfig: KubeConfig;
+  /** The `User-Agent` header (default `kubebuilder-ts`). */
+  readonly userAgent?: string;
+  /** Time allowed for a whole request/response exchange (default 60,000 ms). */
+  readonly requestTimeoutMs?: number;
+  /** Default silence allowed on a stream (default 300,000 ms). */
+  readonly readTimeoutMs?: number;
+}
+
+interface Prepared {
+  readonly url: string;
+  readonly module: typeof http | typeof https;
+  readonly headers: http.OutgoingHttpHeaders;
+  readonly agent: http.Agent;
+}
+
+const HTTP_NOT_ALLOWED = /HTTP protocol is not allowed/;
+
+/**
+ * Requests to the API server over Node's `http`/`https`, configured and authenticated by a
+ * `@kubernetes/client-node` `KubeConfig`: CA, client certificates, bearer tokens, exec and
+ * OIDC plugins, impersonation and proxies all come from `kc.applyToHTTPSOptions`, applied
+ * on every request so rotated tokens are picked up.
+ *
+ * Connections are kept alive and reused: one agent per distinct TLS identity (client-node
+ * makes a new agent per call, which would open a connection per request). Plain `http://`
+ * servers (a local test server) are allowed, as kubectl allows them. A request on a reused
+ * connection that the server had just closed is retried once.
+ *
+ * @example
+ * ```ts
+ * const kc = new KubeConfig();
+ * kc.loadFromDefault();
+ * const transport = new HttpTransport({ kubeConfig: kc });
+ * const cm = await transport.request({ method: "GET", path: "/api/v1/namespaces/default/configmaps/x" });
+ * ```
+ */
+export class HttpTransport implements Transport {
+  readonly #kc: KubeConfig;
+  readonly #userAgent: string;
+  readonly #requestTimeoutMs: number;
+  readonly #readTimeoutMs: number;
+  readonly #agents = new Map<string, http.Agent>();
+
+  constructor(options: HttpTransportOptions) {
+    this.#kc = options.kubeConfig;
+    this.#userAgent = options.userAgent ?? "kubebuilder-ts";
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+    this.#readTimeoutMs = options.readTimeoutMs ?? 300_000;
+  }
+
+  async request<T = unknown>(req: TransportRequest): Promise<T> {
+    try {
+      return await this.#requestOnce<T>(req);
+    } catch (error) {
+      if (!(error instanceof StaleSocketError)) throw error;
+      return await this.#requestOnce<T>(req);
+    }
+  }
+
+  async stream(req: StreamRequest): Promise<JsonStream> {
+    const { signal } = req;
+    if (signal?.aborted) throw abortError(signal);
+    const prepared = await this.#prepare(req.path, req.query, { Accept: "application/json" });
+    const readTimeoutMs = req.readTimeoutMs ?? this.#readTimeoutMs;
+    const fail = (code: "connection" | "read-timeout", message: string, cause?: unknown): TransportError =>
+      new TransportError(code, "GET", req.path, message, { cause });
+    return await new Promise<JsonStream>((resolve, reject) => {
+      const request = prepared.module.request(prepared.url, { method: "GET", headers: prepared.headers, agent: prepared.agent });
+      const timer = setTimeout(() => request.destroy(fail("read-timeout", `no answer for ${readTimeoutMs} ms`)), readTimeoutMs);
+      timer.unref();
+      const onAbort = (): void => void request.destroy(abortError(signal!));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const settle = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      request.on("error", (error) => {
+        settle();
+        reject(error instanceof TransportError || error.name === "AbortError" ? error : fail("connection", error.message, error));
+      });
+      request.on("response", (res) => {
+        settle();
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          readBody(res).then(
+            (text) => reject(apiErrorFromResponse(status, text, "GET", req.path)),
+            (error: unknown) => reject(fail("connection", String(error), error)),
+          );
+          return;
+        }
+        // Errors now surface through the iteration.
+        request.on("error", () => undefined);
+        resolve(jsonStream(res, readTimeoutMs, signal, req.path));
+      });
+      request.end();
+    });
+  }
+
+  close(): void {
+    for (const agent of this.#agents.values()) agent.destroy();
+    this.#agents.clear();
+  }
+
+  async #requestOnce<T>(req: TransportRequest): Promise<T> {
+    const { signal, method, path } = req;
+    if (signal?.aborted) throw abortError(signal);
+    const headers: http.OutgoingHttpHeaders = { Accept: "application/json" };
+    let payload: string | undefined;
+    if (req.body !== undefined) {
+      payload = typeof req.body === "string" ? req.body : JSON.stringify(req.body);
+      headers["Content-Type"] = req.contentType ?? "application/json";
+      headers["Content-Length"] = Buffer.byteLength(payload);
+    }
+    const prepared = await this.#prepare(path, req.query, headers);
+    const timeoutMs = req.timeoutMs ?? this.#requestTimeoutMs;
+    return await new Promise<T>((resolve, reject) => {
+      const request = prepared.module.request(prepared.url, { method, headers: prepared.headers, agent: prepared.agent });
+      const timer = setTimeout(
+        () => request.destroy(new TransportError("timeout", method, path, `no complete answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      timer.unref();
+      const onAbort = (): void => void request.destroy(abortError(signal!));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const settle = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      let gotResponse = false;
+      request.on("error", (error: NodeJS.ErrnoException) => {
+        settle();
+        if (error instanceof TransportError || error.name === "AbortError") return reject(error);
+        if (!gotResponse && request.reusedSocket && (error.code === "ECONNRESET" || error.code === "EPIPE")) {
+          return reject(new StaleSocketError());
+        }
+        reject(new TransportError("connection", method, path, error.message, { cause: error }));
+      });
+      request.on("response", (res) => {
+        gotResponse = true;
+        readBody(res).then(
+          (text) => {
+            settle();
+            const status = res.statusCode ?? 0;
+            if (status < 200 || status >= 300) return reject(apiErrorFromResponse(status, text, method, path));
+            if (text.trim().length === 0) return resolve(undefined as T);
+            try {
+              resolve(JSON.parse(text) as T);
+            } catch (error) {
+              reject(new TransportError("invalid-response", method, path, `answer is not JSON: ${text.slice(0, 200)}`, { cause: error }));
+            }
+          },
+          (error: unknown) => {
+            settle();
+            if (error instanceof Error && (error instanceof TransportError || error.name === "AbortError")) return reject(error);
+            reject(new TransportError("connection", method, path, String(error), { cause: error }));
+          },
+        );
+      });
+      request.end(payload);
+    });
+  }
+
+  /** URL, headers and agent for one request, with the kubeconfig's credentials applied. */
+  async #prepare(path: string, query: Query | undefined, headers: http.OutgoingHttpHeaders): Promise<Prepared> {
+    const cluster = this.#kc.getCurrentCluster();
+    if (!cluster) {
+      throw new Error(`kubeconfig has no cluster for the current context "${this.#kc.getCurrentContext()}"`);
+    }
+    const server = new URL(cluster.server);
+    const opts: https.RequestOptions = { headers: {} };
+    try {
+      await this.#kc.applyToHTTPSOptions(opts);
+    } catch (error) {
+      // client-node refuses plain http unless skipTLSVerify; credentials are applied before it
+      // throws, and we bring our own agent, so the refusal is moot here.
+      if (!(server.protocol === "http:" && error instanceof Error && HTTP_NOT_ALLOWED.test(error.message))) throw error;
+    }
+    const merged: http.OutgoingHttpHeaders = { "User-Agent": this.#userAgent, ...(opts.headers as http.OutgoingHttpHeaders), ...headers };
+    if (opts.auth) merged["Authorization"] = `Basic ${Buffer.from(opts.auth).toString("base64")}`;
+    const base = cluster.server.replace(/\/+$/, "");
+    const qs = encodeQuery(query);
+    return {
+      url: `${base}${path}${qs ? `?${qs}` : ""}`,
+      module: server.protocol === "https:" ? https : http,
+      headers: merged,
+      agent: this.#agentFor(server.protocol, opts, cluster.proxyUrl),
+    };
+  }
+
+  #agentFor(protocol: string, opts: https.RequestOptions, proxyUrl: string | undefined): http.Agent {
+    const hash = createHash("sha256");
+    hash.update(`${protocol}|${proxyUrl ?? ""}|${String(opts.rejectUnauthorized)}|${opts.servername ?? ""}|${opts.passphrase ?? ""}`);
+    for (const part of [opts.ca, opts.cert, opts.key, opts.pfx]) hash.update(`|${fingerprint(part)}`);
+    const key = hash.digest("hex");
+    const cached = this.#agents.get(key);
+    if (cached) return cached;
+    let agent: http.Agent;
+    if (proxyUrl && opts.agent instanceof http.Agent) {
+      agent = opts.agent; // client-node's proxy agent, built for these credentials
+    } else if (protocol === "https:") {
+      agent = new https.Agent({
+        keepAlive: true,
+        ca: opts.ca,
+        cert: opts.cert,
+        key: opts.key,
+        pfx: opts.pfx,
+        passphrase: opts.passphrase,
+        servername: opts.servername,
+        ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
+      });
+    } else {
+      agent = new http.Agent({ keepAlive: true });
+    }
+    this.#agents.set(key, agent);
+    return agent;
+  }
+}
+
+/** The request went out on a kept-alive connection the server had just closed: retry once. */
+class StaleSocketError extends Error {}
+
+function fingerprint(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (Buffer.isBuffer(value) || typeof value === "string") return createHash("sha256").update(value).digest("hex");
+  if (Array.isArray(value)) return value.map(fingerprint).join(",");
+  return createHash("sha256")
+    .update(JSON.stringify(value) ?? "")
+    .digest("hex");
+}
+
+/** Encodes query parameters, leaving out `undefined` values. */
+export function encodeQuery(query: Query | undefined): string {
+  if (!query) return "";
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined) params.append(key, String(value));
+  }
+  return params.toString();
+}
+
+function readBody(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (chunk: Buffer) => chunks.push(chunk));
+    res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    res.on("error", reject);
+    res.on("aborted", () => reject(new Error("connection closed before the answer was complete")));
+  });
+}
+
+function jsonStream(res: http.IncomingMessage, readTimeoutMs: number, signal: AbortSignal | undefined, path: string): JsonStream {
+  res.setEncoding("utf8");
+  let closed = false;
+  let consumerBusy = false;
+  let started = false;
+  const timer = setTimeout(() => {
+    if (consumerBusy) return void timer.refresh();
+    res.destroy(new TransportError("read-timeout", "GET", path, `stream silent for ${readTimeoutMs} ms`));
+  }, readTimeoutMs);
+  timer.unref();
+  const onAbort = (): void => void res.destroy(abortError(signal!));
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const cleanup = (): void => {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+    res.destroy();
+  };
+  async function* iterate(): AsyncGenerator<unknown> {
+    const decoder = new JsonLineDecoder();
+    const parse = (f: () => unknown[]): unknown[] => {
+      try {
+        return f();
+      } catch (error) {
+        throw new TransportError("invalid-response", "GET", path, `invalid JSON in stream: ${String(error)}`, { cause: error });
+      }
+    };
+    try {
+      for await (const chunk of res as AsyncIterable<string>) {
+        timer.refresh();
+        for (const value of parse(() => decoder.push(chunk))) {
+          consumerBusy = true;
+          try {
+            yield value;
+          } finally {
+            consumerBusy = false;
+            timer.refresh();
+          }
+        }
+      }
+      for (const value of parse(() => decoder.end())) yield value;
+    } catch (error) {
+      if (closed) return;
+      if (error instanceof TransportError || (error instanceof Error && error.name === "AbortError")) throw error;
+      throw new TransportError("connection", "GET", path, error instanceof Error ? error.message : String(error), { cause: error });
+    } finally {
+      cleanup();
+    }
+  }
+  return {
+    [Symbol.asyncIterator]() {
+      if (started) throw new Error("a JsonStream can be iterated only once");
+      started = true;
+      return iterate();
+    },
+    close() {
+      closed = true;
+      cleanup();
+    },
+  };
+}

@@ -1,0 +1,301 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { connect, type TlsOptions } from "node:tls";
+import { pino, type Logger } from "pino";
+import { answerAdmissionReview } from "./admission-review.js";
+import { CertWatcher, nodeTimers, type ServingCertificate, type WebhookTimers } from "./cert-watcher.js";
+import { answerConversionReview, ConversionRegistry } from "./conversion-review.js";
+import type { Conversion } from "./conversion.js";
+import { httpError, readBody, sendAnswer, type HttpAnswer } from "./http-io.js";
+import { CONVERSION_PATH } from "./paths.js";
+import type { AdmissionHandler } from "./types.js";
+
+/** Where controller-runtime (and kubebuilder's cert-manager kustomization) put the serving certificate. */
+export const DEFAULT_CERT_DIR = "/tmp/k8s-webhook-server/serving-certs";
+/** The webhook port kubebuilder projects use. */
+export const DEFAULT_WEBHOOK_PORT = 9443;
+/** The largest request body read (7 MiB, as controller-runtime: an object and its old version). */
+export const DEFAULT_MAX_REQUEST_BYTES = 7 * 1024 * 1024;
+
+/** What {@link WebhookServer} takes; everything has a default. */
+export interface WebhookServerOptions {
+  /** Interface to listen on; all interfaces when omitted. */
+  readonly host?: string;
+  /** Default 9443; 0 lets the OS choose (see {@link WebhookServer.address}). */
+  readonly port?: number;
+  /** Default `/tmp/k8s-webhook-server/serving-certs`. */
+  readonly certDir?: string;
+  /** Default `tls.crt`. */
+  readonly certName?: string;
+  /** Default `tls.key`. */
+  readonly keyName?: string;
+  /** Default: a silent pino logger. */
+  readonly log?: Logger;
+  /** Bodies larger than this are answered 413. Default 7 MiB. */
+  readonly maxRequestBytes?: number;
+  /** Re-read the certificate this often (ms) besides watching the directory; 0: never. Default 10 s. */
+  readonly certPollInterval?: number;
+  /** Wait after a certificate file event before reloading (ms). Default 100. */
+  readonly certDebounce?: number;
+  /** Watch the certificate directory with fs.watch. Default true. */
+  readonly watchCertDir?: boolean;
+  /** How long {@link WebhookServer.stop} waits for in-flight requests before closing connections (ms). Default 10 s. */
+  readonly shutdownTimeout?: number;
+  /** Extra TLS settings (ciphers, ...); `minVersion` defaults to TLSv1.2. */
+  readonly tls?: Omit<TlsOptions, "cert" | "key">;
+  readonly timers?: WebhookTimers;
+}
+
+/**
+ * The HTTPS server for admission and conversion webhooks, as controller-runtime's
+ * `webhook.Server`: serves registered admission handlers on their paths and CRD conversion
+ * on `/convert`, with the certificate reloaded whenever cert-manager rotates it.
+ * @example
+ * ```ts
+ * const server = new WebhookServer({ log });
+ * server.register(defaultingPath(CronJobResource), defaulter(CronJobResource, setDefaults));
+ * server.register(validatingPath(CronJobResource), validator(CronJobResource, { validateCreate }));
+ * server.registerConversion(conversion<CronJob>({ hub: CronJobResource, spokes: { v1beta1 } }));
+ * await server.start(signal); // listening on :9443 until stop() or the signal aborts
+ * ```
+ */
+export class WebhookServer {
+  readonly #options: WebhookServerOptions;
+  readonly #log: Logger;
+  readonly #timers: WebhookTimers;
+  readonly #handlers = new Map<string, AdmissionHandler>();
+  readonly #conversions = new ConversionRegistry();
+  readonly #abort = new AbortController();
+  #server: Server | undefined;
+  #certs: CertWatcher | undefined;
+  #started = false;
+  #starting = false;
+  #stopping: Promise<void> | undefined;
+
+  constructor(options: WebhookServerOptions = {}) {
+    this.#options = options;
+    this.#log = options.log ?? pino({ level: "silent" });
+    this.#timers = options.timers ?? nodeTimers;
+  }
+
+  /**
+   * Serves `handler` on `path` (see `defaultingPath`/`validatingPath`). Paths are matched
+   * exactly, without the query the API server adds (`?timeout=10s`).
+   */
+  register(path: string, handler: AdmissionHandler): void {
+    if (!path.startsWith("/")) throw new TypeError(`webhook path "${path}" must start with "/"`);
+    if (path === CONVERSION_PATH) throw new TypeError(`webhook path ${CONVERSION_PATH} is the conversion webhook's: use registerConversion`);
+    if (this.#handlers.has(path)) throw new TypeError(`a webhook handler is already registered on ${path}`);
+    this.#handlers.set(path, handler);
+  }
+
+  /** Serves the conversions of one group-kind on `/convert`. */
+  registerConversion(conversion: Conversion): void {
+    this.#conversions.add(conversion);
+  }
+
+  /** The registered admission paths, then `/convert`. */
+  paths(): string[] {
+    return [...this.#handlers.keys(), CONVERSION_PATH];
+  }
+
+  /**
+   * Loads the certificate, listens, and starts watching the certificate directory. Resolves
+   * once listening; rejects (naming the files) when the certificate cannot be loaded, or when
+   * the port cannot be bound. The server runs until {@link stop} or `signal` aborts.
+   */
+  async start(signal?: AbortSignal): Promise<void> {
+    if (this.#stopping) throw new Error("WebhookServer.start: the server was stopped; make a new one");
+    if (this.#server || this.#starting) throw new Error("WebhookServer.start: already started");
+    this.#starting = true;
+    try {
+      await this.#start();
+    } finally {
+      this.#starting = false;
+    }
+    if (signal) {
+      if (signal.aborted) await this.stop();
+      else signal.addEventListener("abort", () => void this.stop(), { once: true });
+    }
+  }
+
+  async #start(): Promise<void> {
+    const dir = this.#options.certDir ?? DEFAULT_CERT_DIR;
+    const tlsOptions = { minVersion: "TLSv1.2" as const, ...this.#options.tls };
+    let server: Server | undefined;
+    const certs = new CertWatcher({
+      certPath: join(dir, this.#options.certName ?? "tls.crt"),
+      keyPath: join(dir, this.#options.keyName ?? "tls.key"),
+      log: this.#log,
+      timers: this.#timers,
+      ...(this.#options.certPollInterval !== undefined ? { pollInterval: this.#options.certPollInterval } : {}),
+      ...(this.#options.certDebounce !== undefined ? { debounce: this.#options.certDebounce } : {}),
+      ...(this.#options.watchCertDir !== undefined ? { watch: this.#options.watchCertDir } : {}),
+      onChange: (pair) => server?.setSecureContext({ ...tlsOptions, cert: pair.cert, key: pair.key }),
+    });
+    const pair = await certs.load();
+    server = createServer({ ...tlsOptions, cert: pair.cert, key: pair.key }, (req, res) => void this.#serve(req, res));
+    server.on("tlsClientError", (err) => this.#log.debug({ err }, "TLS handshake failed"));
+    this.#server = server;
+    this.#certs = certs;
+    try {
+      await listen(server, this.#options.port ?? DEFAULT_WEBHOOK_PORT, this.#options.host);
+    } catch (err) {
+      this.#server = this.#certs = undefined;
+      throw err;
+    }
+    server.on("error", (err) => this.#log.error({ err }, "webhook server error"));
+    if (this.#stopping) {
+      // stop() was called while the server was starting: it found nothing to close.
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw new Error("WebhookServer.start: stopped while starting");
+    }
+    certs.start();
+    this.#started = true;
+    this.#log.info({ address: this.address(), paths: this.paths(), fingerprint256: pair.fingerprint256 }, "webhook server started");
+  }
+
+  /**
+   * Stops accepting connections, lets in-flight requests finish (closing connections after
+   * `shutdownTimeout`), aborts handlers' signals and stops the certificate watcher.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    const server = this.#server;
+    this.#started = false;
+    this.#certs?.stop();
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const force = this.#timers.setTimeout(() => {
+      this.#abort.abort(new Error("webhook server stopped"));
+      server.closeAllConnections();
+    }, this.#options.shutdownTimeout ?? 10_000);
+    await closed;
+    this.#timers.clearTimeout(force);
+    this.#abort.abort(new Error("webhook server stopped"));
+    this.#log.info("webhook server stopped");
+  }
+
+  /** Whether the server is listening (for a readiness check). */
+  started(): boolean {
+    return this.#started;
+  }
+
+  /**
+   * A readiness check for `/readyz`, as controller-runtime's `StartedChecker`: fails until the
+   * server has started, then completes a TLS handshake with it.
+   */
+  startedChecker(timeoutMs = 10_000): () => Promise<void> {
+    return async () => {
+      const address = this.address();
+      if (!this.#started || !address) throw new Error("webhook server has not started");
+      await tlsHandshake(address, timeoutMs);
+    };
+  }
+
+  /** Where the server listens, once started. */
+  address(): AddressInfo | undefined {
+    const address = this.#server?.address();
+    return address && typeof address === "object" ? address : undefined;
+  }
+
+  /**
+   * Re-reads the certificate files now (as a file event or a poll does); resolves whether a new
+   * valid pair is in use. An invalid pair is logged and the old one kept.
+   */
+  reloadCertificate(): Promise<boolean> {
+    if (!this.#certs) return Promise.reject(new Error("WebhookServer.reloadCertificate: the server has not started"));
+    return this.#certs.reload();
+  }
+
+  /** The certificate in use, once started. */
+  certificate(): ServingCertificate | undefined {
+    return this.#certs?.current();
+  }
+
+  async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const answer = await this.#answer(req);
+      // While stopping, close each connection after its answer so stop() need not wait for keep-alive timeouts.
+      sendAnswer(res, answer.answer, answer.close === true || this.#stopping !== undefined);
+    } catch (err) {
+      this.#log.error({ err, path: req.url }, "webhook request failed");
+      sendAnswer(res, httpError(500, "InternalError", "internal error in the webhook server"), true);
+    }
+  }
+
+  async #answer(req: IncomingMessage): Promise<{ answer: HttpAnswer; close?: boolean }> {
+    const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
+    const handler = this.#handlers.get(path);
+    if (!handler && path !== CONVERSION_PATH) {
+      return { answer: httpError(404, "NotFound", `no webhook is served on ${path}; served: ${this.paths().join(", ")}`) };
+    }
+    if (req.method !== "POST") {
+      return { answer: httpError(405, "MethodNotAllowed", `${req.method ?? "?"} is not allowed on ${path}: expected POST`, { allow: "POST" }) };
+    }
+    const contentType = (req.headers["content-type"] ?? "").split(";", 1)[0]?.trim().toLowerCase();
+    if (contentType !== "application/json") {
+      return { answer: httpError(400, "BadRequest", `contentType=${req.headers["content-type"] ?? ""}, expected application/json`) };
+    }
+    const limit = this.#options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+    const read = await readBody(req, limit);
+    if (!read.ok) {
+      switch (read.error.kind) {
+        case "too-large":
+          return { answer: httpError(413, "RequestEntityTooLarge", `request body is larger than ${read.error.limit} bytes`), close: true };
+        case "aborted":
+          return { answer: httpError(400, "BadRequest", read.error.message), close: true };
+        default:
+          return assertNever(read.error);
+      }
+    }
+    if (read.body.length === 0) return { answer: httpError(400, "BadRequest", "request body is empty") };
+    let doc: unknown;
+    try {
+      doc = JSON.parse(read.body.toString("utf8"));
+    } catch (err) {
+      return { answer: httpError(400, "BadRequest", `request body is not JSON: ${(err as Error).message}`) };
+    }
+    const log = this.#log.child({ webhook: path });
+    if (handler) return { answer: await answerAdmissionReview(doc, handler, log, this.#abort.signal) };
+    return { answer: await answerConversionReview(doc, this.#conversions, log) };
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected value ${JSON.stringify(value)}`);
+}
+
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(new Error(`webhook server cannot listen on ${host ?? "*"}:${port}: ${err.message}`, { cause: err }));
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+}
+
+function tlsHandshake(address: AddressInfo, timeoutMs: number): Promise<void> {
+  const unspecified = address.address === "::" || address.address === "0.0.0.0";
+  const host = unspecified ? (address.family === "IPv6" ? "::1" : "127.0.0.1") : address.address;
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port: address.port, rejectUnauthorized: false }, () => {
+      socket.end();
+      resolve();
+    });
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      reject(new Error(`webhook server did not complete a TLS handshake within ${timeoutMs} ms`));
+    });
+    socket.once("error", (err) => reject(new Error(`webhook server is not serving TLS: ${err.message}`, { cause: err })));
+  });
+}

@@ -1,0 +1,180 @@
+import { parse as parseYaml } from "yaml";
+import type { PatchType } from "../../runtime/client/types.js";
+import type { DeleteOutcome, DeleteRequest } from "../store/deletion.js";
+import type { Propagation } from "../store/gc.js";
+import { isObject } from "../store/json.js";
+import type { ResolvedResource } from "../store/kind-info.js";
+import type { ObjectStore } from "../store/object-store.js";
+import { badRequest, methodNotSupported, resourceNotFound, success, unsupportedMediaType } from "../store/status-error.js";
+import type { WatchRequest } from "../watch/start-watch.js";
+
+/** A resource request, parsed from the route, query, headers and body. */
+export interface ResourceCall {
+  readonly method: string;
+  readonly res: ResolvedResource;
+  readonly namespace?: string | undefined;
+  readonly name?: string | undefined;
+  readonly subresource?: string | undefined;
+  readonly query: URLSearchParams;
+  readonly contentType: string;
+  readonly body: string;
+  /** The field manager: `fieldManager`, else the User-Agent up to its first "/". */
+  readonly manager: string;
+}
+
+/** An answer: a status code and a JSON body. */
+export interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+const PATCH_TYPES: Readonly<Record<string, PatchType>> = {
+  "application/merge-patch+json": "merge",
+  "application/json-patch+json": "json",
+  "application/apply-patch+yaml": "apply",
+  "application/apply-patch+cbor": "apply",
+  "application/strategic-merge-patch+json": "strategic",
+};
+
+function parseJson(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badRequest(`the request body is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+const flag = (query: URLSearchParams, key: string): boolean | undefined => {
+  const v = query.get(key);
+  return v === null ? undefined : v === "true" || v === "1";
+};
+
+const dryRunOf = (query: URLSearchParams): boolean => query.getAll("dryRun").includes("All");
+
+/** The watch request of a `?watch=true` query. */
+export function watchRequestOf(query: URLSearchParams, namespace: string | undefined): WatchRequest {
+  const timeout = query.get("timeoutSeconds");
+  return {
+    namespace,
+    labelSelector: query.get("labelSelector") ?? undefined,
+    fieldSelector: query.get("fieldSelector") ?? undefined,
+    resourceVersion: query.get("resourceVersion") ?? undefined,
+    allowWatchBookmarks: flag(query, "allowWatchBookmarks"),
+    sendInitialEvents: flag(query, "sendInitialEvents"),
+    timeoutSeconds: timeout !== null ? Number(timeout) : undefined,
+  };
+}
+
+function deleteRequestOf(call: ResourceCall): DeleteRequest {
+  const body = parseJson(call.body);
+  const opts = isObject(body) ? body : {};
+  const policy = call.query.get("propagationPolicy") ?? (typeof opts["propagationPolicy"] === "string" ? opts["propagationPolicy"] : undefined);
+  if (policy !== undefined && policy !== "Background" && policy !== "Foreground" && policy !== "Orphan") {
+    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Background", "Foreground", "Orphan"`);
+  }
+  const orphan = flag(call.query, "orphanDependents") ?? (typeof opts["orphanDependents"] === "boolean" ? opts["orphanDependents"] : undefined);
+  const pre = isObject(opts["preconditions"]) ? opts["preconditions"] : {};
+  const dryRun = dryRunOf(call.query) || (Array.isArray(opts["dryRun"]) && opts["dryRun"].includes("All"));
+  return {
+    propagationPolicy: policy as Propagation | undefined,
+    orphanDependents: orphan,
+    preconditions: {
+      uid: typeof pre["uid"] === "string" ? pre["uid"] : undefined,
+      resourceVersion: typeof pre["resourceVersion"] === "string" ? pre["resourceVersion"] : undefined,
+    },
+    dryRun,
+  };
+}
+
+/** The body a delete answers with: the object while it waits (or for custom resources), else a Success Status. */
+export function deleteReply(res: ResolvedResource, outcome: DeleteOutcome, orphanDependents: boolean | undefined): Reply {
+  if (outcome.kind === "pending") return { status: orphanDependents === false ? 202 : 200, body: outcome.object };
+  if (res.info.deleteReturnsObject) return { status: 200, body: outcome.object };
+  const m = isObject(outcome.object["metadata"]) ? outcome.object["metadata"] : {};
+  return {
+    status: 200,
+    body: success({ name: String(m["name"] ?? ""), group: res.info.group, kind: res.info.plural, uid: String(m["uid"] ?? "") }),
+  };
+}
+
+function patchBody(call: ResourceCall, type: PatchType): unknown {
+  if (type !== "apply") return parseJson(call.body);
+  try {
+    return parseYaml(call.body) as unknown;
+  } catch (e) {
+    throw badRequest(`error decoding YAML: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** Handles one non-watch resource request against the store. */
+export function handleResource(store: ObjectStore, call: ResourceCall): Reply {
+  const { res, query } = call;
+  const namespace = res.info.namespaced ? call.namespace : undefined;
+  if (!res.info.namespaced && call.namespace !== undefined) throw resourceNotFound();
+  if (call.subresource !== undefined && call.subresource !== "status") throw resourceNotFound();
+  const subresource = call.subresource === "status" ? ("status" as const) : undefined;
+  const dryRun = dryRunOf(query);
+  if (call.name === undefined) {
+    switch (call.method) {
+      case "GET": {
+        const limit = query.get("limit");
+        return {
+          status: 200,
+          body: store.list(res, {
+            namespace,
+            labelSelector: query.get("labelSelector") ?? undefined,
+            fieldSelector: query.get("fieldSelector") ?? undefined,
+            limit: limit !== null ? Number(limit) : undefined,
+            continue: query.get("continue") ?? undefined,
+            resourceVersion: query.get("resourceVersion") ?? undefined,
+            resourceVersionMatch: query.get("resourceVersionMatch") ?? undefined,
+          }),
+        };
+      }
+      case "POST":
+        if (res.info.namespaced && namespace === undefined) throw methodNotSupported(res.groupResource, "create");
+        return { status: 201, body: store.create(res, namespace, parseJson(call.body), { manager: call.manager, dryRun }) };
+      case "DELETE": {
+        const request = deleteRequestOf(call);
+        const outcomes = store.deleteCollection(res, {
+          ...request,
+          namespace,
+          labelSelector: query.get("labelSelector") ?? undefined,
+          fieldSelector: query.get("fieldSelector") ?? undefined,
+        });
+        return { status: 200, body: { kind: res.info.listKind, apiVersion: res.apiVersion, metadata: { resourceVersion: store.resourceVersion }, items: outcomes.map((o) => o.object) } };
+      }
+      default:
+        throw methodNotSupported(res.groupResource, call.method.toLowerCase());
+    }
+  }
+  const name = call.name;
+  switch (call.method) {
+    case "GET":
+      return { status: 200, body: store.get(res, namespace, name) };
+    case "PUT":
+      return { status: 200, body: store.update(res, namespace, name, parseJson(call.body), { manager: call.manager, dryRun, subresource }) };
+    case "PATCH": {
+      const mediaType = call.contentType.split(";")[0]!.trim().toLowerCase();
+      const type = PATCH_TYPES[mediaType];
+      if (!type) throw unsupportedMediaType(mediaType, Object.keys(PATCH_TYPES));
+      const { object, created } = store.patch(res, namespace, name, {
+        type,
+        patch: patchBody(call, type),
+        manager: query.get("fieldManager") ?? (type === "apply" ? "" : call.manager),
+        force: flag(query, "force"),
+        dryRun,
+        subresource,
+      });
+      return { status: created ? 201 : 200, body: object };
+    }
+    case "DELETE": {
+      if (subresource) throw methodNotSupported(res.groupResource, "delete");
+      const request = deleteRequestOf(call);
+      return deleteReply(res, store.delete(res, namespace, name, request), request.orphanDependents);
+    }
+    default:
+      throw methodNotSupported(res.groupResource, call.method.toLowerCase());
+  }
+}

@@ -1,0 +1,77 @@
+import type { JSONSchemaProps } from "../../model/index.js";
+import { isObject, type JsonObject } from "./json.js";
+import type { KindInfo, VersionInfo } from "./kind-info.js";
+import type { FieldCause } from "./status-error.js";
+
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+
+/**
+ * What is wrong with a CustomResourceDefinition, as field errors (the API server checks far
+ * more; these are the mistakes that would leave the kind unusable).
+ */
+export function validateCrd(crd: JsonObject): FieldCause[] {
+  const causes: FieldCause[] = [];
+  const spec = isObject(crd["spec"]) ? crd["spec"] : {};
+  const names = isObject(spec["names"]) ? spec["names"] : {};
+  const group = str(spec["group"]);
+  const plural = str(names["plural"]);
+  const name = isObject(crd["metadata"]) ? str(crd["metadata"]["name"]) : "";
+  if (!group) causes.push({ reason: "FieldValueRequired", message: "Required value", field: "spec.group" });
+  if (!plural) causes.push({ reason: "FieldValueRequired", message: "Required value", field: "spec.names.plural" });
+  if (!str(names["kind"])) causes.push({ reason: "FieldValueRequired", message: "Required value", field: "spec.names.kind" });
+  if (group && plural && name !== `${plural}.${group}`) {
+    causes.push({
+      reason: "FieldValueInvalid",
+      message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group`,
+      field: "metadata.name",
+    });
+  }
+  const scope = str(spec["scope"]);
+  if (scope !== "Namespaced" && scope !== "Cluster") {
+    causes.push({ reason: "FieldValueNotSupported", message: `Unsupported value: "${scope}": supported values: "Cluster", "Namespaced"`, field: "spec.scope" });
+  }
+  const versions = Array.isArray(spec["versions"]) ? spec["versions"].filter(isObject) : [];
+  if (versions.length === 0) causes.push({ reason: "FieldValueRequired", message: "Required value: must have at least one version", field: "spec.versions" });
+  else if (versions.filter((v) => v["storage"] === true).length !== 1) {
+    causes.push({ reason: "FieldValueInvalid", message: "Invalid value: must have exactly one version marked as storage version", field: "spec.versions" });
+  }
+  return causes;
+}
+
+/** The kind a (valid) CustomResourceDefinition defines. */
+export function kindFromCrd(crd: JsonObject): KindInfo {
+  const spec = crd["spec"] as JsonObject;
+  const names = spec["names"] as JsonObject;
+  const kind = str(names["kind"]);
+  const all = (spec["versions"] as unknown[]).filter(isObject);
+  const versions: VersionInfo[] = all.filter((v) => v["served"] !== false).map((v) => {
+    const subresources = isObject(v["subresources"]) ? v["subresources"] : {};
+    const schema = isObject(v["schema"]) && isObject(v["schema"]["openAPIV3Schema"]) ? v["schema"]["openAPIV3Schema"] : undefined;
+    const selectable = Array.isArray(v["selectableFields"]) ? v["selectableFields"].filter(isObject) : [];
+    return {
+      name: str(v["name"]),
+      storage: v["storage"] === true,
+      statusSubresource: isObject(subresources["status"]),
+      schema: schema as JSONSchemaProps | undefined,
+      selectableFields: selectable.map((f) => str(f["jsonPath"]).replace(/^\./, "")).filter((p) => p !== ""),
+    };
+  });
+  return {
+    group: str(spec["group"]),
+    plural: str(names["plural"]),
+    kind,
+    listKind: str(names["listKind"]) || `${kind}List`,
+    singular: str(names["singular"]) || kind.toLowerCase(),
+    shortNames: strings(names["shortNames"]),
+    categories: strings(names["categories"]),
+    namespaced: spec["scope"] !== "Cluster",
+    versions,
+    storageVersion: str(all.find((v) => v["storage"] === true)?.["name"]) || (versions[0]?.name ?? ""),
+    builtin: false,
+    generation: true,
+    allowUnconditionalUpdate: false,
+    deleteReturnsObject: true,
+    crdName: isObject(crd["metadata"]) ? str(crd["metadata"]["name"]) : undefined,
+  };
+}

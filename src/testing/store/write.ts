@@ -1,0 +1,240 @@
+import type { PatchType } from "../../runtime/client/types.js";
+import { applyJsonPatch } from "../patch/json-patch.js";
+import { recordUpdate } from "../patch/managed-fields.js";
+import { applyMergePatch } from "../patch/merge-patch.js";
+import { applyConfiguration, type ApplyOptions } from "../patch/server-side-apply.js";
+import { validateCrd } from "./crd-kinds.js";
+import { clone, deepEqual, isObject, type JsonObject } from "./json.js";
+import type { ResolvedResource } from "./kind-info.js";
+import { present, structureOf, toStorage } from "./present.js";
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  crdTerminating,
+  forbidden,
+  invalid,
+  notFound,
+  resourceNotFound,
+  unsupportedMediaType,
+  type FieldCause,
+} from "./status-error.js";
+import { finalizersOf, isDeleting, meta, type StoreCore } from "./store-core.js";
+import { generateName, prepareCreate, prepareUpdate, validateBuiltinUpdate, validateMetadata } from "./strategy.js";
+
+/** Who writes, and whether for real. */
+export interface WriteRequest {
+  /** The field manager recorded in managedFields. */
+  readonly manager: string;
+  readonly dryRun?: boolean | undefined;
+}
+
+/** An update: of the main resource, or of `/status`. */
+export interface UpdateRequest extends WriteRequest {
+  readonly subresource?: "status" | undefined;
+}
+
+/** A patch: its format, its (parsed) body, and `force` for server-side apply. */
+export interface PatchRequest extends UpdateRequest {
+  readonly type: PatchType;
+  readonly patch: unknown;
+  readonly force?: boolean | undefined;
+}
+
+/** How managedFields are kept: recorded as an `Update`, or already computed by apply. */
+type Managed = "update" | "keep";
+
+const CRDS = "apiextensions.k8s.io/customresourcedefinitions";
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+
+/** A copy of a request body, checked and completed: apiVersion, kind and namespace as the URL says. */
+function normalize(res: ResolvedResource, body: unknown, namespace: string | undefined): JsonObject {
+  if (!isObject(body)) throw badRequest(`the body of the request must be a JSON object (a ${res.info.kind})`);
+  const object = clone(body);
+  const apiVersion = object["apiVersion"];
+  if (apiVersion !== undefined && apiVersion !== res.apiVersion) {
+    throw badRequest(`the API version in the data (${String(apiVersion)}) does not match the expected API version (${res.apiVersion})`);
+  }
+  const kind = object["kind"];
+  if (kind !== undefined && kind !== res.info.kind) throw badRequest(`the kind in the data (${String(kind)}) does not match the expected kind (${res.info.kind})`);
+  object["apiVersion"] = res.apiVersion;
+  object["kind"] = res.info.kind;
+  const m = meta(object);
+  if (res.info.namespaced) {
+    const ns = namespace || str(m["namespace"]);
+    if (!ns) throw badRequest(`${res.info.kind} is namespaced: a namespace is required`);
+    if (m["namespace"] !== undefined && m["namespace"] !== "" && m["namespace"] !== ns) {
+      throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    }
+    m["namespace"] = ns;
+  } else delete m["namespace"];
+  return object;
+}
+
+/** Admits a custom resource against its schema; metadata, apiVersion and kind are the store's, not the schema's. */
+function admit(core: StoreCore, res: ResolvedResource, object: JsonObject, old: JsonObject | undefined): JsonObject {
+  const extra: FieldCause[] = validateMetadata(res, object, old);
+  if (old) extra.push(...validateBuiltinUpdate(res, object, old));
+  if (res.storageKey === CRDS) extra.push(...validateCrd(object));
+  let out = object;
+  let causes: readonly FieldCause[] = [];
+  if (!res.info.builtin && res.version.schema) {
+    const result = core.admit(res.version.schema, clone(object), old ? clone(old) : undefined);
+    causes = result.causes;
+    if (isObject(result.object)) {
+      out = result.object;
+      out["apiVersion"] = object["apiVersion"]!;
+      out["kind"] = object["kind"]!;
+      out["metadata"] = object["metadata"]!;
+    }
+  }
+  const all = [...extra, ...causes];
+  if (all.length > 0) throw invalid(res.groupKind, str(meta(object)["name"]), all);
+  return out;
+}
+
+function checkWritable(core: StoreCore, res: ResolvedResource, namespace: string, name: string): void {
+  if (res.info.namespaced) {
+    const ns = core.get("/namespaces", "", namespace);
+    if (!ns) throw notFound({ group: "", resource: "namespaces" }, namespace);
+    if (isDeleting(ns)) {
+      throw forbidden(res.groupResource, name, `unable to create new content in namespace ${namespace} because it is being terminated`, [
+        { reason: "NamespaceTerminating", message: `namespace ${namespace} is being terminated`, field: "metadata.namespace" },
+      ]);
+    }
+  }
+  if (res.info.crdName) {
+    const crd = core.get(CRDS, "", res.info.crdName);
+    if (crd && isDeleting(crd)) throw crdTerminating(res.groupResource, "create");
+  }
+}
+
+/** Creates an object (POST). Returns it as stored, at the requested version. */
+export function createObject(core: StoreCore, res: ResolvedResource, namespace: string | undefined, body: unknown, request: WriteRequest, managed: Managed = "update"): JsonObject {
+  const object = normalize(res, body, namespace);
+  const m = meta(object);
+  if (!str(m["name"]) && str(m["generateName"])) m["name"] = generateName(str(m["generateName"]));
+  const name = str(m["name"]);
+  const ns = str(m["namespace"]);
+  checkWritable(core, res, ns, name);
+  const now = core.now();
+  prepareCreate(res, object, now);
+  const admitted = admit(core, res, object, undefined);
+  if (core.get(res.storageKey, ns, name)) throw alreadyExists(res.groupResource, name);
+  if (managed === "update") {
+    delete meta(admitted)["managedFields"];
+    recordUpdate(undefined, admitted, { manager: request.manager, apiVersion: res.apiVersion, time: now, structure: structureOf(res) });
+  }
+  const stored = toStorage(res, admitted);
+  if (request.dryRun) return present(res, stored);
+  return present(res, core.put(res.storageKey, stored, undefined));
+}
+
+/** Replaces an object (PUT), or its status (PUT .../status). */
+export function updateObject(core: StoreCore, res: ResolvedResource, namespace: string | undefined, name: string, body: unknown, request: UpdateRequest): JsonObject {
+  if (request.subresource === "status" && !res.version.statusSubresource) throw resourceNotFound();
+  const object = normalize(res, body, namespace);
+  const m = meta(object);
+  if (m["name"] !== undefined && m["name"] !== name) throw badRequest(`the name of the object (${String(m["name"])}) does not match the name on the URL (${name})`);
+  m["name"] = name;
+  const old = core.get(res.storageKey, str(m["namespace"]), name);
+  if (!old) throw notFound(res.groupResource, name);
+  const rv = str(m["resourceVersion"]);
+  if (!rv) {
+    if (!res.info.allowUnconditionalUpdate) {
+      throw invalid({ group: res.info.group, kind: res.info.plural }, name, [
+        { reason: "FieldValueInvalid", message: "Invalid value: 0x0: must be specified for an update", field: "metadata.resourceVersion" },
+      ]);
+    }
+  } else if (rv !== meta(old)["resourceVersion"]) throw conflict(res.groupResource, name);
+  return commitUpdate(core, res, old, object, request, "update");
+}
+
+/** Applies update rules, admission and managedFields to `next`, then stores it (or removes it when its last finalizer went). */
+function commitUpdate(core: StoreCore, res: ResolvedResource, old: JsonObject, next: JsonObject, request: UpdateRequest, managed: Managed): JsonObject {
+  const now = core.now();
+  const before = present(res, old);
+  prepareUpdate(res, next, before, request.subresource, now);
+  const admitted = admit(core, res, next, before);
+  if (managed === "update") {
+    recordUpdate(before, admitted, { manager: request.manager, apiVersion: res.apiVersion, time: now, subresource: request.subresource, structure: structureOf(res) });
+  }
+  meta(admitted)["resourceVersion"] = meta(old)["resourceVersion"]!;
+  if (deepEqual(admitted, before)) return before;
+  const stored = toStorage(res, admitted);
+  if (request.dryRun) return present(res, stored);
+  if (isDeleting(stored) && finalizersOf(stored).length === 0 && res.storageKey !== "/namespaces") {
+    const gone = core.remove(res.storageKey, old);
+    meta(stored)["resourceVersion"] = meta(gone)["resourceVersion"]!;
+    return present(res, stored);
+  }
+  return present(res, core.put(res.storageKey, stored, old));
+}
+
+/** Patches an object or its status: merge, JSON (RFC 6902), strategic (as merge) or server-side apply. */
+export function patchObject(
+  core: StoreCore,
+  res: ResolvedResource,
+  namespace: string | undefined,
+  name: string,
+  request: PatchRequest,
+): { object: JsonObject; created: boolean } {
+  if (request.subresource === "status" && !res.version.statusSubresource) throw resourceNotFound();
+  if (request.type === "strategic" && !res.info.builtin) {
+    throw unsupportedMediaType("application/strategic-merge-patch+json", ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"]);
+  }
+  const ns = res.info.namespaced ? (namespace ?? "") : "";
+  const old = core.get(res.storageKey, ns, name);
+  if (request.type === "apply") return applyObject(core, res, ns, name, old, request);
+  if (!old) throw notFound(res.groupResource, name);
+  const current = present(res, old);
+  const patched = request.type === "json" ? applyJsonPatch(current, request.patch) : applyMergePatch(current, checkMergePatch(request.patch));
+  const object = normalize(res, patched, namespace);
+  const m = meta(object);
+  if (m["name"] !== name) throw badRequest(`the name of the object (${String(m["name"] ?? "")}) does not match the name on the URL (${name})`);
+  const rv = str(m["resourceVersion"]);
+  if (rv && rv !== meta(old)["resourceVersion"]) throw conflict(res.groupResource, name);
+  return { object: commitUpdate(core, res, old, object, request, "update"), created: false };
+}
+
+function checkMergePatch(patch: unknown): unknown {
+  if (!isObject(patch)) throw badRequest("the body of a merge patch must be a JSON object");
+  return patch;
+}
+
+function applyObject(
+  core: StoreCore,
+  res: ResolvedResource,
+  namespace: string,
+  name: string,
+  old: JsonObject | undefined,
+  request: PatchRequest,
+): { object: JsonObject; created: boolean } {
+  const applied = request.patch;
+  if (!isObject(applied)) throw badRequest("error decoding YAML: the applied configuration must be an object");
+  if (!str(applied["apiVersion"]) || !str(applied["kind"])) {
+    throw badRequest(`error decoding YAML: an applied configuration needs apiVersion and kind (expected "${res.apiVersion}" and "${res.info.kind}")`);
+  }
+  if (!request.manager) throw badRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+  const m = isObject(applied["metadata"]) ? applied["metadata"] : {};
+  if (m["name"] !== undefined && m["name"] !== name) throw badRequest(`the name of the object (${String(m["name"])}) does not match the name on the URL (${name})`);
+  const options: ApplyOptions = {
+    manager: request.manager,
+    force: request.force === true,
+    apiVersion: res.apiVersion,
+    time: core.now(),
+    subresource: request.subresource,
+    scope: request.subresource === "status" ? "status" : res.version.statusSubresource ? "main" : "all",
+    structure: structureOf(res),
+  };
+  const config = normalize(res, { ...applied, metadata: { ...m, name } }, res.info.namespaced ? namespace : undefined);
+  if (!old) {
+    if (request.subresource === "status") throw notFound(res.groupResource, name);
+    const merged = applyConfiguration(undefined, config, options);
+    return { object: createObject(core, res, namespace, merged, request, "keep"), created: true };
+  }
+  const rv = str(meta(config)["resourceVersion"]);
+  if (rv && rv !== meta(old)["resourceVersion"]) throw conflict(res.groupResource, name);
+  const merged = applyConfiguration(present(res, old), config, options);
+  return { object: commitUpdate(core, res, old, merged, request, "keep"), created: false };
+}
