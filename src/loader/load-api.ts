@@ -9,7 +9,7 @@ import { collectMarkers } from "./collect-markers.js";
 import { discoverSources, GROUP_VERSION_INFO } from "./discover.js";
 import { scanFileMarkers } from "./file-markers.js";
 import { ModuleResolver } from "./module-resolver.js";
-import { commentBlocksOf, TypeReader } from "./type-reader.js";
+import { commentBlocksOf, lineAndColumn, TypeReader } from "./type-reader.js";
 
 /** Reads the API packages and file-level markers under `paths` into the API model. */
 export function loadApi(paths: readonly string[], registry: MarkerRegistry, diagnostics: DiagnosticList): ApiModel {
@@ -87,7 +87,7 @@ function packageMarkers(file: import("ts-morph").SourceFile, registry: MarkerReg
     const ranges = ts.getLeadingCommentRanges(text, 0) ?? [];
     blocks = groupComments(
       ranges.map((r) => {
-        const { line, column } = file.getLineAndColumnAtPos(r.pos);
+        const { line, column } = lineAndColumn(file, r.pos);
         return { text: text.slice(r.pos, r.end), line, column };
       }),
     );

@@ -15,10 +15,20 @@ interface ReadType {
   readonly optional: boolean;
 }
 
+/**
+ * The 1-based line and column of `pos`, from the compiler's cached line map (ts-morph's
+ * `getLineAndColumnAtPos` counts newlines from the file start on every call, which is
+ * quadratic over a large file).
+ */
+export function lineAndColumn(sf: SourceFile, pos: number): { line: number; column: number } {
+  const lc = sf.compilerNode.getLineAndCharacterOfPosition(pos);
+  return { line: lc.line + 1, column: lc.character + 1 };
+}
+
 /** The location of a node's first character. */
 export function locationOf(node: Node): SourceLocation {
   const sf = node.getSourceFile();
-  const { line, column } = sf.getLineAndColumnAtPos(node.getStart());
+  const { line, column } = lineAndColumn(sf, node.getStart());
   return { file: sf.getFilePath(), line, column };
 }
 
@@ -26,7 +36,7 @@ export function locationOf(node: Node): SourceLocation {
 export function commentBlocksOf(node: Node): CommentBlock[] {
   const sf = node.getSourceFile();
   const comments = node.getLeadingCommentRanges().map((r) => {
-    const { line, column } = sf.getLineAndColumnAtPos(r.getPos());
+    const { line, column } = lineAndColumn(sf, r.getPos());
     return { text: r.getText(), line, column };
   });
   return groupComments(comments);
@@ -62,7 +72,7 @@ export class TypeReader {
 
   /** Markers and description attached to a node. */
   attached(node: Node, target: "type" | "field"): { markers: NamedType["markers"]; description: string } {
-    const line = node.getStartLineNumber(false);
+    const line = lineAndColumn(node.getSourceFile(), node.getStart()).line;
     const { doc, blocks } = attachedBlocks(commentBlocksOf(node), line);
     const file = node.getSourceFile().getFilePath();
     return {

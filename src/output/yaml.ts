@@ -1,4 +1,6 @@
-import { Document, visit } from "yaml";
+import { emitYaml } from "./emit-yaml.js";
+
+export { looksLikeOtherScalar } from "./scalars.js";
 
 /**
  * Prints objects as YAML in controller-gen's style: each document starts with `---`, map
@@ -11,21 +13,11 @@ export function toYaml(documents: readonly unknown[]): string {
 }
 
 function printDocument(value: unknown): string {
-  const doc = new Document(value, { sortMapEntries: true, keepUndefined: false });
-  visit(doc, {
-    Scalar(_key, node) {
-      if (typeof node.value !== "string") return;
-      if (node.value.includes("\n")) node.type = "BLOCK_LITERAL";
-      else if (looksLikeOtherScalar(node.value)) node.type = "QUOTE_DOUBLE";
-    },
-  });
-  const text = doc.toString({
-    indentSeq: false,
-    lineWidth: Number.MAX_SAFE_INTEGER,
-    singleQuote: true,
-    blockQuote: "literal",
-    flowCollectionPadding: false,
-  });
+  return foldLines(emitYaml(value));
+}
+
+/** Folds long scalar lines (never the lines of block literals). */
+function foldLines(text: string): string {
   const out: string[] = [];
   let blockIndent: number | undefined;
   for (const line of text.split("\n")) {
@@ -79,24 +71,3 @@ function foldLine(line: string): string {
   return out;
 }
 
-/**
- * go-yaml double-quotes a string that a YAML 1.1 reader would take for another type (an
- * empty string, a boolean such as `yes` or `on`, null, a number, base-60 `1:20`), and
- * single-quotes only strings that cannot be plain for syntax reasons (`'*'`).
- */
-export function looksLikeOtherScalar(value: string): boolean {
-  if (value === "") return true;
-  return OTHER_SCALAR.test(value);
-}
-
-const OTHER_SCALAR = new RegExp(
-  [
-    "^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$",
-    "^(?:~|null|Null|NULL)$",
-    "^[-+]?(?:0b[01_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)$",
-    "^[-+]?(?:[0-9][0-9_]*)?\\.[0-9_]*(?:[eE][-+]?[0-9]+)?$",
-    "^[-+]?[0-9][0-9_]*(?:[eE][-+]?[0-9]+)$",
-    "^[-+]?\\.(?:inf|Inf|INF)$",
-    "^\\.(?:nan|NaN|NAN)$",
-  ].join("|"),
-);

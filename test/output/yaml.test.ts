@@ -47,3 +47,23 @@ describe("toYaml", () => {
     expect(toYaml([doc])).toBe(toYaml([structuredClone(doc)]));
   });
 });
+
+describe("round trip", () => {
+  it("reads back every golden manifest as the data it was written from", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { execSync } = await import("node:child_process");
+    const { parseAllDocuments } = await import("yaml");
+    const files = execSync("find fixtures/generate -name '*.yaml'", { cwd: `${import.meta.dirname}/../..` })
+      .toString()
+      .trim()
+      .split("\n");
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) {
+      const text = readFileSync(`${import.meta.dirname}/../../${f}`, "utf8");
+      const docs = parseAllDocuments(text).map((d) => d.toJS());
+      expect(toYaml(docs), f).toBe(text);
+    }
+    const odd = [{ a: "- x", q: "it's: 'quoted'", t: "tab\there", n: "two\nlines\n\n", s: " lead", e: "", u: "x\u2028y", l: `${"long words ".repeat(12)}it's` }];
+    expect(parseAllDocuments(toYaml(odd)).map((d) => d.toJS())).toEqual(odd);
+  });
+});
