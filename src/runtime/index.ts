@@ -31,3 +31,92 @@ export type {
   PatchType,
   WriteOptions,
 } from "./client/types.js";
+export { ApiClient, HttpTransport, TransportError, type ApiClientOptions, type HttpTransportOptions, type Transport } from "./client/index.js";
+export {
+  CachedClient,
+  CacheNotSyncedError,
+  InformerCache,
+  ResourceNotCachedError,
+  SharedInformer,
+  stripManagedFields,
+  type InformerCacheOptions,
+  type InformerEventHandler,
+  type InformerScope,
+} from "./cache/index.js";
+export { listWatchSource, watch, WatcherError, type WatcherEvent, type WatcherOptions } from "./watch/index.js";
+export {
+  BucketRateLimiter,
+  defaultControllerRateLimiter,
+  ItemExponentialFailureRateLimiter,
+  MaxOfRateLimiter,
+  PrometheusQueueMetrics,
+  realClock,
+  WorkQueue,
+  type Clock,
+  type ClockTimer,
+  type QueueItem,
+  type QueueMetrics,
+  type RateLimiter,
+  type WorkQueueOptions,
+} from "./queue/index.js";
+export { Controller, type ControllerOptions } from "./controller/controller.js";
+export { TerminalError } from "./controller/terminal-error.js";
+export { mappingHandler, requestForObject, requestForOwner, type MapFunction } from "./controller/event-handlers.js";
+export {
+  and,
+  annotationChanged,
+  generationChanged,
+  hasLabels,
+  labelChanged,
+  not,
+  or,
+  resourceVersionChanged,
+  type Predicate,
+} from "./controller/predicates.js";
+export { ControllerBuilder, type ControllerBuilderOptions, type WatchOptions } from "./manager/controller-builder.js";
+export { Manager, type ManagedWebhookServer, type ManagerOptions, type Runnable } from "./manager/manager.js";
+export { LeaderElector, DEFAULT_LEADER_ELECTION, type LeaderElectionTimings, type LeaderElectorOptions } from "./leader/leader-elector.js";
+export { ControllerMetrics } from "./metrics/controller-metrics.js";
+export { HealthProbeServer, MetricsServer, parseBindAddress, type Checker } from "./metrics/probe-server.js";
+export { EventRecorder, type EventType } from "./events/event-recorder.js";
+export { createLogger, silentLogger, type Logger } from "./log/logger.js";
+export {
+  addFinalizer,
+  createOrPatch,
+  createOrUpdate,
+  findStatusCondition,
+  getControllerOf,
+  hasFinalizer,
+  isBeingDeleted,
+  isStatusConditionFalse,
+  isStatusConditionTrue,
+  OwnerReferenceError,
+  removeFinalizer,
+  removeStatusCondition,
+  setControllerReference,
+  setOwnerReference,
+  setStatusCondition,
+  type Condition,
+  type OperationResult,
+  type PatchOperationResult,
+} from "./helpers/index.js";
+export {
+  allowed,
+  conversion,
+  ConversionError,
+  CONVERSION_PATH,
+  defaulter,
+  defaultingPath,
+  denied,
+  errored,
+  patched,
+  validatingPath,
+  ValidationError,
+  validator,
+  WebhookServer,
+  type AdmissionHandler,
+  type AdmissionRequest,
+  type Conversion,
+  type ValidatorHooks,
+  type WebhookServerOptions,
+} from "./webhook/index.js";

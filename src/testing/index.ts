@@ -18,3 +18,4 @@ export type { KindInfo, ResolvedResource, VersionInfo } from "./store/kind-info.
 export type { WatchHandle, WatchRequest } from "./watch/start-watch.js";
 export type { WatchEvent, WatchEventType, WatchSink } from "./watch/watch-hub.js";
 export { admitObject } from "./schema/index.js";
+export { FakeClock } from "../runtime/queue/index.js";

@@ -1,0 +1,278 @@
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { KubeConfig } from "@kubernetes/client-node";
+import { Registry } from "prom-client";
+import { CachedClient, InformerCache, stripManagedFields } from "../cache/index.js";
+import { ApiClient, HttpTransport, type Client } from "../client/index.js";
+import type { Controller } from "../controller/controller.js";
+import { EventRecorder } from "../events/event-recorder.js";
+import { LeaderElector, type LeaderElectionTimings } from "../leader/leader-elector.js";
+import { createLogger, type Logger } from "../log/logger.js";
+import { ControllerMetrics } from "../metrics/controller-metrics.js";
+import { HealthProbeServer, MetricsServer, parseBindAddress, type Checker } from "../metrics/probe-server.js";
+import type { Clock } from "../queue/index.js";
+import type { KubernetesObject, Resource } from "../resource.js";
+import { ControllerBuilder } from "./controller-builder.js";
+
+/** Something the manager runs: controllers, and whatever else needs the manager's lifetime. */
+export interface Runnable {
+  start(signal: AbortSignal): Promise<void>;
+  /** Runs only on the leader (default true), as controllers do. */
+  readonly needLeaderElection?: boolean;
+}
+
+/** A webhook server the manager starts and stops with itself (see `kubebuilder-ts/runtime`'s WebhookServer). */
+export interface ManagedWebhookServer {
+  start(signal?: AbortSignal): Promise<void>;
+  stop(): Promise<void>;
+  startedChecker(): Checker;
+}
+
+/** What {@link Manager} takes. Every option has a default. */
+export interface ManagerOptions {
+  /** Default: `KUBECONFIG`, `~/.kube/config`, or the in-cluster service account. */
+  readonly kubeConfig?: KubeConfig;
+  /** Watch and cache only this namespace (default all). */
+  readonly namespace?: string;
+  /** Where `/metrics` is served: `host:port`, `:port`, or "0" to disable. Default ":8080". */
+  readonly metricsBindAddress?: string;
+  /** Where `/healthz` and `/readyz` are served. Default ":8081"; "0" disables. */
+  readonly healthProbeBindAddress?: string;
+  readonly leaderElection?: boolean;
+  /** The Lease's name; required with `leaderElection`. */
+  readonly leaderElectionId?: string;
+  /** Default: the pod's namespace in-cluster, else "default". */
+  readonly leaderElectionNamespace?: string;
+  readonly leaderElectionTimings?: Partial<LeaderElectionTimings>;
+  /** How long shutdown waits for in-flight reconciles, in ms. Default 30,000. */
+  readonly gracefulShutdownTimeout?: number;
+  /** Stop on SIGTERM and SIGINT (default true). */
+  readonly handleSignals?: boolean;
+  readonly logger?: Logger;
+  readonly registry?: Registry;
+  readonly webhookServer?: ManagedWebhookServer;
+  /** Re-deliver every cached object this often (ms); default off. */
+  readonly syncPeriodMs?: number;
+  /** This process's identity for leader election (default hostname + random suffix). */
+  readonly identity?: string;
+  /** Time for the work queues (tests). */
+  readonly clock?: Clock;
+}
+
+const SERVICE_ACCOUNT_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+
+/**
+ * Runs controllers, as controller-runtime's manager: one informer cache shared by every
+ * controller, a cached client, metrics and health probes, optional leader election on a
+ * Lease, and an orderly shutdown (in-flight reconciles finish, informers stop, the lease
+ * is released).
+ * @example
+ * ```ts
+ * const mgr = new Manager({ leaderElection: true, leaderElectionId: "cronjob.example.com" });
+ * mgr.controller(CronJobResource).owns(Job).complete(new CronJobReconciler());
+ * await mgr.start(); // until SIGTERM/SIGINT or mgr.stop()
+ * ```
+ */
+export class Manager {
+  readonly kubeConfig: KubeConfig;
+  /** Reads from the cache (watched kinds), writes to the API server. */
+  readonly client: Client;
+  /** Reads straight from the API server. */
+  readonly apiReader: ApiClient;
+  readonly cache: InformerCache;
+  readonly log: Logger;
+  readonly registry: Registry;
+  private readonly transport: HttpTransport;
+  private readonly metrics: ControllerMetrics;
+  private readonly probes = new HealthProbeServer();
+  private readonly runnables: Runnable[] = [];
+  private readonly abort = new AbortController();
+  private started = false;
+  private elector: LeaderElector | undefined;
+
+  constructor(private readonly options: ManagerOptions = {}) {
+    this.log = options.logger ?? createLogger();
+    this.kubeConfig = options.kubeConfig ?? defaultKubeConfig();
+    this.registry = options.registry ?? new Registry();
+    this.metrics = new ControllerMetrics(this.registry);
+    this.transport = new HttpTransport({ kubeConfig: this.kubeConfig, userAgent: "kubebuilder-ts-manager" });
+    this.apiReader = new ApiClient(this.transport);
+    this.cache = new InformerCache({
+      client: this.apiReader,
+      namespaces: options.namespace ? [options.namespace] : undefined,
+      resyncPeriodMs: options.syncPeriodMs,
+      transform: stripManagedFields,
+      onError: (err, resource) => this.log.warn({ err, resource: resource.kind }, "watch error; retrying"),
+    });
+    this.client = new CachedClient({ cache: this.cache, client: this.apiReader });
+    this.probes.addHealthzCheck("ping", () => {});
+    this.probes.addReadyzCheck("informers", async () => {
+      if (!this.started) throw new Error("manager not started");
+      const synced = await this.cache.waitForCacheSync(AbortSignal.timeout(1));
+      if (!synced) throw new Error("informer caches not synced");
+    });
+    if (options.webhookServer) this.probes.addReadyzCheck("webhook", options.webhookServer.startedChecker());
+  }
+
+  /** Starts building a controller for `resource`. */
+  controller<T extends KubernetesObject>(resource: Resource<T>): ControllerBuilder<T> {
+    return new ControllerBuilder(
+      {
+        cache: this.cache,
+        client: this.client,
+        registry: this.registry,
+        metrics: this.metrics,
+        log: this.log,
+        clock: this.options.clock,
+        register: (controller: Controller<Client>) => this.add({ start: (signal) => controller.start(signal) }),
+      },
+      resource,
+    );
+  }
+
+  /** Adds a runnable; it starts with the manager (after leader election unless it says otherwise). */
+  add(runnable: Runnable): void {
+    if (this.started) throw new Error("runnables must be added before the manager starts");
+    this.runnables.push(runnable);
+  }
+
+  addHealthzCheck(name: string, check: Checker): void {
+    this.probes.addHealthzCheck(name, check);
+  }
+
+  addReadyzCheck(name: string, check: Checker): void {
+    this.probes.addReadyzCheck(name, check);
+  }
+
+  /** An event recorder that reports as `component`. */
+  eventRecorder(component: string): EventRecorder {
+    return new EventRecorder(this.client, component, this.log.child({ component: "events" }));
+  }
+
+  /** Whether this process leads (always true without leader election, once started). */
+  get isLeader(): boolean {
+    return this.options.leaderElection ? (this.elector?.isLeader ?? false) : this.started;
+  }
+
+  /** Asks the manager to stop; `start()` resolves once shutdown is done. */
+  stop(): void {
+    this.abort.abort();
+  }
+
+  /**
+   * Runs until {@link stop}, SIGTERM or SIGINT. Rejects when leadership is lost (the
+   * process should exit and restart, as controller-runtime's managers do).
+   */
+  async start(): Promise<void> {
+    if (this.started) throw new Error("the manager was already started");
+    this.started = true;
+    const signal = this.abort.signal;
+    const onSignal = () => {
+      this.log.info("received a termination signal, stopping");
+      this.stop();
+    };
+    if (this.options.handleSignals !== false) {
+      process.once("SIGTERM", onSignal);
+      process.once("SIGINT", onSignal);
+    }
+    const servers: { close(): Promise<void> }[] = [];
+    let lost = false;
+    const runs: Promise<void>[] = [];
+    const work = new AbortController();
+    signal.addEventListener("abort", () => work.abort(), { once: true });
+    try {
+      await this.startServers(servers, signal);
+      this.cache.start(work.signal);
+      for (const r of this.runnables.filter((x) => x.needLeaderElection === false)) runs.push(r.start(work.signal));
+      if (!(await this.cache.waitForCacheSync(signal)) && !signal.aborted) throw new Error("informer caches did not sync");
+      if (this.options.leaderElection) {
+        this.elector = this.createElector();
+        if (!(await this.elector.acquire(signal))) return;
+        void this.elector.keepRenewing(signal).then((outcome) => {
+          if (outcome === "lost") {
+            lost = true;
+            work.abort();
+            this.stop();
+          }
+        });
+      }
+      if (signal.aborted) return;
+      this.log.info({ controllers: this.runnables.length }, "starting controllers");
+      for (const r of this.runnables.filter((x) => x.needLeaderElection !== false)) runs.push(r.start(work.signal));
+      await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
+    } finally {
+      work.abort();
+      await this.drain(runs);
+      await this.cache.stop();
+      await this.elector?.release();
+      for (const s of servers) await s.close();
+      if (this.options.webhookServer) await this.options.webhookServer.stop();
+      this.transport.close();
+      process.removeListener("SIGTERM", onSignal);
+      process.removeListener("SIGINT", onSignal);
+      this.log.info("manager stopped");
+    }
+    if (lost) throw new Error("leader election lost");
+  }
+
+  private async drain(runs: Promise<void>[]): Promise<void> {
+    const timeoutMs = this.options.gracefulShutdownTimeout ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+      timer.unref();
+    });
+    const outcome = await Promise.race([Promise.allSettled(runs).then(() => "done" as const), timeout]);
+    clearTimeout(timer);
+    if (outcome === "timeout") this.log.warn({ timeoutMs }, "graceful shutdown timed out with reconciles still running");
+  }
+
+  private async startServers(servers: { close(): Promise<void> }[], signal: AbortSignal): Promise<void> {
+    const metricsAt = parseBindAddress(this.options.metricsBindAddress ?? ":8080");
+    if (metricsAt) {
+      const server = new MetricsServer(this.registry);
+      const addr = await server.listen(metricsAt);
+      servers.push(server);
+      this.log.info({ address: `${addr.address}:${addr.port}` }, "serving metrics");
+    }
+    const probesAt = parseBindAddress(this.options.healthProbeBindAddress ?? ":8081");
+    if (probesAt) {
+      const addr = await this.probes.listen(probesAt);
+      servers.push(this.probes);
+      this.log.info({ address: `${addr.address}:${addr.port}` }, "serving health probes");
+    }
+    if (this.options.webhookServer) await this.options.webhookServer.start(signal);
+  }
+
+  private createElector(): LeaderElector {
+    const name = this.options.leaderElectionId;
+    if (!name) throw new Error("leaderElection needs leaderElectionId (the Lease's name)");
+    return new LeaderElector({
+      client: this.apiReader,
+      name,
+      namespace: this.options.leaderElectionNamespace ?? podNamespace() ?? "default",
+      identity: this.options.identity ?? `${hostname()}_${Math.random().toString(16).slice(2, 10)}`,
+      timings: this.options.leaderElectionTimings,
+      log: this.log.child({ component: "leader-election" }),
+    });
+  }
+
+  /** The addresses the metrics and probe servers bound (tests bind port 0). */
+  get probeServer(): HealthProbeServer {
+    return this.probes;
+  }
+}
+
+function defaultKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  return kc;
+}
+
+function podNamespace(): string | undefined {
+  try {
+    return readFileSync(SERVICE_ACCOUNT_NAMESPACE, "utf8").trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
