@@ -18,10 +18,11 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machine, renderSection, updateReadme, type BenchContext, type Suite, type SuiteResult } from "./framework.js";
 import { generateSuite } from "./suites/generate.js";
+import { runtimeSuite } from "./suites/runtime.js";
 import { PROJECT_ROOT } from "./synthetic-tree.js";
 
 /** Every suite, in the order they run and appear in the README. */
-export const SUITES: readonly Suite[] = [generateSuite];
+export const SUITES: readonly Suite[] = [generateSuite, runtimeSuite];
 
 const DEFAULTS = { runs: 3, warmup: 1, kinds: 500 } as const;
 
