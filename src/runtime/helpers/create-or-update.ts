@@ -40,16 +40,9 @@ export async function createOrUpdate<T extends KubernetesObject>(
   object: T,
   mutate: (current: T) => void | Promise<void>,
 ): Promise<{ result: OperationResult; object: T }> {
-  const key = { namespace: object.metadata?.namespace, name: requireName(object, resource) };
-  let current: T;
-  try {
-    current = await client.get(resource, key);
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    await mutate(object);
-    checkKey(object, key, resource);
-    return { result: "created", object: await client.create(resource, object) };
-  }
+  const found = await getOrCreate(client, resource, object, mutate);
+  if (found.created) return { result: "created", object: found.object };
+  const { key, object: current } = found;
   const before = stable(withoutStatus(current));
   await mutate(current);
   checkKey(current, key, resource);
@@ -68,16 +61,9 @@ export async function createOrPatch<T extends KubernetesObject>(
   object: T,
   mutate: (current: T) => void | Promise<void>,
 ): Promise<{ result: PatchOperationResult; object: T }> {
-  const key = { namespace: object.metadata?.namespace, name: requireName(object, resource) };
-  let current: T;
-  try {
-    current = await client.get(resource, key);
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
-    await mutate(object);
-    checkKey(object, key, resource);
-    return { result: "created", object: await client.create(resource, object) };
-  }
+  const found = await getOrCreate(client, resource, object, mutate);
+  if (found.created) return { result: "created", object: found.object };
+  const { key, object: current } = found;
   const original = structuredClone(current);
   await mutate(current);
   checkKey(current, key, resource);
@@ -96,6 +82,24 @@ export async function createOrPatch<T extends KubernetesObject>(
     what = what === "updated" ? "updatedStatus" : "updatedStatusOnly";
   }
   return { result: what, object: result };
+}
+
+/** Reads the object named by `object`, or creates it from `object` after `mutate` when missing. */
+async function getOrCreate<T extends KubernetesObject>(
+  client: Client,
+  resource: Resource<T>,
+  object: T,
+  mutate: (current: T) => void | Promise<void>,
+): Promise<{ created: true; object: T } | { created: false; object: T; key: { namespace: string | undefined; name: string } }> {
+  const key = { namespace: object.metadata?.namespace, name: requireName(object, resource) };
+  try {
+    return { created: false, object: await client.get(resource, key), key };
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+    await mutate(object);
+    checkKey(object, key, resource);
+    return { created: true, object: await client.create(resource, object) };
+  }
 }
 
 /** An RFC 7386 merge patch turning `from` into `to`, or undefined when they are equal. */

@@ -7,7 +7,8 @@ export interface FieldPathProblem {
   readonly missing?: { readonly name: string; readonly candidates: readonly string[] };
 }
 
-const SINGLE_QUOTE_ESCAPES: Readonly<Record<string, string>> = {
+/** The escapes Kubernetes accepts in a single-quoted field-path segment. */
+export const SINGLE_QUOTE_ESCAPES: Readonly<Record<string, string>> = {
   a: "\x07",
   b: "\b",
   f: "\f",

@@ -7,6 +7,7 @@ import { parse, plan, type CelResult } from "@bufbuild/cel";
 import type { ValidationRule } from "../../../model/schema.js";
 import type { CompiledNode } from "../compile.js";
 import { ruleEnv } from "./library.js";
+import { SINGLE_QUOTE_ESCAPES } from "../../../generator/crd/cel/field-path.js";
 
 /** A planned CEL program. */
 export type Program = (vars: Record<string, unknown>) => CelResult;
@@ -52,18 +53,7 @@ function compileExpr(text: string): { program: Program; parsed: unknown } | { er
 function unquote(s: string): string | undefined {
   let bad = false;
   const out = s.replace(/\\(.)/g, (_m, c: string) => {
-    const map: Record<string, string> = {
-      a: "\x07",
-      b: "\b",
-      f: "\f",
-      n: "\n",
-      r: "\r",
-      t: "\t",
-      v: "\v",
-      "'": "'",
-      "\\": "\\",
-    };
-    const r = map[c];
+    const r = SINGLE_QUOTE_ESCAPES[c];
     if (r === undefined) bad = true;
     return r ?? "";
   });
