@@ -223,7 +223,6 @@ export class TypeReader {
   /** Converts a type node at a use site. */
   read(node: TypeNode): ReadType {
     const plain = (type: TypeRef): ReadType => ({ type, optional: false });
-    const sf = node.getSourceFile();
     switch (node.getKind()) {
       case SyntaxKind.StringKeyword:
         return plain({ kind: "string" });
@@ -273,7 +272,6 @@ export class TypeReader {
         break;
     }
     this.error(node, unsupportedMessage(node), unsupportedHint(node));
-    void sf;
     return plain({ kind: "unknown" });
   }
 

@@ -34,7 +34,7 @@ export function parseValue(cursor: Cursor, type: ArgType, ctx: Context = TOP): M
     case "bool":
       return parseBool(cursor);
     case "list":
-      return parseList(cursor, type.items, ctx);
+      return parseList(cursor, type.items);
     case "map":
       return parseMap(cursor, type.values);
     case "any":
@@ -113,7 +113,7 @@ function parseBool(cursor: Cursor): boolean {
   return cursor.fail(`expected true or false, got ${word ? JSON.stringify(word) : cursor.describeNext()}`, at);
 }
 
-function parseList(cursor: Cursor, items: ArgType, ctx: Context): MarkerValue[] {
+function parseList(cursor: Cursor, items: ArgType): MarkerValue[] {
   const out: MarkerValue[] = [];
   const inner: Context = { inList: true, inMap: false };
   if (cursor.peek() === "{") {
@@ -138,7 +138,6 @@ function parseList(cursor: Cursor, items: ArgType, ctx: Context): MarkerValue[] 
     if (sep === "," || sep === "}" || sep === "") break;
     cursor.expect(";", "semicolon or comma");
   }
-  void ctx;
   return out;
 }
 

@@ -126,15 +126,7 @@ export class HttpTransport implements Transport {
     const fail = (code: "connection" | "read-timeout", message: string, cause?: unknown): TransportError =>
       new TransportError(code, "GET", req.path, message, { cause });
     return await new Promise<JsonStream>((resolve, reject) => {
-      const request = prepared.module.request(prepared.url, { method: "GET", headers: prepared.headers, agent: prepared.agent });
-      const timer = setTimeout(() => request.destroy(fail("read-timeout", `no answer for ${readTimeoutMs} ms`)), readTimeoutMs);
-      timer.unref();
-      const onAbort = (): void => void request.destroy(abortError(signal!));
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const settle = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      };
+      const { request, settle } = openRequest(prepared, "GET", readTimeoutMs, () => fail("read-timeout", `no answer for ${readTimeoutMs} ms`), signal);
       request.on("error", (error) => {
         settle();
         reject(error instanceof TransportError || error.name === "AbortError" ? error : fail("connection", error.message, error));
@@ -175,18 +167,13 @@ export class HttpTransport implements Transport {
     const prepared = await this.#prepare(path, req.query, headers);
     const timeoutMs = req.timeoutMs ?? this.#requestTimeoutMs;
     return await new Promise<T>((resolve, reject) => {
-      const request = prepared.module.request(prepared.url, { method, headers: prepared.headers, agent: prepared.agent });
-      const timer = setTimeout(
-        () => request.destroy(new TransportError("timeout", method, path, `no complete answer within ${timeoutMs} ms`)),
+      const { request, settle } = openRequest(
+        prepared,
+        method,
         timeoutMs,
+        () => new TransportError("timeout", method, path, `no complete answer within ${timeoutMs} ms`),
+        signal,
       );
-      timer.unref();
-      const onAbort = (): void => void request.destroy(abortError(signal!));
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const settle = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      };
       let gotResponse = false;
       request.on("error", (error: NodeJS.ErrnoException) => {
         settle();
@@ -279,6 +266,29 @@ export class HttpTransport implements Transport {
 
 /** The request went out on a kept-alive connection the server had just closed: retry once. */
 class StaleSocketError extends Error {}
+
+/**
+ * Starts a request that is destroyed with `onTimeout()` after `timeoutMs` or when `signal`
+ * aborts; `settle` clears both once the request is answered or failed.
+ */
+function openRequest(
+  prepared: Prepared,
+  method: string,
+  timeoutMs: number,
+  onTimeout: () => Error,
+  signal: AbortSignal | undefined,
+): { request: http.ClientRequest; settle: () => void } {
+  const request = prepared.module.request(prepared.url, { method, headers: prepared.headers, agent: prepared.agent });
+  const timer = setTimeout(() => request.destroy(onTimeout()), timeoutMs);
+  timer.unref();
+  const onAbort = (): void => void request.destroy(abortError(signal!));
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const settle = (): void => {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  };
+  return { request, settle };
+}
 
 function fingerprint(value: unknown): string {
   if (value === undefined || value === null) return "";

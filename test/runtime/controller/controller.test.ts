@@ -79,10 +79,12 @@ describe("Controller", () => {
   });
 
   it("finishes in-flight reconciles on shutdown and takes no new keys", async () => {
+    const calls: string[] = [];
     let finished = false;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const { controller, abort, running } = setup(async () => {
+    const { controller, abort, running } = setup(async (req) => {
+      calls.push(req.name);
       await gate;
       finished = true;
     }, 1);
@@ -90,9 +92,16 @@ describe("Controller", () => {
     controller.enqueue({ name: "y" });
     await tick();
     abort.abort();
+    let stopped = false;
+    void running.then(() => (stopped = true));
+    for (let i = 0; i < 5; i++) await tick();
+    // still waiting for the reconcile in flight
+    expect(stopped).toBe(false);
     release();
     await running;
     expect(finished).toBe(true);
+    // the queued key was dropped, not reconciled after the stop
+    expect(calls).toEqual(["x"]);
   });
 });
 
