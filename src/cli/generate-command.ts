@@ -2,12 +2,12 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DiagnosticList, ExitCode } from "../diagnostics/index.js";
-import { GENERATE_TARGETS, generateManifests, type GenerateTarget } from "../generator/index.js";
+import { GENERATE_TARGETS, type GenerateTarget } from "../generator/targets.js";
 import { VirtualTree } from "../tree/index.js";
 import { printDiagnostics, type Io } from "./output.js";
 import { kbVersion } from "./version.js";
 
-interface GenerateFlags {
+export interface GenerateFlags {
   paths?: string[];
   crdDir: string;
   rbacDir: string;
@@ -32,19 +32,28 @@ export function generateCommand(io: Io, setExit: (code: number) => void): Comman
     .description("generate CRDs, RBAC roles and webhook configurations from marker-annotated TypeScript types")
     .argument("[target]", "what to generate: all, crd, rbac or webhook", parseTarget, "all")
     .option("--paths <dir>", "where to read TypeScript sources (repeatable; default: api and src)", collect)
-    .option("--crd-dir <dir>", "where CRDs are written", "config/crd/bases")
-    .option("--rbac-dir <dir>", "where role.yaml is written", "config/rbac")
-    .option("--webhook-dir <dir>", "where the webhook manifests are written", "config/webhook")
-    .option("--role-name <name>", "name of the generated ClusterRole and Roles", "manager-role")
+    .option("--crd-dir <dir>", "where CRDs are written", DEFAULT_GENERATE_FLAGS.crdDir)
+    .option("--rbac-dir <dir>", "where role.yaml is written", DEFAULT_GENERATE_FLAGS.rbacDir)
+    .option("--webhook-dir <dir>", "where the webhook manifests are written", DEFAULT_GENERATE_FLAGS.webhookDir)
+    .option("--role-name <name>", "name of the generated ClusterRole and Roles", DEFAULT_GENERATE_FLAGS.roleName)
     .addOption(new Option("--max-desc-len <n>", "shorten descriptions to at most n characters (0 drops them)").argParser(parseCount))
     .option("--check", "write nothing; exit 1 with a diff when any output would change")
     .addHelpText("after", EXAMPLES)
-    .action((target: GenerateTarget | "all", flags: GenerateFlags) => {
-      setExit(runGenerate(io, target, flags));
+    .action(async (target: GenerateTarget | "all", flags: GenerateFlags) => {
+      setExit(await runGenerate(io, target, flags));
     });
 }
 
-function runGenerate(io: Io, target: GenerateTarget | "all", flags: GenerateFlags): number {
+/** The flags of `kb generate` when none are given. */
+export const DEFAULT_GENERATE_FLAGS: GenerateFlags = {
+  crdDir: "config/crd/bases",
+  rbacDir: "config/rbac",
+  webhookDir: "config/webhook",
+  roleName: "manager-role",
+};
+
+/** Runs `kb generate` in `io.cwd`; returns the exit code. */
+export async function runGenerate(io: Io, target: GenerateTarget | "all", flags: GenerateFlags): Promise<number> {
   const diagnostics = new DiagnosticList();
   const paths = flags.paths ?? ["api", "src"].filter((p) => existsSync(resolve(io.cwd, p)));
   if (paths.length === 0) {
@@ -56,6 +65,9 @@ function runGenerate(io: Io, target: GenerateTarget | "all", flags: GenerateFlag
     for (const p of missing) io.err(`error: --paths ${p}: no such file or directory\n`);
     return ExitCode.badInput;
   }
+  // Loaded here, not at start-up: the generator's dependencies (the TypeScript compiler) take
+  // longer to load than every other kb command takes to run.
+  const { generateManifests } = await import("../generator/generate-manifests.js");
   const files = generateManifests(
     {
       paths: paths.map((p) => resolve(io.cwd, p)),

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { DiagnosticsError, ExitCode, KbError } from "../diagnostics/index.js";
+import { createCommand } from "./create-command.js";
 import { generateCommand } from "./generate-command.js";
+import { initCommand } from "./init-command.js";
 import { markersCommand } from "./markers-command.js";
 import { printDiagnostics, processIo, type Io } from "./output.js";
 import { kbVersion } from "./version.js";
@@ -8,22 +10,29 @@ import { kbVersion } from "./version.js";
 /** Builds the `kb` program. */
 export function createProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command("kb")
-    .description("kubebuilder for TypeScript: generate Kubernetes manifests from TypeScript API types")
+    .description("kubebuilder for TypeScript: scaffold operators and generate their Kubernetes manifests from TypeScript API types")
     .version(kbVersion(), "-v, --version", "print the kb version")
     .addHelpText(
       "after",
-      "\nExamples:\n  $ kb generate             # CRDs, RBAC and webhooks from api/ and src/\n  $ kb generate --check     # fail when manifests are stale\n  $ kb markers              # the markers kb understands",
+      "\nExamples:\n  $ kb init --domain example.com                          # a new operator project\n  $ kb create api --group batch --version v1 --kind CronJob # API types and a controller\n  $ kb generate             # CRDs, RBAC and webhooks from api/ and src/\n  $ kb generate --check     # fail when manifests are stale\n  $ kb markers              # the markers kb understands",
     )
+    .enablePositionalOptions()
     .showHelpAfterError()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
+  program.addCommand(initCommand(io, setExit));
+  program.addCommand(createCommand(io, setExit));
   program.addCommand(generateCommand(io, setExit));
   program.addCommand(markersCommand(io));
   program
     .command("version")
     .description("print the kb version")
     .action(() => io.out(`${kbVersion()}\n`));
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  const configure = (c: Command): void => {
+    c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    c.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }
 

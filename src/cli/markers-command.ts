@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import { describeArgType, type MarkerDefinition } from "../markers/index.js";
-import { ALL_MARKERS } from "../markers/definitions/index.js";
 import type { Io } from "./output.js";
 
 /** How a marker is written, e.g. `+kubebuilder:printcolumn:name=<string>,type=<string>`. */
@@ -22,7 +21,8 @@ export function markersCommand(io: Io): Command {
     .description("list every marker kb understands, with its arguments and help")
     .option("--json", "print JSON")
     .addHelpText("after", "\nExamples:\n  $ kb markers\n  $ kb markers --json | jq '.[].name'")
-    .action((flags: { json?: boolean }) => {
+    .action(async (flags: { json?: boolean }) => {
+      const { ALL_MARKERS } = await import("../markers/definitions/index.js");
       const defs = [...ALL_MARKERS].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       if (flags.json) {
         const json = defs.map((d) => ({

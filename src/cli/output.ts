@@ -5,6 +5,11 @@ export interface Io {
   readonly cwd: string;
   out(text: string): void;
   err(text: string): void;
+  /**
+   * Asks a yes/no question; only present when a person is at a terminal. Commands use it
+   * for missing yes/no flags and take the default when it is absent (CI, pipes, tests).
+   */
+  readonly confirm?: (message: string, defaultValue: boolean) => Promise<boolean>;
 }
 
 export const processIo: Io = {
@@ -13,6 +18,13 @@ export const processIo: Io = {
   },
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
+  get confirm() {
+    if (!process.stdin.isTTY || !process.stdout.isTTY) return undefined;
+    return async (message: string, defaultValue: boolean) => {
+      const { confirm } = await import("@inquirer/prompts");
+      return confirm({ message, default: defaultValue });
+    };
+  },
 };
 
 /** Prints diagnostics, one a line, paths relative to the working directory. */

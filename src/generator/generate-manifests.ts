@@ -14,9 +14,9 @@ import { checkCrdSize } from "./crd/size-check.js";
 import { buildRbac, RBAC_OUTPUT_FILE } from "./rbac/index.js";
 import { buildWebhooks, WEBHOOK_OUTPUT_FILE } from "./webhook/index.js";
 
-/** What `kb generate` can produce. */
-export const GENERATE_TARGETS = ["crd", "rbac", "webhook"] as const;
-export type GenerateTarget = (typeof GENERATE_TARGETS)[number];
+import { GENERATE_TARGETS, type GenerateTarget } from "./targets.js";
+
+export { GENERATE_TARGETS, type GenerateTarget };
 
 export interface GenerateOptions {
   /** Where to read TypeScript sources. */

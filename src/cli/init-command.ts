@@ -1,0 +1,62 @@
+import { basename } from "node:path";
+import { Command, Option } from "commander";
+import { checkDomain, checkProjectName, LICENSES, scaffoldInit, type License } from "../scaffolder/index.js";
+import type { Io } from "./output.js";
+import { finishScaffold } from "./scaffold-output.js";
+import { kbVersion } from "./version.js";
+
+interface InitFlags {
+  domain: string;
+  projectName?: string;
+  owner: string;
+  license: License;
+  multigroup?: boolean;
+  namespaced?: boolean;
+  skipInstall?: boolean;
+  dryRun?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ kb init --domain example.com                        # a project named after this directory
+  $ kb init --domain example.com --owner "Acme Ltd" --skip-install
+  $ kb init --domain example.com --multigroup --dry-run # list the files, write nothing`;
+
+/** The year in licence headers: SOURCE_DATE_EPOCH's when set (reproducible output), else this year. */
+export function scaffoldYear(env: NodeJS.ProcessEnv = process.env): number {
+  const epoch = Number(env.SOURCE_DATE_EPOCH);
+  return new Date(Number.isFinite(epoch) && env.SOURCE_DATE_EPOCH ? epoch * 1000 : Date.now()).getUTCFullYear();
+}
+
+/** `kb init` */
+export function initCommand(io: Io, setExit: (code: number) => void): Command {
+  return new Command("init")
+    .description("scaffold a new operator project in the current directory")
+    .option("--domain <domain>", "the domain of the project's API groups", "my.domain")
+    .option("--project-name <name>", "the project's name (default: this directory's name)")
+    .option("--owner <owner>", "the copyright owner in licence headers", "")
+    .addOption(new Option("--license <license>", "the licence header of scaffolded files").choices(LICENSES).default("apache2"))
+    .option("--multigroup", "lay API types out as api/<group>/<version> (several API groups)")
+    .option("--namespaced", "the manager watches and is granted only its own namespace")
+    .option("--skip-install", "do not run npm install")
+    .option("--dry-run", "print the files and their contents; write nothing")
+    .addHelpText("after", EXAMPLES)
+    .action(async (flags: InitFlags) => {
+      const domain = checkDomain(flags.domain);
+      const projectName = checkProjectName(flags.projectName ?? basename(io.cwd).toLowerCase(), flags.projectName ? "--project-name" : "the directory name (use --project-name)");
+      const result = await scaffoldInit(io.cwd, {
+        domain,
+        projectName,
+        owner: flags.owner,
+        license: flags.license,
+        year: scaffoldYear(),
+        multigroup: flags.multigroup === true,
+        namespaced: flags.namespaced === true,
+        kbVersion: kbVersion(),
+        skipInstall: flags.skipInstall === true,
+      });
+      const code = await finishScaffold(io, result, flags.dryRun === true);
+      if (code === 0 && !flags.dryRun) io.out("next: kb create api --group <group> --version <version> --kind <Kind>\n");
+      setExit(code);
+    });
+}

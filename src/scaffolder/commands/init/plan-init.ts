@@ -1,0 +1,47 @@
+import { BOILERPLATE_FILE } from "../../project-file/read-project.js";
+import { formatProjectConfig, PROJECT_FILE, PROJECT_LAYOUT, PROJECT_VERSION, type ProjectConfig } from "../../project-file/project-config.js";
+import type { ScaffoldPlan } from "../../machinery/scaffold-plan.js";
+import { boilerplateText, projectModel, type InitOptions } from "../../plan/project-model.js";
+import { joinParts } from "../plan-parts.js";
+import { initConfigFiles } from "./init-config-files.js";
+import { initProjectFiles } from "./init-project-files.js";
+
+/** What `kb init` takes, flags already checked. */
+export interface InitRequest extends InitOptions {
+  readonly domain: string;
+  readonly projectName: string;
+  readonly multigroup: boolean;
+  readonly namespaced: boolean;
+  readonly kbVersion: string;
+}
+
+/** The PROJECT of a new project. */
+export function initialConfig(req: InitRequest): ProjectConfig {
+  return {
+    cliVersion: req.kbVersion,
+    domain: req.domain,
+    layout: [PROJECT_LAYOUT],
+    multigroup: req.multigroup || undefined,
+    namespaced: req.namespaced || undefined,
+    projectName: req.projectName,
+    resources: [],
+    version: PROJECT_VERSION,
+  };
+}
+
+/** Everything `kb init` writes. */
+export function planInit(req: InitRequest): ScaffoldPlan {
+  const config = initialConfig(req);
+  const boilerplate = boilerplateText(req);
+  const project = projectModel(config, req.kbVersion, boilerplate);
+  const part = joinParts(initProjectFiles(project), initConfigFiles(project));
+  return {
+    data: { project },
+    templates: part.templates,
+    computed: [
+      { path: PROJECT_FILE, content: formatProjectConfig(config), ifExists: "error" },
+      ...(boilerplate ? [{ path: BOILERPLATE_FILE, content: boilerplate, ifExists: "error" as const }] : []),
+    ],
+    insertions: part.insertions,
+  };
+}

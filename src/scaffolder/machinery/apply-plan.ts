@@ -1,0 +1,72 @@
+import { relative } from "node:path";
+import type { Options } from "prettier";
+import { KbError } from "../../diagnostics/index.js";
+import type { VirtualTree } from "../../tree/index.js";
+import { formatFile } from "./format-file.js";
+import { insertFragments } from "./insert-fragments.js";
+import { renderTemplate } from "./render-template.js";
+import type { IfExists, ScaffoldPlan } from "./scaffold-plan.js";
+
+/** What applying a plan did in the tree (nothing is on disk until the tree is committed). */
+export interface AppliedPlan {
+  /** Files left as they were because the plan shares them (`ifExists: "skip"`). */
+  readonly kept: readonly string[];
+}
+
+/** Files that exist and would be overwritten: the command is refused, nothing is written. */
+export class FileExistsError extends KbError {
+  constructor(readonly paths: readonly string[]) {
+    super("file-exists", `${paths.length === 1 ? "a file" : "files"} would be overwritten: ${paths.join(", ")}`, {
+      hint: "pass --force to overwrite them",
+    });
+    this.name = "FileExistsError";
+  }
+}
+
+/**
+ * Renders, formats and inserts everything `plan` asks for into `tree`. Checks every file's
+ * if-exists policy first, so a refused command leaves the tree untouched.
+ */
+export async function applyPlan(plan: ScaffoldPlan, tree: VirtualTree, options: { force?: boolean } = {}): Promise<AppliedPlan> {
+  const kept: string[] = [];
+  const conflicts: string[] = [];
+  const decide = (path: string, ifExists: IfExists): boolean => {
+    if (tree.read(path) === undefined || ifExists === "overwrite") return true;
+    if (ifExists === "skip") {
+      kept.push(path);
+      return false;
+    }
+    if (options.force) return true;
+    conflicts.push(path);
+    return false;
+  };
+  const templates = plan.templates.filter((t) => decide(t.path, t.ifExists));
+  const computed = plan.computed.filter((c) => decide(c.path, c.ifExists));
+  if (conflicts.length > 0) throw new FileExistsError(conflicts.map((p) => relative(tree.root, tree.resolve(p)) || p));
+
+  const rendered = templates.map((t) => ({ path: t.path, text: renderTemplate(t.template, { ...plan.data, ...t.data }) }));
+  // The project's prettier settings: the ones this plan writes (kb init), else the project's.
+  const options_ = prettierOptions(rendered.find((r) => r.path === ".prettierrc.json")?.text ?? tree.read(".prettierrc.json"), tree);
+  const formatted = await Promise.all(rendered.map(async (r) => ({ path: r.path, text: await formatFile(r.path, r.text, options_) })));
+  for (const f of formatted) tree.write(f.path, f.text);
+  for (const c of computed) tree.write(c.path, c.content);
+  for (const insertion of plan.insertions) {
+    const before = tree.read(insertion.path);
+    if (before === undefined) {
+      throw new KbError("missing-file", `${insertion.path} does not exist, so kb cannot add to it`, {
+        hint: "restore it (kb alpha generate re-creates a project's files) or create it with the marker comment",
+      });
+    }
+    tree.write(insertion.path, insertFragments(before, insertion));
+  }
+  return { kept };
+}
+
+function prettierOptions(text: string | undefined, tree: VirtualTree): Options {
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text) as Options;
+  } catch (e) {
+    throw new KbError("bad-prettierrc", `.prettierrc.json is not valid JSON: ${(e as Error).message}`, { location: { file: tree.resolve(".prettierrc.json"), line: 1, column: 1 } });
+  }
+}
