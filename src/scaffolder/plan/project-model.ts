@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ProjectConfig } from "../project-file/project-config.js";
 import { resourceModel, type ResourceModel } from "./resource-model.js";
 
@@ -25,6 +26,8 @@ export interface ProjectModel {
   /** The same text with `#` comments, for YAML and Dockerfiles. */
   readonly licenseHeaderHash: string;
   readonly resources: readonly ResourceModel[];
+  /** The manager's leader-election Lease name: 8 hex digits of the project's name, then its domain. */
+  readonly leaderElectionId: string;
 }
 
 /** Builds the template view of the project. */
@@ -38,6 +41,7 @@ export function projectModel(config: ProjectConfig, kbVersion: string, licenseHe
     licenseHeader: licenseHeader ? `/*\n${licenseHeader.replace(/\n$/, "").split("\n").map((l) => (l ? ` * ${l}` : " *")).join("\n")}\n */\n\n` : "",
     licenseHeaderHash: licenseHeader ? `${licenseHeader.replace(/\n$/, "").split("\n").map((l) => (l ? `# ${l}` : "#")).join("\n")}\n\n` : "",
     resources: config.resources.map((r) => resourceModel(config, r)),
+    leaderElectionId: `${createHash("sha256").update(`${config.projectName}.${config.domain}`).digest("hex").slice(0, 8)}.${config.domain}`,
   };
 }
 
