@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { DiagnosticsError, ExitCode, KbError } from "../diagnostics/index.js";
+import { alphaCommand } from "./alpha-command.js";
 import { createCommand } from "./create-command.js";
+import { editCommand } from "./edit-command.js";
 import { generateCommand } from "./generate-command.js";
 import { initCommand } from "./init-command.js";
 import { markersCommand } from "./markers-command.js";
@@ -22,6 +24,8 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .exitOverride();
   program.addCommand(initCommand(io, setExit));
   program.addCommand(createCommand(io, setExit));
+  program.addCommand(editCommand(io, setExit));
+  program.addCommand(alphaCommand(io, setExit));
   program.addCommand(generateCommand(io, setExit));
   program.addCommand(markersCommand(io));
   program

@@ -1,5 +1,15 @@
 // The scaffolder: flags (+ PROJECT) → plan → templates and insertions into a virtual tree → commit.
-export { scaffoldApi, scaffoldInit, scaffoldWebhook, type FollowUp, type Scaffolded } from "./scaffold-project.js";
+export {
+  scaffoldAlphaGenerate,
+  scaffoldApi,
+  scaffoldEdit,
+  scaffoldInit,
+  scaffoldWebhook,
+  type AlphaGenerateRequest,
+  type EditRequest,
+  type FollowUp,
+  type Scaffolded,
+} from "./scaffold-project.js";
 export type { CreateApiRequest } from "./commands/api/plan-create-api.js";
 export type { CreateWebhookRequest } from "./commands/webhook/plan-create-webhook.js";
 export type { InitRequest } from "./commands/init/plan-init.js";

@@ -1,12 +1,13 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { KbError } from "../diagnostics/index.js";
 import { VirtualTree } from "../tree/index.js";
-import { planCreateApi, type CreateApiRequest } from "./commands/api/plan-create-api.js";
-import { planInit, type InitRequest } from "./commands/init/plan-init.js";
-import { planCreateWebhook, type CreateWebhookRequest } from "./commands/webhook/plan-create-webhook.js";
+import { assembleApiPlan, planCreateApi, type CreateApiRequest } from "./commands/api/plan-create-api.js";
+import { assembleInitPlan, planInit, type InitRequest } from "./commands/init/plan-init.js";
+import { assembleWebhookPlan, planCreateWebhook, type CreateWebhookRequest } from "./commands/webhook/plan-create-webhook.js";
 import { applyPlan } from "./machinery/apply-plan.js";
-import { PROJECT_FILE } from "./project-file/project-config.js";
+import type { ScaffoldPlan } from "./machinery/scaffold-plan.js";
+import { formatProjectConfig, PROJECT_FILE, type ProjectConfig, type ProjectResource } from "./project-file/project-config.js";
 import { readProject } from "./project-file/read-project.js";
 
 /** What to do after the files are on disk (never on a dry run). */
@@ -48,4 +49,109 @@ export async function scaffoldWebhook(root: string, kbVersion: string, req: Crea
   const tree = new VirtualTree(root);
   const { kept } = await applyPlan(plan, tree, { force: req.force });
   return { tree, kept, followUps: ["generate"] };
+}
+
+/** `kb edit`: what changes in the project when its layout flags change. */
+export interface EditRequest {
+  readonly multigroup?: boolean;
+  readonly namespaced?: boolean;
+  readonly force: boolean;
+}
+
+/**
+ * `kb edit`: records the new flags in PROJECT and re-renders the project files that depend
+ * on them. A file is replaced only while it still holds what kb wrote for the old flags;
+ * one the user has edited is refused (listed) unless `force`.
+ */
+export async function scaffoldEdit(root: string, kbVersion: string, req: EditRequest): Promise<Scaffolded & { readonly notes: readonly string[] }> {
+  const { config, boilerplate } = readProject(root);
+  const next: ProjectConfig = {
+    ...config,
+    cliVersion: kbVersion,
+    multigroup: (req.multigroup ?? config.multigroup === true) || undefined,
+    namespaced: (req.namespaced ?? config.namespaced === true) || undefined,
+  };
+  const tree = new VirtualTree(root);
+  const notes: string[] = [];
+  if (Boolean(next.multigroup) === Boolean(config.multigroup) && Boolean(next.namespaced) === Boolean(config.namespaced)) {
+    return { tree, kept: [], followUps: [], notes: ["nothing to change: PROJECT already has these settings"] };
+  }
+  const before = await renderIsolated(root, assembleInitPlan(config, boilerplate, kbVersion));
+  const after = await renderIsolated(root, assembleInitPlan(next, boilerplate, kbVersion));
+  const edited: string[] = [];
+  for (const [path, text] of after) {
+    if (path === PROJECT_FILE || before.get(path) === text) continue;
+    const onDisk = tree.read(path);
+    if (onDisk === undefined && before.has(path)) continue; // removed by the user: leave it removed
+    if (onDisk !== undefined && onDisk !== before.get(path) && !req.force) edited.push(path);
+    else tree.write(path, text);
+  }
+  if (edited.length > 0) {
+    throw new KbError("file-edited", `these files depend on the changed settings but were edited since kb wrote them: ${edited.join(", ")}`, {
+      hint: "pass --force to replace them (your edits are lost), or change them by hand and run kb edit --force",
+    });
+  }
+  tree.write(PROJECT_FILE, formatProjectConfig(next));
+  if (next.multigroup && !config.multigroup) notes.push("new APIs go to api/<group>/<version>/; existing ones stay where PROJECT records them");
+  if (next.namespaced !== config.namespaced) {
+    const ns = `${config.projectName}-system`;
+    notes.push(
+      next.namespaced
+        ? `existing controllers' +kubebuilder:rbac markers need namespace=${ns} so that kb generate writes a Role; add it, then run kb generate`
+        : "remove namespace= from existing controllers' +kubebuilder:rbac markers so that kb generate writes a ClusterRole, then run kb generate",
+    );
+  }
+  return { tree, kept: [], followUps: [], notes };
+}
+
+/** `kb alpha generate`: where to read PROJECT and where to write the re-scaffolded project. */
+export interface AlphaGenerateRequest {
+  readonly inputDir: string;
+  readonly outputDir: string;
+  readonly force: boolean;
+}
+
+/**
+ * `kb alpha generate`: scaffolds the project that PROJECT describes anew with the current
+ * templates (init, then every resource's API and webhooks in PROJECT's order), for upgrades:
+ * write it to an empty directory and compare, or over the project with `force`.
+ */
+export async function scaffoldAlphaGenerate(kbVersion: string, req: AlphaGenerateRequest): Promise<Scaffolded> {
+  const { config, boilerplate } = readProject(req.inputDir);
+  const tree = new VirtualTree(req.outputDir);
+  const kept: string[] = [];
+  for (const plan of replayPlans(config, boilerplate, kbVersion)) kept.push(...(await applyPlan(plan, tree, { force: req.force })).kept);
+  return { tree, kept: kept.filter((k) => !tree.paths().includes(tree.resolve(k))), followUps: ["generate"] };
+}
+
+/** The plans that rebuild `config`'s project from nothing, in order. */
+function* replayPlans(config: ProjectConfig, boilerplate: string, kbVersion: string): Generator<ScaffoldPlan> {
+  const base: ProjectConfig = { ...config, cliVersion: kbVersion };
+  yield assembleInitPlan(base, boilerplate, kbVersion);
+  const resources: ProjectResource[] = [];
+  for (const r of config.resources) {
+    const { webhooks: _webhooks, ...withoutWebhooks } = r;
+    const storageVersion = r.api !== undefined && !resources.some((o) => o.api && o.group === r.group && o.kind === r.kind);
+    resources.push(withoutWebhooks);
+    yield assembleApiPlan({ ...base, resources: [...resources] }, withoutWebhooks, {
+      boilerplate,
+      kbVersion,
+      resource: r.api !== undefined,
+      controller: r.controller === true,
+      storageVersion,
+    });
+  }
+  for (const [i, r] of config.resources.entries()) {
+    if (!r.webhooks) continue;
+    resources[i] = r;
+    const want = { defaulting: r.webhooks.defaulting === true, validation: r.webhooks.validation === true, conversionSpokes: r.webhooks.conversion ? (r.webhooks.spoke ?? []) : [] };
+    yield assembleWebhookPlan({ ...base, resources: [...resources] }, r, want, { boilerplate, kbVersion });
+  }
+}
+
+/** Renders a plan into an empty in-memory tree; returns path (relative) → content. */
+async function renderIsolated(root: string, plan: ScaffoldPlan): Promise<Map<string, string>> {
+  const tree = new VirtualTree(root, false);
+  await applyPlan(plan, tree);
+  return new Map(tree.paths().map((abs) => [relative(root, abs), tree.read(abs)!]));
 }

@@ -21,7 +21,11 @@ export interface FileChange {
 export class VirtualTree {
   private readonly pending = new Map<string, string>();
 
-  constructor(readonly root: string) {}
+  /** `readDisk: false` makes a tree that sees only its own writes (to render a plan in isolation). */
+  constructor(
+    readonly root: string,
+    private readonly readDisk = true,
+  ) {}
 
   /** Absolute path of `path` (relative paths are relative to the root). */
   resolve(path: string): string {
@@ -35,7 +39,7 @@ export class VirtualTree {
   /** Pending content, else the disk's, else undefined. */
   read(path: string): string | undefined {
     const abs = this.resolve(path);
-    return this.pending.get(abs) ?? readIfExists(abs);
+    return this.pending.get(abs) ?? (this.readDisk ? readIfExists(abs) : undefined);
   }
 
   /** Paths written, sorted. */

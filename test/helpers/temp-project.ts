@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
@@ -23,4 +23,13 @@ export async function runKb(cwd: string, ...argv: string[]): Promise<{ code: num
   let err = "";
   const code = await main(argv, { cwd, out: (t) => void (out += t), err: (t) => void (err += t) });
   return { code, out, err };
+}
+
+/** An empty temporary directory named `name` (a project's name comes from its directory), removed after the test. */
+export function tempDir(name = "project"): string {
+  const parent = mkdtempSync(join(tmpdir(), "kb-test-"));
+  made.push(parent);
+  const dir = join(parent, name);
+  mkdirSync(dir);
+  return dir;
 }

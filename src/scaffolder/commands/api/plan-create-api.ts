@@ -51,20 +51,34 @@ export function planCreateApi(config: ProjectConfig, boilerplate: string, kbVers
     : entry;
   const resources = existing >= 0 ? config.resources.map((r, i) => (i === existing ? merged : r)) : [...config.resources, merged];
   const next: ProjectConfig = { ...config, cliVersion: kbVersion, resources };
-  const project = projectModel(next, kbVersion, boilerplate);
-  const resource = resourceModel(next, merged);
-  const input = { project, resource };
-  const want = { resource: req.resource, controller: req.controller };
-  const part = joinParts(apiCodeFiles(input, want), req.resource ? apiConfigFiles(input) : { templates: [], insertions: [] });
   const storageVersion = req.resource && !config.resources.some((r) => r.api && r.group === req.group && r.kind === req.kind);
+  return { config: next, plan: assembleApiPlan(next, merged, { boilerplate, kbVersion, resource: req.resource, controller: req.controller, storageVersion }) };
+}
+
+/** How one resource's API files are scaffolded (by `kb create api`, and by `kb alpha generate` for each resource). */
+export interface ApiPlanOptions {
+  readonly boilerplate: string;
+  readonly kbVersion: string;
+  readonly resource: boolean;
+  readonly controller: boolean;
+  /** Mark these types as the storage version (the first version of its kind in the project). */
+  readonly storageVersion: boolean;
+}
+
+/** The plan of `entry`'s API files, in the project `config` (which already lists `entry`). */
+export function assembleApiPlan(config: ProjectConfig, entry: ProjectResource, options: ApiPlanOptions): ScaffoldPlan {
+  const project = projectModel(config, options.kbVersion, options.boilerplate);
+  const resource = resourceModel(config, entry);
+  const input = { project, resource };
+  const part = joinParts(
+    apiCodeFiles(input, { resource: options.resource, controller: options.controller }),
+    options.resource ? apiConfigFiles(input) : { templates: [], insertions: [] },
+  );
   return {
-    config: next,
-    plan: {
-      data: { project, resource, storageVersion },
-      templates: part.templates,
-      computed: [{ path: PROJECT_FILE, content: formatProjectConfig(next), ifExists: "overwrite" }],
-      insertions: part.insertions,
-    },
+    data: { project, resource, storageVersion: options.storageVersion },
+    templates: part.templates,
+    computed: [{ path: PROJECT_FILE, content: formatProjectConfig(config), ifExists: "overwrite" }],
+    insertions: part.insertions,
   };
 }
 

@@ -31,15 +31,18 @@ export function initialConfig(req: InitRequest): ProjectConfig {
 
 /** Everything `kb init` writes. */
 export function planInit(req: InitRequest): ScaffoldPlan {
-  const config = initialConfig(req);
-  const boilerplate = boilerplateText(req);
-  const project = projectModel(config, req.kbVersion, boilerplate);
+  return assembleInitPlan(initialConfig(req), boilerplateText(req), req.kbVersion);
+}
+
+/** The plan of a project's own files (no resources yet) for `config`, with `boilerplate` as its licence text. */
+export function assembleInitPlan(config: ProjectConfig, boilerplate: string, kbVersion: string): ScaffoldPlan {
+  const project = projectModel({ ...config, resources: [] }, kbVersion, boilerplate);
   const part = joinParts(initProjectFiles(project), initConfigFiles(project));
   return {
     data: { project },
     templates: part.templates,
     computed: [
-      { path: PROJECT_FILE, content: formatProjectConfig(config), ifExists: "error" },
+      { path: PROJECT_FILE, content: formatProjectConfig({ ...config, resources: [] }), ifExists: "error" },
       ...(boilerplate ? [{ path: BOILERPLATE_FILE, content: boilerplate, ifExists: "error" as const }] : []),
     ],
     insertions: part.insertions,

@@ -54,18 +54,20 @@ export function planCreateWebhook(config: ProjectConfig, boilerplate: string, kb
     },
   };
   const next: ProjectConfig = { ...config, cliVersion: kbVersion, resources: config.resources.map((r, i) => (i === index ? updated : r)) };
-  const project = projectModel(next, kbVersion, boilerplate);
-  const resource = resourceModel(next, updated);
   const want: WebhookRequest = { defaulting: req.defaulting, validation: req.validation, conversionSpokes: req.conversion ? req.spokes : [] };
+  return { config: next, plan: assembleWebhookPlan(next, updated, want, { boilerplate, kbVersion }) };
+}
+
+/** The plan of `want`'s webhook files for `entry`, in the project `config` (which already records them). */
+export function assembleWebhookPlan(config: ProjectConfig, entry: ProjectResource, want: WebhookRequest, options: { boilerplate: string; kbVersion: string }): ScaffoldPlan {
+  const project = projectModel(config, options.kbVersion, options.boilerplate);
+  const resource = resourceModel(config, entry);
   const input = { project, resource };
   const part = joinParts(webhookCodeFiles(input, want), webhookConfigFiles(input, want));
   return {
-    config: next,
-    plan: {
-      data: { project, resource, webhook: want },
-      templates: part.templates,
-      computed: [{ path: PROJECT_FILE, content: formatProjectConfig(next), ifExists: "overwrite" }],
-      insertions: part.insertions,
-    },
+    data: { project, resource, webhook: want },
+    templates: part.templates,
+    computed: [{ path: PROJECT_FILE, content: formatProjectConfig(config), ifExists: "overwrite" }],
+    insertions: part.insertions,
   };
 }

@@ -1,0 +1,39 @@
+import { resolve } from "node:path";
+import { Command } from "commander";
+import { scaffoldAlphaGenerate } from "../scaffolder/index.js";
+import type { Io } from "./output.js";
+import { finishScaffold } from "./scaffold-output.js";
+import { kbVersion } from "./version.js";
+
+interface AlphaGenerateFlags {
+  inputDir: string;
+  outputDir?: string;
+  force?: boolean;
+  dryRun?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ kb alpha generate --output-dir ../my-operator-upgraded   # then compare the two trees
+  $ kb alpha generate --force                                  # re-scaffold in place (your edits are overwritten)`;
+
+/** `kb alpha generate` and whatever else graduates through `alpha` later. */
+export function alphaCommand(io: Io, setExit: (code: number) => void): Command {
+  const alpha = new Command("alpha").description("experimental commands");
+  alpha.addCommand(
+    new Command("generate")
+      .description("re-scaffold the project that PROJECT describes with this version's templates (for upgrades)")
+      .option("--input-dir <dir>", "the project to read PROJECT from", ".")
+      .option("--output-dir <dir>", "where to write the new project (default: the input directory, which needs --force)")
+      .option("--force", "overwrite files that exist")
+      .option("--dry-run", "print what would change; write nothing")
+      .addHelpText("after", EXAMPLES)
+      .action(async (flags: AlphaGenerateFlags) => {
+        const inputDir = resolve(io.cwd, flags.inputDir);
+        const outputDir = resolve(io.cwd, flags.outputDir ?? flags.inputDir);
+        const result = await scaffoldAlphaGenerate(kbVersion(), { inputDir, outputDir, force: flags.force === true });
+        setExit(await finishScaffold(io, result, flags.dryRun === true));
+      }),
+  );
+  return alpha;
+}

@@ -1,0 +1,223 @@
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runKb, tempDir } from "../helpers/temp-project.js";
+
+const INIT = ["init", "--domain", "example.com", "--skip-install"];
+const CRONJOB = ["create", "api", "--group", "batch", "--version", "v1", "--kind", "CronJob"];
+
+/** Every file under `dir`, relative, sorted, with its content. */
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p, "utf8"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("kb init", () => {
+  it("refuses a bad flag before writing anything", async () => {
+    const dir = tempDir();
+    const r = await runKb(dir, "init", "--domain", "Example_COM", "--skip-install");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--domain "Example_COM": expected a DNS subdomain/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("names the project after its directory, and refuses a directory name that is no DNS label", async () => {
+    const ok = await runKb(tempDir("my-operator"), ...INIT);
+    expect(ok.code).toBe(0);
+    const bad = tempDir("My_Operator");
+    const r = await runKb(bad, ...INIT);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/the directory name \(use --project-name\) "my_operator"/);
+    expect((await runKb(bad, ...INIT, "--project-name", "mine")).code).toBe(0);
+    expect(readFileSync(join(bad, "PROJECT"), "utf8")).toContain("projectName: mine\n");
+  });
+
+  it("refuses to initialise a project twice", async () => {
+    const dir = tempDir();
+    expect((await runKb(dir, ...INIT)).code).toBe(0);
+    const before = snapshot(dir);
+    const again = await runKb(dir, ...INIT);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/PROJECT exists: this directory already holds a project/);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it("refuses to overwrite files that are already there, listing them, and writes nothing", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "package.json"), '{"name":"mine"}\n');
+    const r = await runKb(dir, ...INIT);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/would be overwritten: package\.json.*pass --force/s);
+    expect(readdirSync(dir)).toEqual(["package.json"]);
+  });
+
+  it("--dry-run lists the files and writes nothing", async () => {
+    const dir = tempDir();
+    const r = await runKb(dir, ...INIT, "--dry-run");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("would create PROJECT\n");
+    expect(r.out).toContain("+++ b/src/main.ts");
+    expect(r.out).toMatch(/dry run: \d+ files would change; nothing was written/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("writes the same bytes every time", async () => {
+    const [a, b] = [tempDir(), tempDir()];
+    await runKb(a, ...INIT);
+    await runKb(b, ...INIT);
+    expect(snapshot(a)).toEqual(snapshot(b));
+  });
+});
+
+describe("kb create api", () => {
+  it("needs a project", async () => {
+    const r = await runKb(tempDir(), ...CRONJOB);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no PROJECT file in .*run kb init first/);
+  });
+
+  it("refuses bad flags before reading anything", async () => {
+    const dir = tempDir();
+    await runKb(dir, ...INIT);
+    const before = snapshot(dir);
+    for (const [flag, value, message] of [
+      ["--kind", "cronJob", /--kind "cronJob": expected a PascalCase kind/],
+      ["--version", "1", /--version "1": expected a Kubernetes API version/],
+      ["--group", "Batch", /--group "Batch": expected a DNS subdomain/],
+    ] as const) {
+      const args = [...CRONJOB];
+      args[args.indexOf(flag) + 1] = value;
+      const r = await runKb(dir, ...args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+    }
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it("records the resource in PROJECT, then refuses it a second time", async () => {
+    const dir = tempDir();
+    await runKb(dir, ...INIT);
+    const first = await runKb(dir, ...CRONJOB);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain("created api/v1/cronjob-types.ts\n");
+    expect(first.out).toContain("running kb generate\n");
+    const project = readFileSync(join(dir, "PROJECT"), "utf8");
+    expect(project).toContain("  group: batch\n  kind: CronJob\n  path: api/v1\n  version: v1\n");
+    const before = snapshot(dir);
+    const again = await runKb(dir, ...CRONJOB);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/the API batch\/v1, Kind=CronJob already exists in PROJECT/);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it("refuses a second group unless the project is multigroup", async () => {
+    const dir = tempDir();
+    await runKb(dir, ...INIT);
+    await runKb(dir, ...CRONJOB);
+    const r = await runKb(dir, "create", "api", "--group", "crew", "--version", "v1", "--kind", "Captain");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/second group \(crew\) needs a multigroup layout.*kb edit --multigroup/s);
+    expect((await runKb(dir, "edit", "--multigroup")).code).toBe(0);
+    const ok = await runKb(dir, "create", "api", "--group", "crew", "--version", "v1", "--kind", "Captain");
+    expect(ok.code).toBe(0);
+    expect(existsSync(join(dir, "api/crew/v1/captain-types.ts"))).toBe(true);
+    expect(existsSync(join(dir, "api/v1/cronjob-types.ts"))).toBe(true);
+  });
+
+  it("refuses a controller for a kind that is neither Kubernetes' nor the project's", async () => {
+    const dir = tempDir();
+    await runKb(dir, ...INIT);
+    const r = await runKb(dir, "create", "api", "--group", "acme", "--version", "v1", "--kind", "Widget", "--resource=false");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/acme\/v1 Widget is not a Kubernetes group nor an API of this project/);
+    const core = await runKb(dir, "create", "api", "--group", "apps", "--version", "v1", "--kind", "Deployment", "--resource=false", "--controller");
+    expect(core.code).toBe(0);
+    expect(readFileSync(join(dir, "PROJECT"), "utf8")).toContain("- controller: true\n  core: true\n  group: apps\n  kind: Deployment\n  version: v1\n");
+  });
+});
+
+describe("kb create webhook", () => {
+  it("needs the resource in PROJECT and at least one kind of webhook", async () => {
+    const dir = tempDir();
+    await runKb(dir, ...INIT);
+    const missing = await runKb(dir, "create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob", "--defaulting");
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/batch\/v1, Kind=CronJob is not in PROJECT.*kb create api/s);
+    await runKb(dir, ...CRONJOB);
+    const none = await runKb(dir, "create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob");
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/pass --defaulting, --programmatic-validation or --conversion/);
+    const spoke = await runKb(dir, "create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob", "--conversion", "--spoke", "v2");
+    expect(spoke.code).toBe(2);
+    expect(spoke.err).toMatch(/the spoke batch\/v2, Kind=CronJob is not in PROJECT/);
+  });
+});
+
+describe("kb edit", () => {
+  it("needs a setting, and says when there is nothing to change", async () => {
+    const dir = tempDir();
+    await runKb(dir, ...INIT);
+    expect((await runKb(dir, "edit")).code).toBe(2);
+    const same = await runKb(dir, "edit", "--multigroup=false");
+    expect(same.code).toBe(0);
+    expect(same.out).toContain("nothing to change");
+  });
+
+  it("replaces the files that depend on --namespaced only while kb's text is still in them", async () => {
+    const dir = tempDir();
+    await runKb(dir, ...INIT);
+    const before = snapshot(dir);
+    const on = await runKb(dir, "edit", "--namespaced");
+    expect(on.code).toBe(0);
+    expect(readFileSync(join(dir, "PROJECT"), "utf8")).toContain("namespaced: true\n");
+    const off = await runKb(dir, "edit", "--namespaced=false");
+    expect(off.code).toBe(0);
+    const after = snapshot(dir);
+    expect(after).toEqual(new Map([...before].map(([k, v]) => [k, k === "PROJECT" ? after.get(k)! : v])));
+    const changed = [...(await (async () => {
+      await runKb(dir, "edit", "--namespaced");
+      const s = snapshot(dir);
+      return [...s].filter(([k, v]) => after.get(k) !== v && k !== "PROJECT").map(([k]) => k);
+    })())];
+    await runKb(dir, "edit", "--namespaced=false");
+    if (changed.length > 0) {
+      const edited = changed[0]!;
+      writeFileSync(join(dir, edited), `${readFileSync(join(dir, edited), "utf8")}# mine\n`);
+      const refused = await runKb(dir, "edit", "--namespaced");
+      expect(refused.code).toBe(2);
+      expect(refused.err).toContain(edited);
+      expect(readFileSync(join(dir, "PROJECT"), "utf8")).not.toContain("namespaced: true");
+      expect((await runKb(dir, "edit", "--namespaced", "--force")).code).toBe(0);
+      expect(readFileSync(join(dir, edited), "utf8")).not.toContain("# mine");
+    }
+  });
+});
+
+describe("kb alpha generate", () => {
+  it("re-scaffolds a project from its PROJECT into the same tree", async () => {
+    const dir = tempDir();
+    await runKb(dir, ...INIT);
+    await runKb(dir, ...CRONJOB);
+    await runKb(dir, "create", "api", "--group", "batch", "--version", "v1", "--kind", "Cluster", "--namespaced=false");
+    await runKb(dir, "create", "api", "--group", "batch", "--version", "v2", "--kind", "CronJob", "--controller=false");
+    await runKb(dir, "create", "api", "--group", "apps", "--version", "v1", "--kind", "Deployment", "--resource=false", "--controller");
+    await runKb(dir, "create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob", "--defaulting", "--programmatic-validation");
+    await runKb(dir, "create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob", "--conversion", "--spoke", "v2");
+    const out = join(dir, "..", "regenerated");
+    const r = await runKb(dir, "alpha", "generate", "--output-dir", out);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(snapshot(out)).toEqual(snapshot(dir));
+    const inPlace = await runKb(dir, "alpha", "generate");
+    expect(inPlace.code).toBe(2);
+    expect(inPlace.err).toMatch(/would be overwritten: .*PROJECT/s);
+  });
+});
