@@ -66,6 +66,8 @@ export interface Task {
    * have the command's CPU time measured too.
    */
   readonly argv: readonly string[];
+  /** Where it runs (default: the project root). */
+  readonly cwd?: string;
   /** Untimed, before every run (clear output directories here). */
   prepare?(): void;
   /** Untimed, after every run: throw when the run did not do its job. */
@@ -87,6 +89,11 @@ export const CPU_USAGE_PRELOAD = "./bench/cpu-usage.cjs";
 /** `node --require ./bench/cpu-usage.cjs <script> <args>`: a Node command whose CPU time is measured. */
 export function nodeCommand(script: string, ...args: string[]): string[] {
   return ["node", "--require", CPU_USAGE_PRELOAD, script, ...args];
+}
+
+/** {@link nodeCommand} with absolute paths, for commands that run outside the project root. */
+export function nodeCommandAt(root: string, script: string, ...args: string[]): string[] {
+  return ["node", "--require", join(root, CPU_USAGE_PRELOAD), join(root, script), ...args];
 }
 
 /**
@@ -138,7 +145,7 @@ export async function measure(ctx: BenchContext, tasks: readonly Task[]): Promis
       const i = (round + k) % tasks.length;
       const task = tasks[i]!;
       task.prepare?.();
-      const result = await timeCommand(task.argv, ctx.root);
+      const result = await timeCommand(task.argv, task.cwd ?? ctx.root);
       if (result.code !== 0) {
         throw new Error(
           `${task.tool} exited with ${result.code}: ${showCommand(task.argv)}\n${result.stderr.slice(0, 4000)}${result.stdout.slice(0, 2000)}`,

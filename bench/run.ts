@@ -19,10 +19,11 @@ import { fileURLToPath } from "node:url";
 import { machine, renderSection, updateReadme, type BenchContext, type Suite, type SuiteResult } from "./framework.js";
 import { generateSuite } from "./suites/generate.js";
 import { runtimeSuite } from "./suites/runtime.js";
+import { scaffoldSuite } from "./suites/scaffold.js";
 import { PROJECT_ROOT } from "./synthetic-tree.js";
 
 /** Every suite, in the order they run and appear in the README. */
-export const SUITES: readonly Suite[] = [generateSuite, runtimeSuite];
+export const SUITES: readonly Suite[] = [generateSuite, scaffoldSuite, runtimeSuite];
 
 const DEFAULTS = { runs: 3, warmup: 1, kinds: 500 } as const;
 
