@@ -78,6 +78,17 @@ export { Manager, type ManagedWebhookServer, type ManagerOptions, type Runnable 
 export { LeaderElector, DEFAULT_LEADER_ELECTION, type LeaderElectionTimings, type LeaderElectorOptions } from "./leader/leader-elector.js";
 export { ControllerMetrics } from "./metrics/controller-metrics.js";
 export { HealthProbeServer, MetricsServer, parseBindAddress, type Checker } from "./metrics/probe-server.js";
+export {
+  ApiServerAuthorizer,
+  type ApiServerAuthorizerOptions,
+  type MetricsAuthDecision,
+  type MetricsAuthorizer,
+  type MetricsRequest,
+  type UserInfo,
+} from "./metrics/metrics-auth.js";
+export { SecureMetricsServer, type SecureMetricsServerOptions } from "./metrics/secure-metrics-server.js";
+export { generateSelfSignedCertificate, type SelfSignedCertificateOptions } from "./metrics/self-signed-cert.js";
+export type { ServingCertificate } from "./webhook/cert-watcher.js";
 export { EventRecorder, type EventType } from "./events/event-recorder.js";
 export { createLogger, silentLogger, type Logger } from "./log/logger.js";
 export {

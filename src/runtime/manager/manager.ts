@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
@@ -10,6 +11,8 @@ import { LeaderElector, type LeaderElectionTimings } from "../leader/leader-elec
 import { createLogger, type Logger } from "../log/logger.js";
 import { ControllerMetrics } from "../metrics/controller-metrics.js";
 import { HealthProbeServer, MetricsServer, parseBindAddress, type Checker } from "../metrics/probe-server.js";
+import { ApiServerAuthorizer } from "../metrics/metrics-auth.js";
+import { SecureMetricsServer } from "../metrics/secure-metrics-server.js";
 import type { Clock } from "../queue/index.js";
 import type { KubernetesObject, Resource } from "../resource.js";
 import { ControllerBuilder } from "./controller-builder.js";
@@ -36,6 +39,21 @@ export interface ManagerOptions {
   readonly namespace?: string;
   /** Where `/metrics` is served: `host:port`, `:port`, or "0" to disable. Default ":8080". */
   readonly metricsBindAddress?: string;
+  /**
+   * Serve `/metrics` over HTTPS to authenticated, authorised clients only (kubebuilder's
+   * `--metrics-secure`): each scrape's bearer token is checked with a TokenReview and its
+   * access to `get /metrics` with a SubjectAccessReview. Default false: plain HTTP, no checks.
+   */
+  readonly metricsSecure?: boolean;
+  /**
+   * With `metricsSecure`: the directory of the serving certificate and key (cert-manager's
+   * secret), reloaded when they change. Unset or "": a self-signed certificate generated at start.
+   */
+  readonly metricsCertDir?: string;
+  /** The certificate's file name in `metricsCertDir`. Default "tls.crt". */
+  readonly metricsCertName?: string;
+  /** The key's file name in `metricsCertDir`. Default "tls.key". */
+  readonly metricsKeyName?: string;
   /** Where `/healthz` and `/readyz` are served. Default ":8081"; "0" disables. */
   readonly healthProbeBindAddress?: string;
   readonly leaderElection?: boolean;
@@ -89,6 +107,7 @@ export class Manager {
   private readonly abort = new AbortController();
   private started = false;
   private elector: LeaderElector | undefined;
+  private metricsAt: AddressInfo | undefined;
 
   constructor(private readonly options: ManagerOptions = {}) {
     this.log = options.logger ?? createLogger();
@@ -230,10 +249,11 @@ export class Manager {
   private async startServers(servers: { close(): Promise<void> }[], signal: AbortSignal): Promise<void> {
     const metricsAt = parseBindAddress(this.options.metricsBindAddress ?? ":8080");
     if (metricsAt) {
-      const server = new MetricsServer(this.registry);
+      const server = this.options.metricsSecure ? this.secureMetricsServer() : new MetricsServer(this.registry);
       const addr = await server.listen(metricsAt);
       servers.push(server);
-      this.log.info({ address: `${addr.address}:${addr.port}` }, "serving metrics");
+      this.metricsAt = addr;
+      this.log.info({ address: `${addr.address}:${addr.port}`, secure: this.options.metricsSecure === true }, "serving metrics");
     }
     const probesAt = parseBindAddress(this.options.healthProbeBindAddress ?? ":8081");
     if (probesAt) {
@@ -242,6 +262,18 @@ export class Manager {
       this.log.info({ address: `${addr.address}:${addr.port}` }, "serving health probes");
     }
     if (this.options.webhookServer) await this.options.webhookServer.start(signal);
+  }
+
+  private secureMetricsServer(): SecureMetricsServer {
+    const log = this.log.child({ component: "metrics" });
+    return new SecureMetricsServer({
+      registry: this.registry,
+      authorizer: new ApiServerAuthorizer({ transport: this.transport, log }),
+      certDir: this.options.metricsCertDir,
+      certName: this.options.metricsCertName,
+      keyName: this.options.metricsKeyName,
+      log,
+    });
   }
 
   private createElector(): LeaderElector {
@@ -260,6 +292,11 @@ export class Manager {
   /** The addresses the metrics and probe servers bound (tests bind port 0). */
   get probeServer(): HealthProbeServer {
     return this.probes;
+  }
+
+  /** Where the metrics server listens, once started (tests bind port 0). */
+  get metricsAddress(): AddressInfo | undefined {
+    return this.metricsAt;
   }
 }
 
