@@ -80,7 +80,8 @@ export async function scaffoldEdit(root: string, kbVersion: string, req: EditReq
   const after = await renderIsolated(root, assembleInitPlan(next, boilerplate, kbVersion));
   const edited: string[] = [];
   for (const [path, text] of after) {
-    if (path === PROJECT_FILE || before.get(path) === text) continue;
+    // kb generate owns its outputs: it rewrites them from the markers right after.
+    if (path === PROJECT_FILE || before.get(path) === text || isGeneratedOutput(path)) continue;
     const onDisk = tree.read(path);
     if (onDisk === undefined && before.has(path)) continue; // removed by the user: leave it removed
     if (onDisk !== undefined && onDisk !== before.get(path) && !req.force) edited.push(path);
@@ -101,7 +102,12 @@ export async function scaffoldEdit(root: string, kbVersion: string, req: EditReq
         : "remove namespace= from existing controllers' +kubebuilder:rbac markers so that kb generate writes a ClusterRole, then run kb generate",
     );
   }
-  return { tree, kept: [], followUps: [], notes };
+  return { tree, kept: [], followUps: ["generate"], notes };
+}
+
+/** Files `kb generate` writes (with its default directories). */
+function isGeneratedOutput(path: string): boolean {
+  return path === "config/rbac/role.yaml" || path === "config/webhook/manifests.yaml" || path.startsWith("config/crd/bases/");
 }
 
 /** `kb alpha generate`: where to read PROJECT and where to write the re-scaffolded project. */

@@ -174,30 +174,28 @@ describe("kb edit", () => {
   it("replaces the files that depend on --namespaced only while kb's text is still in them", async () => {
     const dir = tempDir();
     await runKb(dir, ...INIT);
+    await runKb(dir, ...CRONJOB);
     const before = snapshot(dir);
     const on = await runKb(dir, "edit", "--namespaced");
     expect(on.code).toBe(0);
-    expect(readFileSync(join(dir, "PROJECT"), "utf8")).toContain("namespaced: true\n");
-    const off = await runKb(dir, "edit", "--namespaced=false");
-    expect(off.code).toBe(0);
+    expect(on.out).toContain("updated config/manager/manager.yaml\n");
+    expect(on.out).toContain("note: existing controllers' +kubebuilder:rbac markers need namespace=project-system");
+    expect(readFileSync(join(dir, "PROJECT"), "utf8")).toMatch(/^namespaced: true$/m);
+    expect(readFileSync(join(dir, "config/manager/manager.yaml"), "utf8")).toContain("WATCH_NAMESPACE");
+    expect(readFileSync(join(dir, "config/rbac/role_binding.yaml"), "utf8")).toMatch(/kind: RoleBinding/);
+    // and back: the same bytes as before, PROJECT aside
+    expect((await runKb(dir, "edit", "--namespaced=false")).code).toBe(0);
     const after = snapshot(dir);
-    expect(after).toEqual(new Map([...before].map(([k, v]) => [k, k === "PROJECT" ? after.get(k)! : v])));
-    const changed = [...(await (async () => {
-      await runKb(dir, "edit", "--namespaced");
-      const s = snapshot(dir);
-      return [...s].filter(([k, v]) => after.get(k) !== v && k !== "PROJECT").map(([k]) => k);
-    })())];
-    await runKb(dir, "edit", "--namespaced=false");
-    if (changed.length > 0) {
-      const edited = changed[0]!;
-      writeFileSync(join(dir, edited), `${readFileSync(join(dir, edited), "utf8")}# mine\n`);
-      const refused = await runKb(dir, "edit", "--namespaced");
-      expect(refused.code).toBe(2);
-      expect(refused.err).toContain(edited);
-      expect(readFileSync(join(dir, "PROJECT"), "utf8")).not.toContain("namespaced: true");
-      expect((await runKb(dir, "edit", "--namespaced", "--force")).code).toBe(0);
-      expect(readFileSync(join(dir, edited), "utf8")).not.toContain("# mine");
-    }
+    after.set("PROJECT", before.get("PROJECT")!);
+    expect(after).toEqual(before);
+    // a file the user edited is not replaced without --force
+    writeFileSync(join(dir, "config/manager/manager.yaml"), `${readFileSync(join(dir, "config/manager/manager.yaml"), "utf8")}# mine\n`);
+    const refused = await runKb(dir, "edit", "--namespaced");
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/edited since kb wrote them: config\/manager\/manager.yaml.*--force/s);
+    expect(readFileSync(join(dir, "PROJECT"), "utf8")).not.toMatch(/^namespaced: true$/m);
+    expect((await runKb(dir, "edit", "--namespaced", "--force")).code).toBe(0);
+    expect(readFileSync(join(dir, "config/manager/manager.yaml"), "utf8")).not.toContain("# mine");
   });
 });
 
