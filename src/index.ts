@@ -39,8 +39,9 @@ export interface ObjectMeta {
   uid?: string;
   resourceVersion?: string;
   generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
+  // creationTimestamp and deletionTimestamp fall under the index signature: they are RFC 3339
+  // strings on the wire, which @kubernetes/client-node types as Date, and this type must stay
+  // assignable to its V1ObjectMeta (defineResource<T> takes a KubernetesObject).
   finalizers?: string[];
   ownerReferences?: {
     apiVersion: string;

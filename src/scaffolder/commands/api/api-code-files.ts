@@ -1,20 +1,182 @@
+import { posix } from "node:path";
+import { defaultPlural } from "../../../generator/crd/plural.js";
+import { BUILTIN_RESOURCES } from "../../../runtime/resource.js";
 import type { Insertion, TemplateFile } from "../../machinery/scaffold-plan.js";
+import type { ProjectModel } from "../../plan/project-model.js";
+import { importPath, type ResourceModel } from "../../plan/resource-model.js";
 import type { PlanPart, ResourcePartInput } from "../plan-parts.js";
+
+/** The manager's entry point, where controllers and webhooks are registered. */
+export const MAIN_FILE = "src/main.ts";
+/** The insertion markers of {@link MAIN_FILE}. */
+export const MAIN_MARKERS = {
+  imports: "+kubebuilder:scaffold:imports",
+  controllers: "+kubebuilder:scaffold:controllers",
+  webhooks: "+kubebuilder:scaffold:webhooks",
+} as const;
+
+const RUNTIME = "kubebuilder-ts/runtime";
+
+/**
+ * How generated code reaches a resource's handle (a `Resource<T>`): this project's own kinds
+ * import it from their types file, Kubernetes kinds the runtime knows import it from
+ * `kubebuilder-ts/runtime`, and other kinds (Kubernetes or another project's) define it in
+ * the file with `defineResource`.
+ */
+export interface HandleView {
+  /** The identifier code uses for the handle (`CronJobResource`, `Deployment`, `IngressResource`). */
+  readonly name: string;
+  /** The object type, for this project's kinds (imported with the handle). */
+  readonly typeName?: string;
+  /** The import specifier of the handle; undefined when the file defines it. */
+  readonly from?: string;
+  /** What the file passes to `defineResource`, when it defines the handle. */
+  readonly define?: { readonly group: string; readonly version: string; readonly kind: string; readonly plural: string; readonly namespaced: boolean };
+  /** Whether the in-process test server serves the kind without being told about it. */
+  readonly served: boolean;
+}
+
+/** Kubernetes kinds that are cluster-scoped (every other Kubernetes kind is namespaced). */
+const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  "APIService",
+  "CertificateSigningRequest",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "ClusterTrustBundle",
+  "ComponentStatus",
+  "CSIDriver",
+  "CSINode",
+  "CustomResourceDefinition",
+  "DeviceClass",
+  "FlowSchema",
+  "IngressClass",
+  "IPAddress",
+  "MutatingAdmissionPolicy",
+  "MutatingAdmissionPolicyBinding",
+  "MutatingWebhookConfiguration",
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "PriorityClass",
+  "PriorityLevelConfiguration",
+  "RuntimeClass",
+  "SelfSubjectAccessReview",
+  "SelfSubjectReview",
+  "SelfSubjectRulesReview",
+  "ServiceCIDR",
+  "StorageClass",
+  "SubjectAccessReview",
+  "TokenReview",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "ValidatingWebhookConfiguration",
+  "VolumeAttributesClass",
+  "VolumeAttachment",
+]);
+
+/** Kinds the testing kit's API server serves out of the box, besides the runtime's handles. */
+const SERVED_KINDS: ReadonlySet<string> = new Set([
+  "/v1/Endpoints",
+  "/v1/PersistentVolumeClaim",
+  "/v1/PersistentVolume",
+  "/v1/Node",
+  "apps/v1/DaemonSet",
+  "apps/v1/ReplicaSet",
+  "batch/v1/CronJob",
+  "events.k8s.io/v1/Event",
+  "networking.k8s.io/v1/Ingress",
+  "networking.k8s.io/v1/NetworkPolicy",
+  "policy/v1/PodDisruptionBudget",
+]);
+
+/** Whether `r`'s API types are this project's (not a Kubernetes kind, not another project's). */
+export function isOwnKind(r: ResourceModel): boolean {
+  return !r.core && !r.external;
+}
+
+/** How code in `fromFile` (a project path without extension) reaches `r`'s handle. */
+export function resourceHandle(r: ResourceModel, fromFile: string): HandleView {
+  if (isOwnKind(r)) return { name: r.resourceConst, typeName: r.kind, from: importPath(fromFile, `${r.apiDir}/${r.typesFile}`), served: false };
+  const builtin = r.core ? BUILTIN_RESOURCES.find((b) => b.group === r.apiGroup && b.version === r.version && b.kind === r.kind) : undefined;
+  // The runtime exports each of its handles under its kind's name.
+  if (builtin) return { name: builtin.kind, from: RUNTIME, served: true };
+  const namespaced = !(r.core && CLUSTER_SCOPED_KINDS.has(r.kind));
+  return {
+    name: r.resourceConst,
+    define: { group: r.apiGroup, version: r.version, kind: r.kind, plural: r.plural, namespaced },
+    served: r.core && SERVED_KINDS.has(`${r.apiGroup}/${r.version}/${r.kind}`),
+  };
+}
+
+/** The group an RBAC marker names: the API group, or `core` for the legacy group. */
+export function rbacGroup(r: ResourceModel): string {
+  return r.apiGroup || "core";
+}
+
+/** `batch` → `Batch`, `ship.crew` → `ShipCrew`, `v1beta1` → `V1beta1`. */
+export function pascal(text: string): string {
+  return text
+    .split(/[.-]/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join("");
+}
+
+/**
+ * The name `src/main.ts` imports a setup function under: `name` itself, unless another
+ * resource of PROJECT has a file exporting the same name (the same kind in another group,
+ * or in another version for webhooks); then `name` with `r`'s group (and version) in it.
+ * The first of two such files keeps the plain name, the second gets the qualified one, so
+ * the imports never clash whichever is scaffolded first.
+ */
+export function mainImportName(project: ProjectModel, r: ResourceModel, name: string, clashes: (other: ResourceModel) => boolean, withVersion: boolean): string {
+  const isSelf = (o: ResourceModel): boolean => o.group === r.group && o.version === r.version && o.kind === r.kind;
+  if (!project.resources.some((o) => !isSelf(o) && o.kind === r.kind && clashes(o))) return name;
+  return name.replace(/^setup/, `setup${pascal(r.group)}${withVersion ? pascal(r.version) : ""}`);
+}
+
+/** Insertions registering `exported` from `file` in `src/main.ts`: its import, and `entry` at `marker`. */
+export function mainRegistration(file: string, exported: string, local: string, marker: string, entry: string): Insertion[] {
+  const binding = local === exported ? exported : `${exported} as ${local}`;
+  return [
+    { path: MAIN_FILE, marker: MAIN_MARKERS.imports, fragments: [`import { ${binding} } from "${importPath(MAIN_FILE, file)}";`] },
+    { path: MAIN_FILE, marker, fragments: [entry] },
+  ];
+}
 
 /**
  * The TypeScript that `kb create api` writes for one resource: API types and
  * `groupversion-info.ts` (with `--resource`), a reconciler and its test (with
  * `--controller`), and the controller's registration in `src/main.ts`.
  */
-export function apiCodeFiles({ resource: r }: ResourcePartInput, want: { resource: boolean; controller: boolean }): PlanPart {
+export function apiCodeFiles({ project, resource: r }: ResourcePartInput, want: { resource: boolean; controller: boolean }): PlanPart {
   const templates: TemplateFile[] = [];
   const insertions: Insertion[] = [];
   if (want.resource) {
     templates.push({ template: "api/api/groupversion-info.ts.ejs", path: `${r.apiDir}/groupversion-info.ts`, ifExists: "skip" });
-    templates.push({ template: "api/api/types.ts.ejs", path: `${r.apiDir}/${r.typesFile}.ts`, ifExists: "error" });
+    templates.push({
+      template: "api/api/types.ts.ejs",
+      path: `${r.apiDir}/${r.typesFile}.ts`,
+      ifExists: "error",
+      data: { customPlural: r.plural !== defaultPlural(r.kind).toLowerCase() },
+    });
   }
   if (want.controller) {
-    templates.push({ template: "api/src/controllers/controller.ts.ejs", path: `${r.controllerPath}.ts`, ifExists: "error" });
+    const file = r.controllerPath;
+    const setupName = `setup${r.kind}Controller`;
+    const data = {
+      handle: resourceHandle(r, file),
+      own: isOwnKind(r),
+      rbac: { group: rbacGroup(r), plural: r.plural, namespace: project.namespaced ? `${project.projectName}-system` : undefined },
+      // As kubebuilder names controllers: the kind, after its group in multigroup projects.
+      controllerName: project.multigroup ? `${r.group}-${r.lowerKind}` : r.lowerKind,
+      setupName,
+      crdDir: posix.relative(posix.dirname(file), "config/crd/bases"),
+    };
+    templates.push({ template: "api/src/controllers/controller.ts.ejs", path: `${file}.ts`, ifExists: "error", data });
+    templates.push({ template: "api/src/controllers/controller.test.ts.ejs", path: `${file}.test.ts`, ifExists: "error", data });
+    const local = mainImportName(project, r, setupName, (o) => o.hasController && o.group !== r.group, false);
+    insertions.push(...mainRegistration(file, setupName, local, MAIN_MARKERS.controllers, `${local}(mgr);`));
   }
   return { templates, insertions };
 }

@@ -1,5 +1,53 @@
+import { readFileSync } from "node:fs";
 import { mirrored, type PlanPart } from "../plan-parts.js";
 import type { ProjectModel } from "../../plan/project-model.js";
+
+/** The project's own files that `kb init` writes outside `config/` (hack/boilerplate.txt is computed by the plan). */
+const PROJECT_FILES = [
+  ".dockerignore",
+  ".github/workflows/lint.yml",
+  ".github/workflows/test-e2e.yml",
+  ".github/workflows/test.yml",
+  ".gitignore",
+  ".prettierignore",
+  ".prettierrc.json",
+  "Dockerfile",
+  "README.md",
+  "eslint.config.js",
+  "package.json",
+  "src/main.ts",
+  "test/e2e/kubectl.ts",
+  "test/e2e/manager.test.ts",
+  "test/e2e/vitest.config.ts",
+  "tsconfig.build.json",
+  "tsconfig.json",
+  "vitest.config.ts",
+] as const;
+
+/** Versions of tools that the scaffolded package.json takes from kubebuilder-ts's own. */
+interface ToolVersions {
+  /**
+   * The project's prettier: the range kubebuilder-ts formats scaffolded files with, so that
+   * `prettier --check` in the project agrees with what kb wrote.
+   */
+  readonly prettier: string;
+}
+
+let toolVersions: ToolVersions | undefined;
+
+/** The tool versions of this kubebuilder-ts installation, from its package.json. */
+function ownToolVersions(): ToolVersions {
+  if (toolVersions === undefined) {
+    // src/scaffolder/commands/init/ and dist/scaffolder/commands/init/ both sit four levels below the package root.
+    const pkg = JSON.parse(readFileSync(new URL("../../../../package.json", import.meta.url), "utf8")) as {
+      dependencies?: Readonly<Record<string, string>>;
+    };
+    const prettier = pkg.dependencies?.prettier;
+    if (!prettier) throw new Error("kubebuilder-ts's package.json has no prettier dependency");
+    toolVersions = { prettier };
+  }
+  return toolVersions;
+}
 
 /**
  * The project's own files that `kb init` writes, outside `config/`: package.json, tsconfig,
@@ -7,12 +55,9 @@ import type { ProjectModel } from "../../plan/project-model.js";
  */
 export function initProjectFiles(_project: ProjectModel): PlanPart {
   return {
-    templates: [
-      mirrored("init", ".prettierrc.json"),
-      mirrored("init", "package.json"),
-      mirrored("init", "tsconfig.json"),
-      mirrored("init", "src/main.ts"),
-    ],
+    templates: PROJECT_FILES.map((path) =>
+      path === "package.json" ? { ...mirrored("init", path), data: { toolVersions: ownToolVersions() } } : mirrored("init", path),
+    ),
     insertions: [],
   };
 }

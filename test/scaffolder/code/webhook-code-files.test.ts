@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { defaultingPath, Pod, validatingPath } from "../../../src/runtime/index.js";
+import { MAIN_FILE, MAIN_MARKERS } from "../../../src/scaffolder/commands/api/api-code-files.js";
+import { CONVERSION_MARKERS, webhookCodeFiles, type WebhookRequest } from "../../../src/scaffolder/commands/webhook/webhook-code-files.js";
+import { renderTemplate } from "../../../src/scaffolder/machinery/render-template.js";
+import { api, core, project, resource } from "./support.js";
+
+const NONE: WebhookRequest = { defaulting: false, validation: false, conversionSpokes: [] };
+const withWebhooks = (defaulting: boolean, validation: boolean, conversion = false, spoke?: string[]) => ({
+  webhooks: { defaulting: defaulting || undefined, validation: validation || undefined, conversion: conversion || undefined, spoke, webhookVersion: "v1" as const },
+});
+
+describe("webhookCodeFiles", () => {
+  it("writes a file and a test per admission webhook type, and lists each setup in src/main.ts", () => {
+    const p = project([api("batch", "v1", "CronJob", withWebhooks(true, true))]);
+    const r = resource(p, "batch", "v1", "CronJob");
+    const part = webhookCodeFiles({ project: p, resource: r }, { ...NONE, defaulting: true, validation: true });
+    expect(part.templates.map((t) => [t.path, t.ifExists])).toEqual([
+      ["src/webhooks/v1/cronjob-defaulter.ts", "error"],
+      ["src/webhooks/v1/cronjob-defaulter.test.ts", "error"],
+      ["src/webhooks/v1/cronjob-validator.ts", "error"],
+      ["src/webhooks/v1/cronjob-validator.test.ts", "error"],
+    ]);
+    expect(part.insertions).toEqual([
+      { path: MAIN_FILE, marker: MAIN_MARKERS.imports, fragments: ['import { setupCronJobDefaulter } from "./webhooks/v1/cronjob-defaulter.js";'] },
+      { path: MAIN_FILE, marker: MAIN_MARKERS.webhooks, fragments: ["setupCronJobDefaulter,"] },
+      { path: MAIN_FILE, marker: MAIN_MARKERS.imports, fragments: ['import { setupCronJobValidator } from "./webhooks/v1/cronjob-validator.js";'] },
+      { path: MAIN_FILE, marker: MAIN_MARKERS.webhooks, fragments: ["setupCronJobValidator,"] },
+    ]);
+  });
+
+  it("adds only the webhook types asked for, so an existing one is never rewritten", () => {
+    const p = project([api("batch", "v1", "CronJob", withWebhooks(true, true))]);
+    const part = webhookCodeFiles({ project: p, resource: resource(p, "batch", "v1", "CronJob") }, { ...NONE, validation: true });
+    expect(part.templates.map((t) => t.path)).toEqual(["src/webhooks/v1/cronjob-validator.ts", "src/webhooks/v1/cronjob-validator.test.ts"]);
+  });
+
+  it("writes markers on the paths the runtime serves the handlers on", () => {
+    const p = project([api("batch", "v1", "CronJob", withWebhooks(true, true)), core("core", "v1", "Pod")]);
+    const cronJob = resource(p, "batch", "v1", "CronJob");
+    const both = webhookCodeFiles({ project: p, resource: cronJob }, { ...NONE, defaulting: true, validation: true }).templates;
+    const gvk = { group: "batch.example.com", version: "v1", kind: "CronJob" };
+    expect(both[0]!.data?.["marker"]).toBe(
+      `+kubebuilder:webhook:path=${defaultingPath(gvk)},mutating=true,failurePolicy=fail,sideEffects=None,groups=batch.example.com,resources=cronjobs,verbs=create;update,versions=v1,name=mcronjob-v1.kb.io,admissionReviewVersions=v1`,
+    );
+    expect(both[2]!.data?.["marker"]).toBe(
+      `+kubebuilder:webhook:path=${validatingPath(gvk)},mutating=false,failurePolicy=fail,sideEffects=None,groups=batch.example.com,resources=cronjobs,verbs=create;update,versions=v1,name=vcronjob-v1.kb.io,admissionReviewVersions=v1`,
+    );
+    const pod = webhookCodeFiles({ project: p, resource: resource(p, "core", "v1", "Pod") }, { ...NONE, defaulting: true }).templates[0]!;
+    expect(pod.data?.["marker"]).toContain(`path=${defaultingPath(Pod)},mutating=true,failurePolicy=fail,sideEffects=None,groups="",resources=pods,`);
+    const text = renderTemplate(pod.template, { project: p, resource: resource(p, "core", "v1", "Pod"), ...pod.data });
+    expect(text).toContain(`// ${String(pod.data?.["marker"])}\n`);
+    expect(text).toContain("server.register(defaultingPath(Pod), podDefaulter);");
+  });
+
+  it("names the webhooks of the same kind and version in two groups apart, and imports the second under its group", () => {
+    const p = project(
+      [api("batch", "v1", "CronJob", { path: "api/batch/v1", ...withWebhooks(true, false) }), api("crew", "v1", "CronJob", { path: "api/crew/v1", ...withWebhooks(true, false) })],
+      { multigroup: true },
+    );
+    const part = webhookCodeFiles({ project: p, resource: resource(p, "crew", "v1", "CronJob") }, { ...NONE, defaulting: true });
+    expect(part.templates[0]!.path).toBe("src/webhooks/crew/v1/cronjob-defaulter.ts");
+    expect(part.templates[0]!.data?.["marker"]).toContain(",name=mcrew-cronjob-v1.kb.io,");
+    expect(part.insertions.flatMap((i) => i.fragments)).toEqual([
+      'import { setupCronJobDefaulter as setupCrewV1CronJobDefaulter } from "./webhooks/crew/v1/cronjob-defaulter.js";',
+      "setupCrewV1CronJobDefaulter,",
+    ]);
+  });
+
+  it("puts the hub's conversions in its API directory, each spoke's in its own, and registers them", () => {
+    const p = project([api("batch", "v1", "CronJob", withWebhooks(false, false, true, ["v2", "v3"])), api("batch", "v2", "CronJob", { path: "api/v2" }), api("batch", "v3", "CronJob", { path: "api/v3" })]);
+    const part = webhookCodeFiles({ project: p, resource: resource(p, "batch", "v1", "CronJob") }, { ...NONE, conversionSpokes: ["v2", "v3"] });
+    expect(part.templates.map((t) => [t.path, t.ifExists])).toEqual([
+      ["api/v1/cronjob-conversion.ts", "skip"],
+      ["api/v2/cronjob-conversion.ts", "error"],
+      ["api/v3/cronjob-conversion.ts", "error"],
+      ["src/webhooks/v1/cronjob-conversion.ts", "skip"],
+      ["src/webhooks/v1/cronjob-conversion.test.ts", "skip"],
+    ]);
+    const hub = part.insertions.filter((i) => i.path === "api/v1/cronjob-conversion.ts");
+    expect(hub).toEqual([
+      { path: "api/v1/cronjob-conversion.ts", marker: CONVERSION_MARKERS.imports, fragments: ['import { cronJobV2Conversion } from "../v2/cronjob-conversion.js";'] },
+      { path: "api/v1/cronjob-conversion.ts", marker: CONVERSION_MARKERS.spokes, fragments: ["v2: cronJobV2Conversion,"] },
+      { path: "api/v1/cronjob-conversion.ts", marker: CONVERSION_MARKERS.imports, fragments: ['import { cronJobV3Conversion } from "../v3/cronjob-conversion.js";'] },
+      { path: "api/v1/cronjob-conversion.ts", marker: CONVERSION_MARKERS.spokes, fragments: ["v3: cronJobV3Conversion,"] },
+    ]);
+    expect(part.insertions.filter((i) => i.path === MAIN_FILE).flatMap((i) => i.fragments)).toEqual([
+      'import { setupCronJobConversion } from "./webhooks/v1/cronjob-conversion.js";',
+      "setupCronJobConversion,",
+    ]);
+    const spoke = part.templates[1]!;
+    expect(spoke.data).toMatchObject({ spokeName: "cronJobV2Conversion", hubTypes: "../v1/cronjob-types.js" });
+  });
+
+  it("plans nothing when nothing is asked", () => {
+    const p = project([api("batch", "v1", "CronJob")]);
+    expect(webhookCodeFiles({ project: p, resource: resource(p, "batch", "v1", "CronJob") }, NONE)).toEqual({ templates: [], insertions: [] });
+  });
+});

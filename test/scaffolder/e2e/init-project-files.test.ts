@@ -1,0 +1,133 @@
+// The project files kb init writes outside config/ and src/, rendered in memory (no npm, no
+// disk): the fast check of what scaffolded-project.test.ts proves end to end.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { planInit, type InitRequest } from "../../../src/scaffolder/commands/init/plan-init.js";
+import { applyPlan } from "../../../src/scaffolder/machinery/apply-plan.js";
+import { VirtualTree } from "../../../src/tree/index.js";
+
+const ROOT = "/virtual/memcached-operator";
+const OWN = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { dependencies: Record<string, string> };
+
+async function init(overrides: Partial<InitRequest> = {}): Promise<(path: string) => string> {
+  const req: InitRequest = {
+    domain: "example.com",
+    projectName: "memcached-operator",
+    multigroup: false,
+    namespaced: false,
+    kbVersion: "1.2.3",
+    owner: "",
+    license: "apache2",
+    year: 2025,
+    ...overrides,
+  };
+  const tree = new VirtualTree(ROOT, false);
+  await applyPlan(planInit(req), tree);
+  return (path) => {
+    const text = tree.read(path);
+    if (text === undefined) throw new Error(`kb init wrote no ${path}`);
+    return text;
+  };
+}
+
+interface PackageJson {
+  name: string;
+  type: string;
+  engines: { node: string };
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+
+describe("kb init's project files", () => {
+  it("package.json: an ESM package on kubebuilder-ts with the npm scripts of issue 4, and no `install` lifecycle script", async () => {
+    const file = await init();
+    const pkg = JSON.parse(file("package.json")) as PackageJson;
+    expect(pkg.name).toBe("memcached-operator");
+    expect(pkg.type).toBe("module");
+    expect(pkg.engines.node).toBe(">=20.19.0");
+    expect(pkg.dependencies).toEqual({ "kubebuilder-ts": "^1.2.3" });
+    for (const script of ["build", "test", "lint", "format", "manifests", "run", "docker-build", "docker-push", "deploy", "undeploy", "install:crds", "uninstall:crds", "test:e2e"]) {
+      expect(pkg.scripts, script).toHaveProperty([script]);
+    }
+    // npm runs these by itself during npm install / npm publish.
+    for (const hook of ["install", "preinstall", "postinstall", "uninstall", "prepare"]) expect(pkg.scripts).not.toHaveProperty([hook]);
+    expect(pkg.scripts.manifests).toBe("kb generate");
+    expect(pkg.scripts.run).toContain("ENABLE_WEBHOOKS=false");
+    expect(pkg.scripts.run).toContain("dist/src/main.js");
+    expect(pkg.scripts.deploy).toContain("image: controller:latest");
+    expect(pkg.scripts["test:e2e"]).toContain("test/e2e/vitest.config.ts");
+    // The project's prettier is the one kb formats its files with, so `prettier --check` agrees.
+    expect(pkg.devDependencies.prettier).toBe(OWN.dependencies.prettier);
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual(["@eslint/js", "@types/node", "eslint", "prettier", "typescript", "typescript-eslint", "vitest"]);
+  });
+
+  it("tsconfig.json type-checks everything; tsconfig.build.json emits api and src without tests", async () => {
+    const file = await init();
+    const base = JSON.parse(file("tsconfig.json")) as { compilerOptions: Record<string, unknown>; include: string[] };
+    expect(base.compilerOptions).toMatchObject({ strict: true, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, outDir: "dist", rootDir: "." });
+    expect(base.include).toEqual(expect.arrayContaining(["api", "src", "test"]));
+    const build = JSON.parse(file("tsconfig.build.json")) as { extends: string; compilerOptions: Record<string, unknown>; include: string[]; exclude: string[] };
+    expect(build).toMatchObject({ extends: "./tsconfig.json", compilerOptions: { noEmit: false }, include: ["api", "src"], exclude: ["**/*.test.ts"] });
+  });
+
+  it("Dockerfile: a Node 20 build stage and a non-root distroless stage whose entrypoint is the manager", async () => {
+    const file = await init();
+    const docker = file("Dockerfile");
+    expect(docker).toMatch(/^FROM node:20\S* AS builder$/m);
+    expect(docker).toMatch(/^RUN npm ci\b/m);
+    expect(docker).toMatch(/npm prune --omit=dev/);
+    expect(docker).toMatch(/^FROM gcr\.io\/distroless\/nodejs20-debian12:nonroot$/m);
+    expect(docker).toMatch(/^USER 65532:65532$/m);
+    expect(docker).toMatch(/^ENTRYPOINT \["\/nodejs\/bin\/node", .*"dist\/src\/main\.js"\]$/m);
+    expect(docker).not.toMatch(/^CMD /m);
+    // The licence header, as # comments.
+    expect(docker.startsWith("# Copyright 2025.\n")).toBe(true);
+  });
+
+  it("ignore files: prettier skips what kb generate writes; the image build context holds only sources and manifests", async () => {
+    const file = await init();
+    const prettierIgnore = file(".prettierignore").split("\n");
+    for (const p of ["dist", "config/crd/bases", "config/rbac/role.yaml", "config/webhook/manifests.yaml"]) expect(prettierIgnore).toContain(p);
+    const dockerIgnore = file(".dockerignore").split("\n");
+    expect(dockerIgnore).toEqual(expect.arrayContaining(["**", "!package.json", "!package-lock.json", "!api/**", "!src/**", "**/*.test.ts"]));
+    expect(file(".gitignore")).toMatch(/^node_modules\/$/m);
+    expect(JSON.parse(file(".prettierrc.json"))).toEqual({ printWidth: 100 });
+  });
+
+  it("CI workflows: tests with kb generate --check, lint, and e2e on kind against the deployed manager", async () => {
+    const file = await init();
+    expect(file(".github/workflows/test.yml")).toContain("npx kb generate --check");
+    expect(file(".github/workflows/test.yml")).toContain("npm test");
+    expect(file(".github/workflows/lint.yml")).toContain("npm run lint");
+    const e2e = file(".github/workflows/test-e2e.yml");
+    for (const step of ["helm/kind-action", "kind load docker-image", "cert-manager", "npm run deploy", "npm run test:e2e", 'USE_EXISTING_CLUSTER: "true"']) expect(e2e).toContain(step);
+    expect(e2e).toContain("memcached-operator-system");
+  });
+
+  it("test/e2e names the objects config/default deploys, and skips without USE_EXISTING_CLUSTER", async () => {
+    const file = await init();
+    const test = file("test/e2e/manager.test.ts");
+    expect(test).toContain('const namespace = "memcached-operator-system"');
+    expect(test).toContain('const metricsService = "memcached-operator-controller-manager-metrics-service"');
+    expect(test).toContain("describe.skipIf(!useExistingCluster)");
+    expect(file("test/e2e/vitest.config.ts")).toContain('include: ["test/e2e/**/*.test.ts"]');
+    expect(file("vitest.config.ts")).toContain('include: ["{api,src}/**/*.test.ts"]');
+  });
+
+  it("README: the project's name, its scripts, the kb commands and the licence", async () => {
+    const readme = (await init())("README.md");
+    expect(readme.startsWith("# memcached-operator\n")).toBe(true);
+    for (const s of ["npm install", "npm test", "npm run install:crds", "npm run deploy", "npx kb create api", "## License"]) expect(readme).toContain(s);
+    expect(readme).not.toContain("WATCH_NAMESPACE");
+    const namespaced = (await init({ namespaced: true }))("README.md");
+    expect(namespaced).toContain("WATCH_NAMESPACE");
+    const unlicensed = (await init({ license: "none" }))("README.md");
+    expect(unlicensed).not.toContain("## License");
+  });
+
+  it("writes the same bytes every time", async () => {
+    const [a, b] = [await init(), await init()];
+    for (const p of ["package.json", "README.md", "Dockerfile", "test/e2e/manager.test.ts", ".github/workflows/test-e2e.yml"]) expect(a(p)).toBe(b(p));
+  });
+});

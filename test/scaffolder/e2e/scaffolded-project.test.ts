@@ -1,0 +1,207 @@
+// End to end: pack this package as npm would publish it, scaffold a project with the real CLI,
+// install the packed package into it, and run what a user runs first (issue 4's list): build,
+// lint, unit tests, manifests, `kb generate --check`, `kubectl kustomize config/default`, and
+// the e2e suite, which must skip without a cluster. Needs the npm registry for the project's
+// dependencies (npm's own cache makes later runs faster).
+import { spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse, parseAllDocuments } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestEnv } from "../../../src/testing/index.js";
+
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const KB = join(REPO, "bin", "kb.js");
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
+const NPX = process.platform === "win32" ? "npx.cmd" : "npx";
+const STEP_TIMEOUT = 5 * 60_000;
+
+const hasKubectl = spawnSync("kubectl", ["version", "--client"], { stdio: "ignore" }).status === 0;
+if (!hasKubectl) console.log("scaffolded project e2e: kubectl is not on PATH, so `kubectl kustomize config/default` is skipped");
+
+interface Run {
+  readonly status: number | null;
+  /** stdout and stderr, for failure messages. */
+  readonly output: string;
+  readonly stdout: string;
+  readonly ms: number;
+}
+
+/** The environment of the commands: USE_EXISTING_CLUSTER unset, so that nothing reaches a cluster. */
+function commandEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: "true", NO_COLOR: "1", FORCE_COLOR: "0", ...extra };
+  delete env.USE_EXISTING_CLUSTER;
+  return env;
+}
+
+/** Runs a command to completion. */
+function run(command: string, args: readonly string[], cwd: string): Run {
+  const env = commandEnv();
+  const started = performance.now();
+  const r = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const ms = performance.now() - started;
+  const output = `$ ${command} ${args.join(" ")}\n${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? `\n${r.error.message}` : ""}`;
+  return { status: r.status, output, stdout: r.stdout ?? "", ms };
+}
+
+/** Fails with the command's whole output unless it exited 0. */
+function expectOk(r: Run): Run {
+  expect(r.status, r.output).toBe(0);
+  return r;
+}
+
+/** The newest modification time of any file under `dir` (0 when it does not exist). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ when a source is newer than everything in it, then packs the package into `into`. */
+function packPackage(into: string): string {
+  if (newestMtime(join(REPO, "src")) > newestMtime(join(REPO, "dist"))) expectOk(run(NPM, ["run", "build"], REPO));
+  // --ignore-scripts: `prepare` would build again.
+  const packed = expectOk(run(NPM, ["pack", "--ignore-scripts", "--json", "--pack-destination", into], REPO));
+  const [info] = JSON.parse(packed.stdout) as { filename: string }[];
+  return join(into, info!.filename);
+}
+
+/** A TCP port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+describe("a scaffolded project (kb init, create api, create webhook) builds, lints, tests and renders", () => {
+  let work: string;
+  let project: string;
+  const timings: string[] = [];
+  const kb = (...args: string[]): Run => {
+    const r = expectOk(run(process.execPath, [KB, ...args], project));
+    timings.push(`${Math.round(r.ms)} ms: kb ${args.join(" ")}`);
+    return r;
+  };
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "kb-e2e-"));
+    const tarball = packPackage(work);
+    project = join(work, "cronjob-operator");
+    mkdirSync(project);
+
+    kb("init", "--domain", "example.com", "--skip-install");
+    kb("create", "api", "--group", "batch", "--version", "v1", "--kind", "CronJob");
+    kb("create", "api", "--group", "batch", "--version", "v1", "--kind", "Tenant", "--namespaced=false");
+    kb("create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob", "--defaulting", "--programmatic-validation");
+    kb("create", "api", "--group", "batch", "--version", "v2", "--kind", "CronJob", "--controller=false");
+    kb("create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob", "--conversion", "--spoke", "v2");
+    kb("create", "api", "--group", "apps", "--version", "v1", "--kind", "Deployment", "--resource=false", "--controller");
+    console.log(`scaffolding times (whole CLI process, no npm install):\n  ${timings.join("\n  ")}`);
+
+    // Installs the packed kubebuilder-ts (package.json now points at the tarball) and, with it,
+    // every dependency of the project; then a plain npm install, as a user runs it.
+    expectOk(run(NPM, ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball], project));
+    expectOk(run(NPM, ["install", "--no-audit", "--no-fund", "--prefer-offline"], project));
+  }, STEP_TIMEOUT);
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("npm run build", () => {
+    expectOk(run(NPM, ["run", "build"], project));
+    expect(statSync(join(project, "dist", "src", "main.js")).isFile()).toBe(true);
+  }, STEP_TIMEOUT);
+
+  it("npm run lint", () => {
+    expectOk(run(NPM, ["run", "lint"], project));
+  }, STEP_TIMEOUT);
+
+  it("npm test", () => {
+    expectOk(run(NPM, ["test"], project));
+  }, STEP_TIMEOUT);
+
+  it("npm run manifests, then kb generate --check finds nothing stale", () => {
+    expectOk(run(NPM, ["run", "manifests"], project));
+    expectOk(run(NPX, ["kb", "generate", "--check"], project));
+  }, STEP_TIMEOUT);
+
+  it("npm run test:e2e skips without a cluster", () => {
+    const r = expectOk(run(NPM, ["run", "test:e2e"], project));
+    expect(r.output).toMatch(/skipped/);
+  }, STEP_TIMEOUT);
+
+  it("npm run run starts the manager against the current kubeconfig; it becomes ready and reconciles a sample", async () => {
+    // The testing kit's API server stands in for a cluster; KUBECONFIG points the manager at it.
+    const env = await startTestEnv({ crdDirectoryPaths: [join(project, "config", "crd", "bases")] });
+    const kubeconfig = join(work, "kubeconfig");
+    writeFileSync(kubeconfig, env.kubeConfig.exportConfig());
+    const port = await freePort();
+    // Its own process group, so that npm, its shell and the manager all stop at the end.
+    const manager = spawn(NPM, ["run", "run", "--", `--health-probe-bind-address=127.0.0.1:${port}`], {
+      cwd: project,
+      env: commandEnv({ KUBECONFIG: kubeconfig }),
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    manager.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    manager.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(manager, "exit");
+    /** Polls `check` until it holds; fails with the manager's output when it exits or time runs out. */
+    const until = async (what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await check().catch(() => false))) {
+        if (manager.exitCode !== null || Date.now() > deadline) {
+          const why = manager.exitCode !== null ? `npm run run exited with code ${manager.exitCode}` : `not within ${timeoutMs} ms`;
+          throw new Error(`${what} (${why})\n$ npm run run\n${output}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    };
+    try {
+      await until("the manager's /readyz did not answer 200", async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 180_000);
+
+      // The sample, created and read back over the API server's REST API.
+      const sample = parse(readFileSync(join(project, "config", "samples", "batch_v1_cronjob.yaml"), "utf8")) as { apiVersion: string; metadata: { name: string } };
+      const cronjobs = `${env.server.url}/apis/${sample.apiVersion}/namespaces/default/cronjobs`;
+      const created = await fetch(cronjobs, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(sample) });
+      expect(created.status, await created.text()).toBe(201);
+      await until("the sample CronJob did not get an Available condition", async () => {
+        const got = (await (await fetch(`${cronjobs}/${sample.metadata.name}`)).json()) as { status?: { conditions?: { type: string; status: string }[] } };
+        return got.status?.conditions?.some((c) => c.type === "Available" && c.status === "True") === true;
+      }, 60_000);
+    } finally {
+      if (manager.exitCode === null && manager.signalCode === null) process.kill(-manager.pid!, "SIGTERM");
+      await exited;
+      await env.stop();
+    }
+  }, STEP_TIMEOUT);
+
+  it.skipIf(!hasKubectl)("kubectl kustomize config/default renders the CRDs, the manager, RBAC, webhooks and cert-manager objects", () => {
+    const r = expectOk(run("kubectl", ["kustomize", "config/default"], project));
+    const kinds = parseAllDocuments(r.stdout).map((d) => (d.toJS() as { kind?: string } | null)?.kind);
+    for (const kind of ["CustomResourceDefinition", "Deployment", "ClusterRole", "ServiceAccount", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "Certificate", "Issuer"]) {
+      expect(kinds, `kubectl kustomize config/default has no ${kind}`).toContain(kind);
+    }
+    // npm run deploy swaps this image for $IMG, and the image's entrypoint takes the args as flags.
+    expect(r.stdout).toMatch(/^\s+image: controller:latest$/m);
+    expect(r.stdout).not.toMatch(/^\s+command:/m);
+  }, STEP_TIMEOUT);
+});
