@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DiagnosticList, ExitCode } from "../diagnostics/index.js";
-import { GENERATE_TARGETS, generateManifests, type GenerateTarget } from "../generator/index.js";
+import type { generateManifests as GenerateManifests } from "../generator/generate-manifests.js";
+import { GENERATE_TARGETS, type GenerateTarget } from "../generator/targets.js";
 import { VirtualTree } from "../tree/index.js";
 import { printDiagnostics, type Io } from "./output.js";
 import { kbVersion } from "./version.js";
@@ -39,12 +40,19 @@ export function generateCommand(io: Io, setExit: (code: number) => void): Comman
     .addOption(new Option("--max-desc-len <n>", "shorten descriptions to at most n characters (0 drops them)").argParser(parseCount))
     .option("--check", "write nothing; exit 1 with a diff when any output would change")
     .addHelpText("after", EXAMPLES)
-    .action((target: GenerateTarget | "all", flags: GenerateFlags) => {
-      setExit(runGenerate(io, target, flags));
+    .action(async (target: GenerateTarget | "all", flags: GenerateFlags) => {
+      // Loaded here, so that the other commands start without the TypeScript compiler.
+      const { generateManifests } = await import("../generator/generate-manifests.js");
+      setExit(runGenerate(io, target, flags, generateManifests));
     });
 }
 
-function runGenerate(io: Io, target: GenerateTarget | "all", flags: GenerateFlags): number {
+function runGenerate(
+  io: Io,
+  target: GenerateTarget | "all",
+  flags: GenerateFlags,
+  generateManifests: typeof GenerateManifests,
+): number {
   const diagnostics = new DiagnosticList();
   const paths = flags.paths ?? ["api", "src"].filter((p) => existsSync(resolve(io.cwd, p)));
   if (paths.length === 0) {
