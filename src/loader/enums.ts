@@ -5,12 +5,20 @@ import { declarationName, hasModifier, literalValue, numericValue, textOf } from
 import { SyntaxKind } from "./typescript.js";
 
 /**
- * The value of an enum's `index`th member, read from its syntax (a type checker would
- * need a whole program): a string or number literal, or 0 for a first member without one.
+ * The values of an enum's members, read from their syntax (a type checker would need a
+ * whole program): a string or number literal, or, without one, the previous number plus
+ * one (0 for the first member); undefined where neither applies.
  */
-export function enumMemberValue(decl: ts.EnumDeclaration, index: number): string | number | undefined {
-  const init = decl.members[index]!.initializer;
-  if (init === undefined) return index === 0 ? 0 : undefined;
+export function enumMemberValues(decl: ts.EnumDeclaration): (string | number | undefined)[] {
+  const values: (string | number | undefined)[] = [];
+  for (const member of decl.members) {
+    const prev = values.length === 0 ? -1 : values[values.length - 1];
+    values.push(member.initializer ? initializerValue(member.initializer) : typeof prev === "number" ? prev + 1 : undefined);
+  }
+  return values;
+}
+
+function initializerValue(init: ts.Expression): string | number | undefined {
   const literal = literalValue(init);
   if (literal !== undefined) return literal;
   if (init.kind === SyntaxKind.PrefixUnaryExpression) {

@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import type { ts } from "ts-morph";
 import {
   declarationName,
-  isExported,
+  hasModifier,
   moduleSpecifierOf,
   parseSource,
   specifierAlias,
@@ -59,15 +59,15 @@ export class ModuleResolver {
   sourceFile(path: string): ts.SourceFile {
     let sf = this.files.get(path);
     if (!sf) {
-      sf = parseSource(path, stripBom(readFileSync(path, "utf8")));
+      sf = parseSource(path, readSource(path));
       this.files.set(path, sf);
     }
     return sf;
   }
 
-  /** The text of `path`: from its parsed file when it was read, else from disk. */
+  /** The text of `path`, less any byte order mark: from its parsed file when it was read, else from disk. */
   text(path: string): string {
-    return this.files.get(path)?.text ?? readFileSync(path, "utf8");
+    return this.files.get(path)?.text ?? readSource(path);
   }
 
   /** Every TypeScript source file directly in `dir`, sorted by path. */
@@ -91,9 +91,14 @@ export class ModuleResolver {
     const imported = scope.imports.get(name);
     if (!imported) return { kind: "missing", reason: `cannot find type "${name}": declare it in this file or import it` };
     if (imported.kind === "named") return this.resolveExport(file, imported.module, imported.name);
-    if (!isRelative(imported.module)) return { kind: "namespace", module: imported.module };
-    const target = this.resolveModule(file, imported.module);
-    return target ? { kind: "namespace", module: imported.module, file: target } : missingModule(imported.module);
+    return this.namespace(file, imported.module);
+  }
+
+  /** The namespace `import * as ns` or `export * as ns` makes of `module`, imported from `from`. */
+  private namespace(from: ts.SourceFile, module: string): NameTarget {
+    if (!isRelative(module)) return { kind: "namespace", module };
+    const target = this.resolveModule(from, module);
+    return target ? { kind: "namespace", module, file: target } : missingModule(module);
   }
 
   /** What `name` exported from `module` (as imported from `from`) is. */
@@ -104,35 +109,35 @@ export class ModuleResolver {
     return this.exportOf(target, name, seen);
   }
 
-  /** Resolves `name` exported by `file`, following `export { } from` and `export *`. */
+  /**
+   * Resolves `name` exported by `file`: a declaration with `export`, or one named by
+   * `export { }`, `export { } from`, `export * from` or `export * as name from`.
+   */
   exportOf(file: ts.SourceFile, name: string, seen = new Set<string>()): NameTarget {
     const key = `${file.fileName}#${name}`;
     if (seen.has(key)) return { kind: "missing", reason: `circular re-export of "${name}"` };
     seen.add(key);
     const local = this.scopeOf(file).declarations.get(name);
-    if (local) {
-      return isExported(local)
-        ? { kind: "declaration", declaration: local }
-        : { kind: "missing", reason: `"${name}" is declared in ${basename(file.fileName)} but not exported` };
-    }
+    if (local && hasModifier(local, SyntaxKind.ExportKeyword)) return { kind: "declaration", declaration: local };
     for (const stmt of file.statements) {
       if (stmt.kind !== SyntaxKind.ExportDeclaration) continue;
       const exp = stmt as ts.ExportDeclaration;
       const module = moduleSpecifierOf(exp);
-      // `export * from` and `export * as ns from` both pass names through.
-      const named = exp.exportClause?.kind === SyntaxKind.NamedExports ? exp.exportClause.elements : [];
-      if (named.length === 0 && module !== undefined) {
-        const r = this.resolveExport(file, module, name, seen);
-        if (r.kind !== "missing") return r;
-        continue;
-      }
-      for (const spec of named) {
-        if (specifierAlias(spec) !== name) continue;
+      const clause = exp.exportClause;
+      if (clause?.kind === SyntaxKind.NamespaceExport) {
+        if (module !== undefined && textOf(clause.name) === name) return this.namespace(file, module);
+      } else if (clause) {
+        const spec = clause.elements.find((s) => specifierAlias(s) === name);
+        if (!spec) continue;
         if (module !== undefined) return this.resolveExport(file, module, specifierName(spec), seen);
         return this.resolveName(file, specifierName(spec));
+      } else if (module !== undefined) {
+        const r = this.resolveExport(file, module, name, seen);
+        if (r.kind !== "missing") return r;
       }
     }
-    return { kind: "missing", reason: `"${name}" is not exported by ${basename(file.fileName)}` };
+    const where = basename(file.fileName);
+    return { kind: "missing", reason: local ? `"${name}" is declared in ${where} but not exported` : `"${name}" is not exported by ${where}` };
   }
 
   /** The file a relative module specifier names, or undefined. */
@@ -188,7 +193,9 @@ function indexScope(file: ts.SourceFile): FileScope {
   return { declarations, imports };
 }
 
-function stripBom(text: string): string {
+/** A source file's text, less any byte order mark (as the compiler reads it). */
+function readSource(path: string): string {
+  const text = readFileSync(path, "utf8");
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 

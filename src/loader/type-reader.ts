@@ -5,7 +5,7 @@ import { attachedBlocks, describe } from "../markers/index.js";
 import type { Field, KnownTypeName, NamedType, TypeRef } from "../model/index.js";
 import { KNOWN_TYPE_NAMES } from "../model/index.js";
 import { collectMarkers } from "./collect-markers.js";
-import { enumConsts, enumMemberIndex, enumMemberValue } from "./enums.js";
+import { enumConsts, enumMemberIndex, enumMemberValues } from "./enums.js";
 import { CLIENT_NODE_MODULE, KB_MODULE, type ModuleResolver } from "./module-resolver.js";
 import {
   commentBlocksOf,
@@ -81,8 +81,9 @@ export class TypeReader {
     };
     if (decl.kind === SyntaxKind.EnumDeclaration) {
       const values: (string | number)[] = [];
+      const memberValues = enumMemberValues(decl);
       decl.members.forEach((member, i) => {
-        const v = enumMemberValue(decl, i);
+        const v = memberValues[i];
         if (v === undefined) this.error(member, `enum member ${textOf(member.name)} must be a string or number literal`);
         else values.push(v);
       });
@@ -342,7 +343,7 @@ export class TypeReader {
           : ({ kind: "external", module: ns.module, name: parts[1]! } as const);
       } else if (ns.kind === "declaration" && ns.declaration.kind === SyntaxKind.EnumDeclaration) {
         const i = enumMemberIndex(ns.declaration, parts[1]!);
-        const v = i < 0 ? undefined : enumMemberValue(ns.declaration, i);
+        const v = i < 0 ? undefined : enumMemberValues(ns.declaration)[i];
         if (v !== undefined) return { kind: "enum", values: [v], location: locationOf(at) };
         target = { kind: "missing", reason: `enum ${parts[0]} has no member ${parts[1]}` } as const;
       } else {

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DiagnosticList, formatDiagnostic } from "../../src/diagnostics/index.js";
 import { loadApi } from "../../src/loader/index.js";
@@ -63,6 +64,7 @@ describe("loadApi", () => {
   it("collects file markers from every file, parsed or not", () => {
     const { model } = load({
       "api/v1/groupversion-info.ts": GV,
+      "src/bom.ts": "\uFEFF// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get\n",
       "src/controller.ts": [
         "// +kubebuilder:rbac:groups=apps,resources=deployments,verbs=get",
         "export class C {",
@@ -71,9 +73,10 @@ describe("loadApi", () => {
         "",
       ].join("\n"),
     });
-    expect(model.fileMarkers.map((m) => `${m.location.line}:${m.location.column} ${m.name}`)).toEqual([
-      "1:4 kubebuilder:rbac",
-      "3:6 kubebuilder:rbac",
+    expect(model.fileMarkers.map((m) => `${basename(m.location.file)}:${m.location.line}:${m.location.column} ${m.name}`)).toEqual([
+      "bom.ts:1:4 kubebuilder:rbac",
+      "controller.ts:1:4 kubebuilder:rbac",
+      "controller.ts:3:6 kubebuilder:rbac",
     ]);
   });
 
@@ -122,7 +125,8 @@ describe("loadApi", () => {
       "api/v1/types.ts": [
         "export enum Colour { Red = 'red', Green = `green` }",
         "export enum Offset { Minus = -1, Plus = 1 }",
-        "export interface Holder { colour?: Colour; offset?: Offset }",
+        "export enum Auto { A, B, C = 10, D }",
+        "export interface Holder { colour?: Colour; offset?: Offset; auto?: Auto; b?: Auto.B; d?: Auto.D }",
         "export type Size = 'small' | 'large' | null;",
         "/** +k8s:enum */",
         "export type Phase = string;",
@@ -136,6 +140,11 @@ describe("loadApi", () => {
     const values = (t: NamedType) => (t.type.kind === "enum" ? t.type.values : t.type.kind === "nullable" && t.type.type.kind === "enum" ? t.type.type.values : undefined);
     expect(values(type("api/v1/types.ts", "Colour"))).toEqual(["red", "green"]);
     expect(values(type("api/v1/types.ts", "Offset"))).toEqual([-1, 1]);
+    expect(values(type("api/v1/types.ts", "Auto"))).toEqual([0, 1, 10, 11]);
+    const holder = type("api/v1/types.ts", "Holder").type;
+    const fieldType = (name: string) => (holder.kind === "object" ? holder.fields.find((f) => f.name === name)?.type : undefined);
+    expect(fieldType("b")).toMatchObject({ kind: "enum", values: [1] });
+    expect(fieldType("d")).toMatchObject({ kind: "enum", values: [11] });
     expect(values(type("api/v1/types.ts", "Size"))).toEqual(["small", "large"]);
     expect(type("api/v1/types.ts", "Phase").enumConsts).toEqual(["Done", "Running"]);
   });

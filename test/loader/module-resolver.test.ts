@@ -71,14 +71,38 @@ describe("ModuleResolver", () => {
     expect(resolveIn(dir, "a.ts", "X")).toBe('cannot find module "./nowhere.js"');
   });
 
-  it("reports names declared but not exported, and circular re-exports", () => {
+  it("reports names declared but not exported under that name, and circular re-exports", () => {
     const dir = writeSourceTree({
-      "a.ts": 'import type { Hidden } from "./b.js";\nimport type { Loop } from "./loop.js";\n',
-      "b.ts": "interface Hidden { h?: string }\n",
+      "a.ts": [
+        'import type { Hidden, Visible, Default, Later } from "./b.js";',
+        'import type { Loop } from "./loop.js";',
+        "",
+      ].join("\n"),
+      "b.ts": [
+        "interface Hidden { h?: string }",
+        "interface Later { l?: string }",
+        "interface Default { d?: string }",
+        "export { Hidden as Visible, Later };",
+        "export default Default;",
+        "",
+      ].join("\n"),
       "loop.ts": 'export { Loop } from "./loop.js";\n',
     });
     expect(resolveIn(dir, "a.ts", "Hidden")).toBe('"Hidden" is declared in b.ts but not exported');
+    expect(resolveIn(dir, "a.ts", "Visible")).toBe("decl b.ts#Hidden");
+    expect(resolveIn(dir, "a.ts", "Later")).toBe("decl b.ts#Later");
+    expect(resolveIn(dir, "a.ts", "Default")).toBe('"Default" is declared in b.ts but not exported');
     expect(resolveIn(dir, "a.ts", "Loop")).toBe('circular re-export of "Loop"');
+  });
+
+  it("treats export * as ns as a namespace, not as a re-export of every name", () => {
+    const dir = writeSourceTree({
+      "a.ts": 'import type { shared, Endpoint } from "./index.js";\n',
+      "index.ts": 'export * as shared from "./shared.js";\n',
+      "shared.ts": "export interface Endpoint { host: string }\n",
+    });
+    expect(resolveIn(dir, "a.ts", "shared")).toBe("namespace ./shared.js shared.ts");
+    expect(resolveIn(dir, "a.ts", "Endpoint")).toBe('"Endpoint" is not exported by index.ts');
   });
 
   it("parses each file once", () => {
