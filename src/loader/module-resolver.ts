@@ -102,7 +102,7 @@ export class ModuleResolver {
   }
 
   /** What `name` exported from `module` (as imported from `from`) is. */
-  resolveExport(from: ts.SourceFile, module: string, name: string, seen = new Set<string>()): NameTarget {
+  private resolveExport(from: ts.SourceFile, module: string, name: string, seen = new Set<string>()): NameTarget {
     if (!isRelative(module)) return { kind: "external", module, name };
     const target = this.resolveModule(from, module);
     if (!target) return missingModule(module);
@@ -141,7 +141,7 @@ export class ModuleResolver {
   }
 
   /** The file a relative module specifier names, or undefined. */
-  resolveModule(from: ts.SourceFile, module: string): ts.SourceFile | undefined {
+  private resolveModule(from: ts.SourceFile, module: string): ts.SourceFile | undefined {
     const base = resolve(dirname(from.fileName), module);
     const stem = base.replace(/\.(m?js|ts)$/, "");
     const candidates = [`${stem}.ts`, `${stem}.mts`, `${base}/index.ts`, `${stem}/index.ts`];

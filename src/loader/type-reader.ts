@@ -40,7 +40,7 @@ export class TypeReader {
   private readonly building = new Set<string>();
 
   constructor(
-    readonly resolver: ModuleResolver,
+    private readonly resolver: ModuleResolver,
     private readonly registry: MarkerRegistry,
     private readonly diagnostics: DiagnosticList,
     /** The package directory a file belongs to, if any. */
@@ -59,7 +59,7 @@ export class TypeReader {
   }
 
   /** Markers and description attached to a node. */
-  attached(node: ts.Node, target: "type" | "field"): { markers: NamedType["markers"]; description: string } {
+  private attached(node: ts.Node, target: "type" | "field"): { markers: NamedType["markers"]; description: string } {
     const sf = node.getSourceFile();
     const line = lineAndColumn(sf, node.getStart(sf)).line;
     const { doc, blocks } = attachedBlocks(commentBlocksOf(node), line);
@@ -191,7 +191,7 @@ export class TypeReader {
   }
 
   /** Converts a type node at a use site. */
-  read(node: ts.TypeNode): ReadType {
+  private read(node: ts.TypeNode): ReadType {
     switch (node.kind) {
       case SyntaxKind.StringKeyword:
         return plain({ kind: "string" });
@@ -327,7 +327,7 @@ export class TypeReader {
   }
 
   /** Resolves a (possibly qualified) type name used in `sf`. */
-  resolveReference(sf: ts.SourceFile, name: string, args: readonly ts.TypeNode[], at: ts.Node): TypeRef {
+  private resolveReference(sf: ts.SourceFile, name: string, args: readonly ts.TypeNode[], at: ts.Node): TypeRef {
     if (args.length > 0) {
       this.error(at, `generic type arguments are not supported here (${textOf(at)})`);
     }
@@ -383,7 +383,7 @@ export class TypeReader {
 }
 
 /** `<file>#<name>`: the id of a named type. */
-export function declarationId(decl: TypeDeclaration): string {
+function declarationId(decl: TypeDeclaration): string {
   return `${decl.getSourceFile().fileName}#${declarationName(decl) ?? "(anonymous)"}`;
 }
 
