@@ -12,11 +12,9 @@ import { buildCrds } from "./crd/crd-builder.js";
 import { SchemaBuilder } from "./crd/schema-builder.js";
 import { checkCrdSize } from "./crd/size-check.js";
 import { buildRbac, RBAC_OUTPUT_FILE } from "./rbac/index.js";
+import type { GenerateTarget } from "./targets.js";
 import { buildWebhooks, WEBHOOK_OUTPUT_FILE } from "./webhook/index.js";
 
-import { GENERATE_TARGETS, type GenerateTarget } from "./targets.js";
-
-export { GENERATE_TARGETS, type GenerateTarget };
 
 export interface GenerateOptions {
   /** Where to read TypeScript sources. */

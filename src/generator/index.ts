@@ -1,7 +1,2 @@
-export {
-  GENERATE_TARGETS,
-  generateManifests,
-  type GenerateOptions,
-  type GenerateTarget,
-  type GeneratedFile,
-} from "./generate-manifests.js";
+export { generateManifests, type GenerateOptions, type GeneratedFile } from "./generate-manifests.js";
+export { GENERATE_TARGETS, type GenerateTarget } from "./targets.js";

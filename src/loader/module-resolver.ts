@@ -1,119 +1,202 @@
-import { existsSync, readdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import type { Project, SourceFile } from "ts-morph";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import type { ts } from "ts-morph";
+import {
+  declarationName,
+  hasModifier,
+  moduleSpecifierOf,
+  parseSource,
+  specifierAlias,
+  specifierName,
+  textOf,
+  type TypeDeclaration,
+} from "./syntax.js";
+import { SyntaxKind } from "./typescript.js";
 
 /** Modules whose exports are recognised by name, without reading them. */
 export const KB_MODULE = "kubebuilder-ts";
 export const CLIENT_NODE_MODULE = "@kubernetes/client-node";
 
-/** A declaration a type name can refer to. */
-export type TypeDeclaration =
-  | import("ts-morph").InterfaceDeclaration
-  | import("ts-morph").TypeAliasDeclaration
-  | import("ts-morph").EnumDeclaration
-  | import("ts-morph").ClassDeclaration;
-
 /** What a name in a file refers to. */
 export type NameTarget =
   | { readonly kind: "declaration"; readonly declaration: TypeDeclaration }
   | { readonly kind: "external"; readonly module: string; readonly name: string }
-  | { readonly kind: "namespace"; readonly module: string; readonly file?: SourceFile }
+  | { readonly kind: "namespace"; readonly module: string; readonly file?: ts.SourceFile }
   | { readonly kind: "missing"; readonly reason: string };
 
+/** A name an import declaration brings into a file. */
+type ImportedName =
+  | { readonly kind: "namespace"; readonly module: string }
+  | { readonly kind: "named"; readonly module: string; readonly name: string };
+
+/** The names a file declares and imports, indexed on first use. */
+interface FileScope {
+  readonly declarations: Map<string, TypeDeclaration>;
+  readonly imports: Map<string, ImportedName>;
+}
+
+/** When a file declares a name twice (declaration merging), which declaration counts. */
+const DECLARATION_RANK: Partial<Record<ts.SyntaxKind, number>> = {
+  [SyntaxKind.InterfaceDeclaration]: 0,
+  [SyntaxKind.TypeAliasDeclaration]: 1,
+  [SyntaxKind.EnumDeclaration]: 2,
+  [SyntaxKind.ClassDeclaration]: 3,
+};
+
 /**
- * Resolves type names syntactically, as the TypeScript compiler would, without a type
- * checker: local declarations, named and namespace imports, relative modules (with or
- * without `.js`, `index.ts`) and re-exports. `kubebuilder-ts` and `@kubernetes/client-node`
- * are not read: their names are recognised as they are.
+ * Reads and parses source files (each once) and resolves type names syntactically, as the
+ * TypeScript compiler would, without a type checker: local declarations, named and
+ * namespace imports, relative modules (with or without `.js`, `index.ts`) and re-exports.
+ * `kubebuilder-ts` and `@kubernetes/client-node` are not read: their names are recognised
+ * as they are.
  */
 export class ModuleResolver {
-  constructor(private readonly project: Project) {}
+  private readonly files = new Map<string, ts.SourceFile>();
+  private readonly scopes = new Map<ts.SourceFile, FileScope>();
+  private readonly dirs = new Map<string, ts.SourceFile[]>();
 
-  /** Adds (or returns) the source file at `path`. */
-  sourceFile(path: string): SourceFile {
-    return this.project.getSourceFile(path) ?? this.project.addSourceFileAtPath(path);
+  /** Reads and parses (or returns) the source file at `path`, less any byte order mark. */
+  sourceFile(path: string): ts.SourceFile {
+    let sf = this.files.get(path);
+    if (!sf) {
+      sf = parseSource(path, readSource(path));
+      this.files.set(path, sf);
+    }
+    return sf;
   }
 
-  /** Every TypeScript source file directly in `dir`, added to the project, sorted by path. */
-  sourceFilesIn(dir: string): SourceFile[] {
-    return readdirSync(dir)
-      .filter((n) => n.endsWith(".ts") && !n.endsWith(".d.ts"))
-      .sort()
-      .map((n) => this.sourceFile(join(dir, n)));
+  /** The text of `path`, less any byte order mark: from its parsed file when it was read, else from disk. */
+  text(path: string): string {
+    return this.files.get(path)?.text ?? readSource(path);
+  }
+
+  /** Every TypeScript source file directly in `dir`, sorted by path. */
+  sourceFilesIn(dir: string): ts.SourceFile[] {
+    let files = this.dirs.get(dir);
+    if (!files) {
+      files = readdirSync(dir)
+        .filter((n) => n.endsWith(".ts") && !n.endsWith(".d.ts"))
+        .sort()
+        .map((n) => this.sourceFile(join(dir, n)));
+      this.dirs.set(dir, files);
+    }
+    return files;
   }
 
   /** What `name` means in `file`. */
-  resolveName(file: SourceFile, name: string): NameTarget {
-    const local = localDeclaration(file, name);
+  resolveName(file: ts.SourceFile, name: string): NameTarget {
+    const scope = this.scopeOf(file);
+    const local = scope.declarations.get(name);
     if (local) return { kind: "declaration", declaration: local };
-    for (const imp of file.getImportDeclarations()) {
-      const module = imp.getModuleSpecifierValue();
-      const ns = imp.getNamespaceImport();
-      if (ns?.getText() === name) {
-        if (isRelative(module)) {
-          const target = this.resolveModule(file, module);
-          return target ? { kind: "namespace", module, file: target } : missingModule(module);
-        }
-        return { kind: "namespace", module };
-      }
-      for (const spec of imp.getNamedImports()) {
-        const localName = spec.getAliasNode()?.getText() ?? spec.getName();
-        if (localName !== name) continue;
-        return this.resolveExport(file, module, spec.getName());
-      }
-    }
-    return { kind: "missing", reason: `cannot find type "${name}": declare it in this file or import it` };
+    const imported = scope.imports.get(name);
+    if (!imported) return { kind: "missing", reason: `cannot find type "${name}": declare it in this file or import it` };
+    if (imported.kind === "named") return this.resolveExport(file, imported.module, imported.name);
+    return this.namespace(file, imported.module);
+  }
+
+  /** The namespace `import * as ns` or `export * as ns` makes of `module`, imported from `from`. */
+  private namespace(from: ts.SourceFile, module: string): NameTarget {
+    if (!isRelative(module)) return { kind: "namespace", module };
+    const target = this.resolveModule(from, module);
+    return target ? { kind: "namespace", module, file: target } : missingModule(module);
   }
 
   /** What `name` exported from `module` (as imported from `from`) is. */
-  resolveExport(from: SourceFile, module: string, name: string, seen = new Set<string>()): NameTarget {
+  private resolveExport(from: ts.SourceFile, module: string, name: string, seen = new Set<string>()): NameTarget {
     if (!isRelative(module)) return { kind: "external", module, name };
     const target = this.resolveModule(from, module);
     if (!target) return missingModule(module);
     return this.exportOf(target, name, seen);
   }
 
-  /** Resolves `name` exported by `file`, following `export { } from` and `export *`. */
-  exportOf(file: SourceFile, name: string, seen = new Set<string>()): NameTarget {
-    const key = `${file.getFilePath()}#${name}`;
+  /**
+   * Resolves `name` exported by `file`: a declaration with `export`, or one named by
+   * `export { }`, `export { } from`, `export * from` or `export * as name from`.
+   */
+  exportOf(file: ts.SourceFile, name: string, seen = new Set<string>()): NameTarget {
+    const key = `${file.fileName}#${name}`;
     if (seen.has(key)) return { kind: "missing", reason: `circular re-export of "${name}"` };
     seen.add(key);
-    const local = localDeclaration(file, name);
-    if (local) {
-      return local.isExported()
-        ? { kind: "declaration", declaration: local }
-        : { kind: "missing", reason: `"${name}" is declared in ${file.getBaseName()} but not exported` };
-    }
-    for (const exp of file.getExportDeclarations()) {
-      const module = exp.getModuleSpecifierValue();
-      const named = exp.getNamedExports();
-      if (named.length === 0 && module !== undefined) {
+    const local = this.scopeOf(file).declarations.get(name);
+    if (local && hasModifier(local, SyntaxKind.ExportKeyword)) return { kind: "declaration", declaration: local };
+    for (const stmt of file.statements) {
+      if (stmt.kind !== SyntaxKind.ExportDeclaration) continue;
+      const exp = stmt as ts.ExportDeclaration;
+      const module = moduleSpecifierOf(exp);
+      const clause = exp.exportClause;
+      if (clause?.kind === SyntaxKind.NamespaceExport) {
+        if (module !== undefined && textOf(clause.name) === name) return this.namespace(file, module);
+      } else if (clause) {
+        const spec = clause.elements.find((s) => specifierAlias(s) === name);
+        if (!spec) continue;
+        if (module !== undefined) return this.resolveExport(file, module, specifierName(spec), seen);
+        return this.resolveName(file, specifierName(spec));
+      } else if (module !== undefined) {
         const r = this.resolveExport(file, module, name, seen);
         if (r.kind !== "missing") return r;
-        continue;
-      }
-      for (const spec of named) {
-        const exported = spec.getAliasNode()?.getText() ?? spec.getName();
-        if (exported !== name) continue;
-        if (module !== undefined) return this.resolveExport(file, module, spec.getName(), seen);
-        return this.resolveName(file, spec.getName());
       }
     }
-    return { kind: "missing", reason: `"${name}" is not exported by ${file.getBaseName()}` };
+    const where = basename(file.fileName);
+    return { kind: "missing", reason: local ? `"${name}" is declared in ${where} but not exported` : `"${name}" is not exported by ${where}` };
   }
 
   /** The file a relative module specifier names, or undefined. */
-  resolveModule(from: SourceFile, module: string): SourceFile | undefined {
-    const base = resolve(dirname(from.getFilePath()), module);
+  private resolveModule(from: ts.SourceFile, module: string): ts.SourceFile | undefined {
+    const base = resolve(dirname(from.fileName), module);
     const stem = base.replace(/\.(m?js|ts)$/, "");
     const candidates = [`${stem}.ts`, `${stem}.mts`, `${base}/index.ts`, `${stem}/index.ts`];
-    for (const c of candidates) if (existsSync(c)) return this.sourceFile(c);
+    for (const c of candidates) if (this.files.has(c) || existsSync(c)) return this.sourceFile(c);
     return undefined;
+  }
+
+  private scopeOf(file: ts.SourceFile): FileScope {
+    let scope = this.scopes.get(file);
+    if (!scope) {
+      scope = indexScope(file);
+      this.scopes.set(file, scope);
+    }
+    return scope;
   }
 }
 
-function localDeclaration(file: SourceFile, name: string): TypeDeclaration | undefined {
-  return file.getInterface(name) ?? file.getTypeAlias(name) ?? file.getEnum(name) ?? file.getClass(name);
+/**
+ * Indexes a file's top-level type declarations and imports. Where a name is declared
+ * twice, an interface wins over a type alias, an enum and a class, in that order, and the
+ * first of a kind over later ones; of imports, the first wins.
+ */
+function indexScope(file: ts.SourceFile): FileScope {
+  const declarations = new Map<string, TypeDeclaration>();
+  const imports = new Map<string, ImportedName>();
+  for (const stmt of file.statements) {
+    const rank = DECLARATION_RANK[stmt.kind];
+    if (rank !== undefined) {
+      const decl = stmt as TypeDeclaration;
+      const name = declarationName(decl);
+      if (name === undefined) continue;
+      const existing = declarations.get(name);
+      if (!existing || DECLARATION_RANK[existing.kind]! > rank) declarations.set(name, decl);
+    } else if (stmt.kind === SyntaxKind.ImportDeclaration) {
+      const imp = stmt as ts.ImportDeclaration;
+      const module = moduleSpecifierOf(imp);
+      const bindings = imp.importClause?.namedBindings;
+      if (module === undefined || !bindings) continue;
+      const add = (local: string, target: ImportedName) => {
+        if (!imports.has(local)) imports.set(local, target);
+      };
+      if (bindings.kind === SyntaxKind.NamespaceImport) {
+        add(textOf(bindings.name), { kind: "namespace", module });
+      } else {
+        for (const spec of bindings.elements) add(specifierAlias(spec), { kind: "named", module, name: specifierName(spec) });
+      }
+    }
+  }
+  return { declarations, imports };
+}
+
+/** A source file's text, less any byte order mark (as the compiler reads it). */
+function readSource(path: string): string {
+  const text = readFileSync(path, "utf8");
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function isRelative(module: string): boolean {
@@ -123,4 +206,3 @@ function isRelative(module: string): boolean {
 function missingModule(module: string): NameTarget {
   return { kind: "missing", reason: `cannot find module "${module}"` };
 }
-

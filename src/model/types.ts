@@ -3,7 +3,7 @@ import type { Marker } from "../markers/index.js";
 
 /**
  * The API model: what the loader read from TypeScript, as plain data. It knows nothing of
- * ts-morph; the generators read only this.
+ * the TypeScript compiler; the generators read only this.
  */
 export interface ApiModel {
   readonly packages: readonly ApiPackage[];

@@ -75,9 +75,17 @@ function isZero(v: unknown): boolean {
   return v === false || v === "" || (Array.isArray(v) && v.length === 0);
 }
 
-/** A deep copy of plain JSON data. */
+/**
+ * A deep copy of plain JSON data, as a tree: parts shared in `value` are copied apart, so a
+ * caller may change any node without touching another. (Several times faster than
+ * `structuredClone`, which also keeps shared parts shared.)
+ */
 export function clone<T>(value: T): T {
-  return value === undefined ? value : (structuredClone(value) as T);
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(clone) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = clone((value as Record<string, unknown>)[key]);
+  return copy as T;
 }
 
 /** Structural equality of plain JSON data. */

@@ -62,8 +62,8 @@
  * types, formats, int-or-string and Quantity schemas and required lists agree.
  */
 import type { JSONSchemaProps } from "../../../model/index.js";
+import { clone } from "../flatten.js";
 import { knownTypeSchema } from "../known-types.js";
-import { cloneSchema } from "./clone-schema.js";
 import { locateClientNodeModels } from "./locate-client-node.js";
 import { readModelMetadata, type AttributeType, type ModelMetadata, type ModelProperty } from "./model-metadata.js";
 import { isQuantityField } from "./quantity-fields.js";
@@ -113,7 +113,7 @@ export class BuiltinCatalog {
   /** The expanded schema of a model, or undefined when it is not one. */
   schema(modelName: string): JSONSchemaProps | undefined {
     if (!this.isModel(modelName)) return undefined;
-    return cloneSchema(this.build(modelName, []).schema);
+    return clone(this.build(modelName, []).schema);
   }
 
   /** The metadata of a model, read once. */
