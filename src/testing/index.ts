@@ -6,6 +6,7 @@ export { installCrds, shouldUseExistingCluster, USE_EXISTING_CLUSTER, type Insta
 export { kubeConfigFor } from "./env/kubeconfig.js";
 export { fakeClient, type FakeClient, type FakeClientOptions } from "./fake/fake-client.js";
 export { TestApiServer, type TestApiServerOptions } from "./http/test-api-server.js";
+export { InMemoryTransport, type InMemoryTransportOptions } from "./http/in-memory-transport.js";
 export { ServerFaults, type FaultHandle, type FaultRequest, type RequestMatch } from "./http/faults.js";
 export { ObjectStore, type ObjectStoreOptions } from "./store/object-store.js";
 export type { AdmitFunction, AdmissionResult } from "./store/admission.js";

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
 import { CachedClient, InformerCache, stripManagedFields } from "../cache/index.js";
-import { ApiClient, HttpTransport, type Client } from "../client/index.js";
+import { ApiClient, HttpTransport, type Client, type Transport } from "../client/index.js";
 import type { Controller } from "../controller/controller.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import { LeaderElector, type LeaderElectionTimings } from "../leader/leader-elector.js";
@@ -32,6 +32,12 @@ export interface ManagedWebhookServer {
 export interface ManagerOptions {
   /** Default: `KUBECONFIG`, `~/.kube/config`, or the in-cluster service account. */
   readonly kubeConfig?: KubeConfig;
+  /**
+   * How the manager talks to the API server. Default: an {@link HttpTransport} for
+   * `kubeConfig`, closed when the manager stops. One passed here stays the caller's to close
+   * (e.g. the testing kit's `InMemoryTransport`, which serves the test API server without HTTP).
+   */
+  readonly transport?: Transport;
   /** Watch and cache only this namespace (default all). */
   readonly namespace?: string;
   /** Where `/metrics` is served: `host:port`, `:port`, or "0" to disable. Default ":8080". */
@@ -82,7 +88,8 @@ export class Manager {
   readonly cache: InformerCache;
   readonly log: Logger;
   readonly registry: Registry;
-  private readonly transport: HttpTransport;
+  private readonly transport: Transport;
+  private readonly ownsTransport: boolean;
   private readonly metrics: ControllerMetrics;
   private readonly probes = new HealthProbeServer();
   private readonly runnables: Runnable[] = [];
@@ -95,7 +102,8 @@ export class Manager {
     this.kubeConfig = options.kubeConfig ?? defaultKubeConfig();
     this.registry = options.registry ?? new Registry();
     this.metrics = new ControllerMetrics(this.registry);
-    this.transport = new HttpTransport({ kubeConfig: this.kubeConfig, userAgent: "kubebuilder-ts-manager" });
+    this.ownsTransport = options.transport === undefined;
+    this.transport = options.transport ?? new HttpTransport({ kubeConfig: this.kubeConfig, userAgent: "kubebuilder-ts-manager" });
     this.apiReader = new ApiClient(this.transport);
     this.cache = new InformerCache({
       client: this.apiReader,
@@ -207,7 +215,7 @@ export class Manager {
       await this.elector?.release();
       for (const s of servers) await s.close();
       if (this.options.webhookServer) await this.options.webhookServer.stop();
-      this.transport.close();
+      if (this.ownsTransport) this.transport.close();
       process.removeListener("SIGTERM", onSignal);
       process.removeListener("SIGINT", onSignal);
       this.log.info("manager stopped");
