@@ -77,6 +77,7 @@ export { ControllerBuilder, type ControllerBuilderOptions, type WatchOptions } f
 export { Manager, type ManagedWebhookServer, type ManagerOptions, type Runnable } from "./manager/manager.js";
 export { LeaderElector, DEFAULT_LEADER_ELECTION, type LeaderElectionTimings, type LeaderElectorOptions } from "./leader/leader-elector.js";
 export { ControllerMetrics } from "./metrics/controller-metrics.js";
+export { WebhookMetrics, type WebhookRequestTimer } from "./metrics/webhook-metrics.js";
 export { HealthProbeServer, MetricsServer, parseBindAddress, type Checker } from "./metrics/probe-server.js";
 export { EventRecorder, type EventType } from "./events/event-recorder.js";
 export { createLogger, silentLogger, type Logger } from "./log/logger.js";

@@ -26,6 +26,8 @@ export interface ManagedWebhookServer {
   start(signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
   startedChecker(): Checker;
+  /** Registers the server's request metrics on the manager's registry (unless it has them elsewhere already). */
+  registerMetrics?(registry: Registry): void;
 }
 
 /** What {@link Manager} takes. Every option has a default. */
@@ -119,7 +121,10 @@ export class Manager {
       const synced = await this.cache.waitForCacheSync(AbortSignal.timeout(1));
       if (!synced) throw new Error("informer caches not synced");
     });
-    if (options.webhookServer) this.probes.addReadyzCheck("webhook", options.webhookServer.startedChecker());
+    if (options.webhookServer) {
+      this.probes.addReadyzCheck("webhook", options.webhookServer.startedChecker());
+      options.webhookServer.registerMetrics?.(this.registry);
+    }
   }
 
   /** Starts building a controller for `resource`. */

@@ -4,6 +4,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { connect, type TlsOptions } from "node:tls";
 import { pino, type Logger } from "pino";
+import type { Registry } from "prom-client";
+import { WebhookMetrics } from "../metrics/webhook-metrics.js";
 import { answerAdmissionReview } from "./admission-review.js";
 import { CertWatcher, nodeTimers, type ServingCertificate, type WebhookTimers } from "./cert-watcher.js";
 import { answerConversionReview, ConversionRegistry } from "./conversion-review.js";
@@ -46,12 +48,18 @@ export interface WebhookServerOptions {
   /** Extra TLS settings (ciphers, ...); `minVersion` defaults to TLSv1.2. */
   readonly tls?: Omit<TlsOptions, "cert" | "key">;
   readonly timers?: WebhookTimers;
+  /**
+   * Where the request metrics (`controller_runtime_webhook_requests_total`, ...) are
+   * registered. Unset, a Manager given this server registers them on its own registry.
+   */
+  readonly registry?: Registry;
 }
 
 /**
  * The HTTPS server for admission and conversion webhooks, as controller-runtime's
  * `webhook.Server`: serves registered admission handlers on their paths and CRD conversion
- * on `/convert`, with the certificate reloaded whenever cert-manager rotates it.
+ * on `/convert`, with the certificate reloaded whenever cert-manager rotates it. Each served
+ * path gets controller-runtime's request metrics (see {@link WebhookMetrics}).
  * @example
  * ```ts
  * const server = new WebhookServer({ log });
@@ -73,11 +81,23 @@ export class WebhookServer {
   #started = false;
   #starting = false;
   #stopping: Promise<void> | undefined;
+  #metrics: WebhookMetrics | undefined;
 
   constructor(options: WebhookServerOptions = {}) {
     this.#options = options;
     this.#log = options.log ?? pino({ level: "silent" });
     this.#timers = options.timers ?? nodeTimers;
+    if (options.registry) this.registerMetrics(options.registry);
+  }
+
+  /**
+   * Registers the request metrics on `registry`, unless they are registered already (by the
+   * `registry` option or an earlier call): a Manager calls this with its own registry.
+   */
+  registerMetrics(registry: Registry): void {
+    if (this.#metrics) return;
+    this.#metrics = new WebhookMetrics(registry);
+    for (const path of this.paths()) this.#metrics.initWebhook(path);
   }
 
   /**
@@ -89,6 +109,7 @@ export class WebhookServer {
     if (path === CONVERSION_PATH) throw new TypeError(`webhook path ${CONVERSION_PATH} is the conversion webhook's: use registerConversion`);
     if (this.#handlers.has(path)) throw new TypeError(`a webhook handler is already registered on ${path}`);
     this.#handlers.set(path, handler);
+    this.#metrics?.initWebhook(path);
   }
 
   /** Serves the conversions of one group-kind on `/convert`. */
@@ -221,6 +242,13 @@ export class WebhookServer {
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = pathOf(req);
+    if (this.#metrics && (this.#handlers.has(path) || path === CONVERSION_PATH)) {
+      const timer = this.#metrics.begin(path);
+      const done = (): void => timer.done(res.statusCode);
+      res.once("finish", done); // the answer is written
+      res.once("close", done); // or the connection went first
+    }
     try {
       const answer = await this.#answer(req);
       // While stopping, close each connection after its answer so stop() need not wait for keep-alive timeouts.
@@ -232,7 +260,7 @@ export class WebhookServer {
   }
 
   async #answer(req: IncomingMessage): Promise<{ answer: HttpAnswer; close?: boolean }> {
-    const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
+    const path = pathOf(req);
     const handler = this.#handlers.get(path);
     if (!handler && path !== CONVERSION_PATH) {
       return { answer: httpError(404, "NotFound", `no webhook is served on ${path}; served: ${this.paths().join(", ")}`) };
@@ -267,6 +295,11 @@ export class WebhookServer {
     if (handler) return { answer: await answerAdmissionReview(doc, handler, log, this.#abort.signal) };
     return { answer: await answerConversionReview(doc, this.#conversions, log) };
   }
+}
+
+/** The request's path, without the query the API server adds (`?timeout=10s`). */
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? "/").split("?", 1)[0] ?? "/";
 }
 
 function assertNever(value: never): never {
