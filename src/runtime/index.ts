@@ -43,6 +43,7 @@ export {
   type InformerEventHandler,
   type InformerScope,
 } from "./cache/index.js";
+export { FakeClock, realClock, type Clock, type ClockTimer } from "./clock/index.js";
 export { listWatchSource, watch, WatcherError, type WatcherEvent, type WatcherOptions } from "./watch/index.js";
 export {
   BucketRateLimiter,
@@ -50,10 +51,7 @@ export {
   ItemExponentialFailureRateLimiter,
   MaxOfRateLimiter,
   PrometheusQueueMetrics,
-  realClock,
   WorkQueue,
-  type Clock,
-  type ClockTimer,
   type QueueItem,
   type QueueMetrics,
   type RateLimiter,

@@ -1,5 +1,5 @@
 // The public surface of kubebuilder-ts/testing. Named exports only.
-export { systemClock, type Clock, type TimerHandle } from "./clock.js";
+export { FakeClock, realClock, type Clock, type ClockTimer } from "./clock.js";
 export { startTestEnv, type TestEnv, type TestEnvOptions } from "./env/start-test-env.js";
 export type { StoreSetup } from "./env/build-store.js";
 export { installCrds, shouldUseExistingCluster, USE_EXISTING_CLUSTER, type InstallCrdsOptions } from "./env/existing-cluster.js";
@@ -19,4 +19,3 @@ export type { KindInfo, ResolvedResource, VersionInfo } from "./store/kind-info.
 export type { WatchHandle, WatchRequest } from "./watch/start-watch.js";
 export type { WatchEvent, WatchEventType, WatchSink } from "./watch/watch-hub.js";
 export { admitObject } from "./schema/index.js";
-export { FakeClock } from "../runtime/queue/index.js";

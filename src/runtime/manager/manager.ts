@@ -10,7 +10,7 @@ import { LeaderElector, type LeaderElectionTimings } from "../leader/leader-elec
 import { createLogger, type Logger } from "../log/logger.js";
 import { ControllerMetrics } from "../metrics/controller-metrics.js";
 import { HealthProbeServer, MetricsServer, parseBindAddress, type Checker } from "../metrics/probe-server.js";
-import type { Clock } from "../queue/index.js";
+import type { Clock } from "../clock/index.js";
 import type { KubernetesObject, Resource } from "../resource.js";
 import { ControllerBuilder } from "./controller-builder.js";
 
@@ -63,7 +63,7 @@ export interface ManagerOptions {
   readonly syncPeriodMs?: number;
   /** This process's identity for leader election (default hostname + random suffix). */
   readonly identity?: string;
-  /** Time for the work queues (tests). */
+  /** Time for the work queues and the informers (tests pass a `FakeClock`). Default the real clock. */
   readonly clock?: Clock;
 }
 
@@ -111,6 +111,7 @@ export class Manager {
       client: this.apiReader,
       namespaces: options.namespace ? [options.namespace] : undefined,
       resyncPeriodMs: options.syncPeriodMs,
+      clock: options.clock,
       transform: stripManagedFields,
       onError: (err, resource) => this.log.warn({ err, resource: resource.kind }, "watch error; retrying"),
     });
@@ -266,6 +267,7 @@ export class Manager {
       namespace: this.options.leaderElectionNamespace ?? podNamespace() ?? "default",
       identity: this.options.identity ?? `${hostname()}_${Math.random().toString(16).slice(2, 10)}`,
       timings: this.options.leaderElectionTimings,
+      clock: this.options.clock,
       log: this.log.child({ component: "leader-election" }),
     });
   }

@@ -7,7 +7,8 @@ import { pino, type Logger } from "pino";
 import type { Registry } from "prom-client";
 import { WebhookMetrics } from "../metrics/webhook-metrics.js";
 import { answerAdmissionReview } from "./admission-review.js";
-import { CertWatcher, nodeTimers, type ServingCertificate, type WebhookTimers } from "./cert-watcher.js";
+import { realClock, setBackgroundTimeout, type Clock } from "../clock/index.js";
+import { CertWatcher, type ServingCertificate } from "./cert-watcher.js";
 import { answerConversionReview, ConversionRegistry } from "./conversion-review.js";
 import type { Conversion } from "./conversion.js";
 import { httpError, readBody, sendAnswer, type HttpAnswer } from "./http-io.js";
@@ -47,7 +48,8 @@ export interface WebhookServerOptions {
   readonly shutdownTimeout?: number;
   /** Extra TLS settings (ciphers, ...); `minVersion` defaults to TLSv1.2. */
   readonly tls?: Omit<TlsOptions, "cert" | "key">;
-  readonly timers?: WebhookTimers;
+  /** Time for certificate polling and the shutdown timeout (default the real clock). */
+  readonly clock?: Clock;
   /**
    * Where the request metrics (`controller_runtime_webhook_requests_total`, ...) are
    * registered. Unset, a Manager given this server registers them on its own registry.
@@ -72,7 +74,7 @@ export interface WebhookServerOptions {
 export class WebhookServer {
   readonly #options: WebhookServerOptions;
   readonly #log: Logger;
-  readonly #timers: WebhookTimers;
+  readonly #clock: Clock;
   readonly #handlers = new Map<string, AdmissionHandler>();
   readonly #conversions = new ConversionRegistry();
   readonly #abort = new AbortController();
@@ -86,7 +88,7 @@ export class WebhookServer {
   constructor(options: WebhookServerOptions = {}) {
     this.#options = options;
     this.#log = options.log ?? pino({ level: "silent" });
-    this.#timers = options.timers ?? nodeTimers;
+    this.#clock = options.clock ?? realClock;
     if (options.registry) this.registerMetrics(options.registry);
   }
 
@@ -150,7 +152,7 @@ export class WebhookServer {
       certPath: join(dir, this.#options.certName ?? "tls.crt"),
       keyPath: join(dir, this.#options.keyName ?? "tls.key"),
       log: this.#log,
-      timers: this.#timers,
+      clock: this.#clock,
       ...(this.#options.certPollInterval !== undefined ? { pollInterval: this.#options.certPollInterval } : {}),
       ...(this.#options.certDebounce !== undefined ? { debounce: this.#options.certDebounce } : {}),
       ...(this.#options.watchCertDir !== undefined ? { watch: this.#options.watchCertDir } : {}),
@@ -194,12 +196,12 @@ export class WebhookServer {
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const force = this.#timers.setTimeout(() => {
+    const force = setBackgroundTimeout(this.#clock, () => {
       this.#abort.abort(new Error("webhook server stopped"));
       server.closeAllConnections();
     }, this.#options.shutdownTimeout ?? 10_000);
     await closed;
-    this.#timers.clearTimeout(force);
+    force.cancel();
     this.#abort.abort(new Error("webhook server stopped"));
     this.#log.info("webhook server stopped");
   }

@@ -3,7 +3,7 @@ import { ApiClient, HttpTransport, type JsonStream, type Transport } from "../..
 import { ApiError } from "../../../src/runtime/errors.js";
 import { ConfigMap, defineResource, type KubernetesObject } from "../../../src/runtime/resource.js";
 import { InMemoryTransport, startTestEnv, type TestEnv } from "../../../src/testing/index.js";
-import { CRD_DIR, ManualClock } from "../helpers.js";
+import { CRD_DIR, testClock } from "../helpers.js";
 
 const Widget = defineResource<KubernetesObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> }>({
   group: "example.com",
@@ -21,7 +21,7 @@ afterEach(async () => {
 type Kind = "http" | "in-memory";
 
 async function setup(kind: Kind, bookmarkIntervalMs = 0): Promise<{ env: TestEnv; transport: Transport }> {
-  const env = await startTestEnv({ crdDirectoryPaths: [CRD_DIR], clock: new ManualClock(), bookmarkIntervalMs, env: {} });
+  const env = await startTestEnv({ crdDirectoryPaths: [CRD_DIR], clock: testClock(), bookmarkIntervalMs, env: {} });
   const transport = kind === "http" ? new HttpTransport({ kubeConfig: env.kubeConfig }) : new InMemoryTransport(env.server);
   cleanups.push(() => env.stop(), () => transport.close());
   return { env, transport };
