@@ -54,7 +54,7 @@ export class InMemoryTransport implements Transport {
     const timeoutMs = req.timeoutMs ?? this.#requestTimeoutMs;
     const request = this.#apiRequest(method, path, req.query, req.contentType, method === "GET" ? "" : bodyOf(req.body));
     const answer = await settleWithin(
-      this.#server.serve(request, () => {
+      this.#serve(request, method, () => {
         throw new Error("a watch needs Transport.stream, not Transport.request");
       }),
       timeoutMs,
@@ -95,7 +95,7 @@ export class InMemoryTransport implements Transport {
       break: () => stream!.end(new TransportError("connection", "GET", path, "the connection was closed (connection reset)")),
     };
     const answer = await settleWithin(
-      this.#server.serve(this.#apiRequest("GET", path, req.query, undefined, ""), () => {
+      this.#serve(this.#apiRequest("GET", path, req.query, undefined, ""), "GET", () => {
         stream = open();
         return connection;
       }),
@@ -123,6 +123,13 @@ export class InMemoryTransport implements Transport {
   /** Breaks every open stream, as closing the HTTP transport's connections does. */
   close(): void {
     for (const s of [...this.#streams]) s.fail(new TransportError("connection", "GET", "", "the transport was closed"));
+  }
+
+  /** The server's answer; a stopped server fails as a refused connection does. */
+  #serve(request: ApiRequest, method: string, connect: () => WatchConnection): Promise<ApiAnswer> {
+    return this.#server.serve(request, connect).catch((error: unknown) => {
+      throw new TransportError("connection", method, request.pathname, error instanceof Error ? error.message : String(error), { cause: error });
+    });
   }
 
   #apiRequest(method: string, path: string, query: TransportRequest["query"], contentType: string | undefined, body: RequestBody): ApiRequest {

@@ -56,6 +56,7 @@ export class TestApiServer {
   readonly #sockets = new Set<Socket>();
   readonly #context: ApiContext;
   #port = 0;
+  #stopped = false;
 
   private constructor(readonly store: ObjectStore) {
     this.faults = new ServerFaults({
@@ -105,6 +106,7 @@ export class TestApiServer {
 
   /** Ends every watch and connection, and stops listening. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     this.#dropWatches(false);
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
@@ -116,9 +118,11 @@ export class TestApiServer {
    * Answers one request that did not come over HTTP, exactly as an HTTP request would be
    * answered (faults included): what {@link InMemoryTransport} uses. A watch it starts sends
    * its events to `connect()`'s connection and counts as an open watch, which
-   * `faults.dropWatches` ends (or, abrupt, breaks).
+   * `faults.dropWatches` ends (or, abrupt, breaks). Rejects once the server was stopped, as
+   * a connection to it would be refused.
    */
   async serve(request: ApiRequest, connect: () => WatchConnection): Promise<ApiAnswer> {
+    if (this.#stopped) throw new Error(`connect ECONNREFUSED 127.0.0.1:${this.#port} (the test API server was stopped)`);
     let open: OpenWatch | undefined;
     const answer = await answerApiRequest(this.#context, request, () => {
       const entry: OpenWatch = { connection: connect(), handle: undefined };

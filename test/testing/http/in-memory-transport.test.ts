@@ -144,5 +144,8 @@ describe("InMemoryTransport", () => {
     expect(await reading).toEqual([]);
     await new Promise((r) => setTimeout(r, 20));
     expect(env.server.openWatches).toBe(0);
+
+    await env.stop();
+    await expect(transport.request({ method: "GET", path: "/api/v1/namespaces" })).rejects.toMatchObject({ name: "TransportError", code: "connection" });
   });
 });
