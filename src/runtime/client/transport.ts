@@ -1,9 +1,9 @@
 import http from "node:http";
 import https from "node:https";
-import { createHash } from "node:crypto";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { JsonLineDecoder } from "./json-lines.js";
 import { ApiError } from "../errors.js";
+import { KubeConfigCredentials } from "./kube-credentials.js";
 import { abortError, apiErrorFromResponse, TransportError } from "./transport-error.js";
 
 /** Query parameters; `undefined` values are left out. */
@@ -74,27 +74,12 @@ export interface HttpTransportOptions {
   readonly credentialsTtlMs?: number;
 }
 
-/** The server, headers and agent of the current context, as the kubeconfig gave them. */
-interface Credentials {
-  readonly module: typeof http | typeof https;
-  readonly protocol: string;
-  readonly hostname: string;
-  readonly port: string;
-  /** The server URL's path (a proxy's prefix), without a trailing slash. */
-  readonly basePath: string;
-  readonly headers: http.OutgoingHttpHeaders;
-  readonly agent: http.Agent;
-  readonly expiresAt: number;
-}
-
 interface Prepared {
   readonly options: http.RequestOptions;
   readonly module: typeof http | typeof https;
   /** Whether the credentials came from the cache (a 401 is then worth one retry). */
   readonly cached: boolean;
 }
-
-const HTTP_NOT_ALLOWED = /HTTP protocol is not allowed/;
 
 /**
  * Requests to the API server over Node's `http`/`https`, configured and authenticated by a
@@ -117,21 +102,17 @@ const HTTP_NOT_ALLOWED = /HTTP protocol is not allowed/;
  * ```
  */
 export class HttpTransport implements Transport {
-  readonly #kc: KubeConfig;
-  readonly #userAgent: string;
+  readonly #credentials: KubeConfigCredentials;
   readonly #requestTimeoutMs: number;
   readonly #readTimeoutMs: number;
-  readonly #credentialsTtlMs: number;
-  readonly #agents = new Map<string, http.Agent>();
-  #credentials: Credentials | undefined;
-  #pending: Promise<Credentials> | undefined;
 
   constructor(options: HttpTransportOptions) {
-    this.#kc = options.kubeConfig;
-    this.#userAgent = options.userAgent ?? "kubebuilder-ts";
+    this.#credentials = new KubeConfigCredentials(options.kubeConfig, {
+      userAgent: options.userAgent ?? "kubebuilder-ts",
+      ttlMs: options.credentialsTtlMs ?? 10_000,
+    });
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
     this.#readTimeoutMs = options.readTimeoutMs ?? 300_000;
-    this.#credentialsTtlMs = options.credentialsTtlMs ?? 10_000;
   }
 
   async request<T = unknown>(req: TransportRequest): Promise<T> {
@@ -143,7 +124,7 @@ export class HttpTransport implements Transport {
         if (attempt > 0) throw error;
         if (error instanceof StaleSocketError) continue;
         if (!(error instanceof ApiError && error.statusCode === 401 && prepared.cached)) throw error;
-        this.#credentials = undefined;
+        this.#credentials.invalidate();
         prepared = await this.#prepare(req.path, req.query, req.signal);
       }
     }
@@ -165,7 +146,7 @@ export class HttpTransport implements Transport {
         settle();
         const status = res.statusCode ?? 0;
         if (status < 200 || status >= 300) {
-          if (status === 401 && prepared.cached) this.#credentials = undefined;
+          if (status === 401 && prepared.cached) this.#credentials.invalidate();
           readBody(res).then(
             (text) => reject(apiErrorFromResponse(status, text, "GET", req.path)),
             (error: unknown) => reject(fail("connection", String(error), error)),
@@ -181,9 +162,7 @@ export class HttpTransport implements Transport {
   }
 
   close(): void {
-    for (const agent of this.#agents.values()) agent.destroy();
-    this.#agents.clear();
-    this.#credentials = undefined;
+    this.#credentials.close();
   }
 
   async #requestOnce<T>(req: TransportRequest, prepared: Prepared): Promise<T> {
@@ -243,10 +222,7 @@ export class HttpTransport implements Transport {
   /** Where and how to send one request: the current credentials, the path and the query. */
   async #prepare(path: string, query: Query | undefined, signal: AbortSignal | undefined): Promise<Prepared> {
     if (signal?.aborted) throw abortError(signal);
-    let credentials = this.#credentials;
-    const cached = credentials !== undefined && performance.now() < credentials.expiresAt;
-    if (!cached) credentials = await this.#loadCredentials();
-    const c = credentials!;
+    const { credentials: c, cached } = await this.#credentials.current();
     const qs = encodeQuery(query);
     return {
       module: c.module,
@@ -260,70 +236,6 @@ export class HttpTransport implements Transport {
         agent: c.agent,
       },
     };
-  }
-
-  /** Asks the kubeconfig for the current context's server and credentials (one call at a time). */
-  #loadCredentials(): Promise<Credentials> {
-    this.#pending ??= this.#applyKubeConfig().finally(() => (this.#pending = undefined));
-    return this.#pending;
-  }
-
-  async #applyKubeConfig(): Promise<Credentials> {
-    const cluster = this.#kc.getCurrentCluster();
-    if (!cluster) {
-      throw new Error(`kubeconfig has no cluster for the current context "${this.#kc.getCurrentContext()}"`);
-    }
-    const server = new URL(cluster.server);
-    const opts: https.RequestOptions = { headers: {} };
-    try {
-      await this.#kc.applyToHTTPSOptions(opts);
-    } catch (error) {
-      // client-node refuses plain http unless skipTLSVerify; credentials are applied before it
-      // throws, and we bring our own agent, so the refusal is moot here.
-      if (!(server.protocol === "http:" && error instanceof Error && HTTP_NOT_ALLOWED.test(error.message))) throw error;
-    }
-    const headers: http.OutgoingHttpHeaders = { "User-Agent": this.#userAgent, ...(opts.headers as http.OutgoingHttpHeaders) };
-    if (opts.auth) headers["Authorization"] = `Basic ${Buffer.from(opts.auth).toString("base64")}`;
-    const credentials: Credentials = {
-      module: server.protocol === "https:" ? https : http,
-      protocol: server.protocol,
-      hostname: server.hostname.replace(/^\[(.*)\]$/, "$1"),
-      port: server.port,
-      basePath: server.pathname.replace(/\/+$/, ""),
-      headers,
-      agent: this.#agentFor(server.protocol, opts, cluster.proxyUrl),
-      expiresAt: performance.now() + this.#credentialsTtlMs,
-    };
-    this.#credentials = credentials;
-    return credentials;
-  }
-
-  #agentFor(protocol: string, opts: https.RequestOptions, proxyUrl: string | undefined): http.Agent {
-    const hash = createHash("sha256");
-    hash.update(`${protocol}|${proxyUrl ?? ""}|${String(opts.rejectUnauthorized)}|${opts.servername ?? ""}|${opts.passphrase ?? ""}`);
-    for (const part of [opts.ca, opts.cert, opts.key, opts.pfx]) hash.update(`|${fingerprint(part)}`);
-    const key = hash.digest("hex");
-    const cached = this.#agents.get(key);
-    if (cached) return cached;
-    let agent: http.Agent;
-    if (proxyUrl && opts.agent instanceof http.Agent) {
-      agent = opts.agent; // client-node's proxy agent, built for these credentials
-    } else if (protocol === "https:") {
-      agent = new https.Agent({
-        keepAlive: true,
-        ca: opts.ca,
-        cert: opts.cert,
-        key: opts.key,
-        pfx: opts.pfx,
-        passphrase: opts.passphrase,
-        servername: opts.servername,
-        ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
-      });
-    } else {
-      agent = new http.Agent({ keepAlive: true });
-    }
-    this.#agents.set(key, agent);
-    return agent;
   }
 }
 
@@ -353,15 +265,6 @@ function openRequest(
     signal?.removeEventListener("abort", onAbort);
   };
   return { request, settle };
-}
-
-function fingerprint(value: unknown): string {
-  if (value === undefined || value === null) return "";
-  if (Buffer.isBuffer(value) || typeof value === "string") return createHash("sha256").update(value).digest("hex");
-  if (Array.isArray(value)) return value.map(fingerprint).join(",");
-  return createHash("sha256")
-    .update(JSON.stringify(value) ?? "")
-    .digest("hex");
 }
 
 /** Encodes query parameters, leaving out `undefined` values. */
