@@ -43,6 +43,7 @@ export {
   type InformerEventHandler,
   type InformerScope,
 } from "./cache/index.js";
+export { FakeClock, realClock, type Clock, type ClockTimer } from "./clock/index.js";
 export { listWatchSource, watch, WatcherError, type WatcherEvent, type WatcherOptions } from "./watch/index.js";
 export {
   BucketRateLimiter,
@@ -50,10 +51,7 @@ export {
   ItemExponentialFailureRateLimiter,
   MaxOfRateLimiter,
   PrometheusQueueMetrics,
-  realClock,
   WorkQueue,
-  type Clock,
-  type ClockTimer,
   type QueueItem,
   type QueueMetrics,
   type RateLimiter,
@@ -77,6 +75,7 @@ export { ControllerBuilder, type ControllerBuilderOptions, type WatchOptions } f
 export { Manager, type ManagedWebhookServer, type ManagerOptions, type Runnable } from "./manager/manager.js";
 export { LeaderElector, DEFAULT_LEADER_ELECTION, type LeaderElectionTimings, type LeaderElectorOptions } from "./leader/leader-elector.js";
 export { ControllerMetrics } from "./metrics/controller-metrics.js";
+export { WebhookMetrics, type WebhookRequestTimer } from "./metrics/webhook-metrics.js";
 export { HealthProbeServer, MetricsServer, parseBindAddress, type Checker } from "./metrics/probe-server.js";
 export {
   ApiServerAuthorizer,

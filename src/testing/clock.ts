@@ -1,8 +1,9 @@
 /**
  * Time for the test server (bookmarks, watch timeouts, request delays, timestamps): the
- * runtime's watch clock, so one clock drives both the server and the informers under test.
+ * runtime's clock, so one clock (a `FakeClock` in tests) drives both the server and the
+ * informers and queues under test.
  */
-export { systemClock, type Clock, type TimerHandle } from "../runtime/watch/clock.js";
+export { FakeClock, realClock, setBackgroundTimeout, type Clock, type ClockTimer } from "../runtime/clock/index.js";
 
 /** An RFC 3339 timestamp with second precision, as the API server writes `metav1.Time`. */
 export function formatTimestamp(ms: number): string {

@@ -1,11 +1,12 @@
 // The public surface of kubebuilder-ts/testing. Named exports only.
-export { systemClock, type Clock, type TimerHandle } from "./clock.js";
+export { FakeClock, realClock, type Clock, type ClockTimer } from "./clock.js";
 export { startTestEnv, type TestEnv, type TestEnvOptions } from "./env/start-test-env.js";
 export type { StoreSetup } from "./env/build-store.js";
 export { installCrds, shouldUseExistingCluster, USE_EXISTING_CLUSTER, type InstallCrdsOptions } from "./env/existing-cluster.js";
 export { kubeConfigFor } from "./env/kubeconfig.js";
 export { fakeClient, type FakeClient, type FakeClientOptions } from "./fake/fake-client.js";
 export { TestApiServer, type TestApiServerOptions } from "./http/test-api-server.js";
+export { InMemoryTransport, type InMemoryTransportOptions } from "./http/in-memory-transport.js";
 export { ServerFaults, type FaultHandle, type FaultRequest, type RequestMatch } from "./http/faults.js";
 export { ObjectStore, type ObjectStoreOptions } from "./store/object-store.js";
 export type { AdmitFunction, AdmissionResult } from "./store/admission.js";
@@ -18,4 +19,3 @@ export type { KindInfo, ResolvedResource, VersionInfo } from "./store/kind-info.
 export type { WatchHandle, WatchRequest } from "./watch/start-watch.js";
 export type { WatchEvent, WatchEventType, WatchSink } from "./watch/watch-hub.js";
 export { admitObject } from "./schema/index.js";
-export { FakeClock } from "../runtime/queue/index.js";

@@ -4,7 +4,7 @@ import { formatLabelSelector } from "../client/query.js";
 import { ApiError } from "../errors.js";
 import type { KubernetesObject, Resource } from "../resource.js";
 import { exponentialBackoff, type BackoffOptions } from "../watch/backoff.js";
-import { sleep, systemClock, type Clock } from "../watch/clock.js";
+import { realClock, sleep, type Clock } from "../clock/index.js";
 import { listWatchSource, type ListWatchSource, type WatchScope } from "../watch/list-watch-source.js";
 import { CacheNotSyncedError, ResourceNotCachedError } from "./cache-errors.js";
 import { selectObjects } from "./select-objects.js";
@@ -33,7 +33,7 @@ export interface InformerCacheOptions {
   readonly resyncPeriodMs?: number | undefined;
   /** Applied to every object before it is stored, e.g. {@link stripManagedFields}. */
   readonly transform?: (<T extends KubernetesObject>(object: T) => T) | undefined;
-  /** Time for resync, backoff and read waits (default the system clock). */
+  /** Time for resync, backoff and read waits (default the real clock). */
   readonly clock?: Clock | undefined;
   /** Watcher settings for every informer (each gets its own backoff, see `backoff`). */
   readonly watcher?: Omit<NonNullable<SharedInformerOptions<KubernetesObject>["watcher"]>, "backoff"> | undefined;
@@ -78,7 +78,7 @@ export class InformerCache {
   constructor(options: InformerCacheOptions) {
     if (!options.client && !options.sourceFor) throw new TypeError("InformerCache needs a client (or a sourceFor function)");
     this.#options = options;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? realClock;
   }
 
   /** Whether {@link start} was called (and not {@link stop}). */

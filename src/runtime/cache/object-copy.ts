@@ -31,6 +31,45 @@ export function deepCopy<T>(value: T): T {
 }
 
 /**
+ * Whether two values are equal as JSON sees them: key order and `undefined` members do not
+ * matter (an `undefined` array item counts as null), values JSON cannot tell apart are
+ * equal. Plain objects, arrays and primitives are compared in place; anything else (a
+ * `Date`, a class instance) by its JSON text.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(asItem(a[i]), asItem(b[i]))) return false;
+    return true;
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    let count = 0;
+    for (const key of Object.keys(a)) {
+      if (!isJsonMember(a[key])) continue;
+      count++;
+      if (!Object.hasOwn(b, key) || !isJsonMember(b[key]) || !jsonEqual(a[key], b[key])) return false;
+    }
+    for (const key of Object.keys(b)) if (isJsonMember(b[key])) count--;
+    return count === 0;
+  }
+  if (typeof a !== "object" && typeof b !== "object" && typeof a === typeof b && typeof a !== "number") return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function";
+}
+
+/** Whether JSON keeps an object member with this value. */
+const isJsonMember = (value: unknown): boolean => value !== undefined && typeof value !== "function" && typeof value !== "symbol";
+
+/** An array item as JSON writes it. */
+const asItem = (value: unknown): unknown => (isJsonMember(value) ? value : null);
+
+/**
  * A cache transform dropping `metadata.managedFields`, which is often most of a small
  * object's size and is rarely read by controllers (controller-runtime offers the same as
  * `TransformStripManagedFields`).

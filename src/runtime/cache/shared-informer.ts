@@ -1,5 +1,5 @@
 import type { KubernetesObject } from "../resource.js";
-import { systemClock, type Clock, type TimerHandle } from "../watch/clock.js";
+import { realClock, setBackgroundTimeout, type Clock, type ClockTimer } from "../clock/index.js";
 import type { ListWatchSource } from "../watch/list-watch-source.js";
 import { watch, type WatcherOptions } from "../watch/watcher.js";
 import type { WatcherError } from "../watch/watcher-event.js";
@@ -35,7 +35,7 @@ export interface InformerEventHandler<T extends KubernetesObject = KubernetesObj
 
 /** What {@link SharedInformer} takes. */
 export interface SharedInformerOptions<T extends KubernetesObject> {
-  /** Time for resync and the watcher's backoff (default the system clock). */
+  /** Time for resync and the watcher's backoff (default the real clock). */
   readonly clock?: Clock | undefined;
   /** Re-deliver every object as an update this often (ms); off when 0 or unset. */
   readonly resyncPeriodMs?: number | undefined;
@@ -71,14 +71,14 @@ export class SharedInformer<T extends KubernetesObject = KubernetesObject> {
   #syncWaiters = new Set<(synced: boolean) => void>();
   #controller: AbortController | undefined;
   #done: Promise<void> | undefined;
-  #resyncTimer: TimerHandle | undefined;
+  #resyncTimer: ClockTimer | undefined;
   #lastError: WatcherError | undefined;
   #resourceVersion: string | undefined;
 
   constructor(source: ListWatchSource<T>, options: SharedInformerOptions<T> = {}) {
     this.#source = source;
     this.#options = options;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? realClock;
     this.#store = new ObjectStore<T>({
       onIndexError: (name, error) =>
         this.#report(new Error(`index "${name}" of ${source.description} threw: ${String(error)}`, { cause: error })),
@@ -161,7 +161,7 @@ export class SharedInformer<T extends KubernetesObject = KubernetesObject> {
       .catch((error: unknown) => this.#report(error))
       .finally(() => {
         if (this.#controller === controller) this.#controller = undefined;
-        if (this.#resyncTimer !== undefined) this.#clock.clearTimeout(this.#resyncTimer);
+        this.#resyncTimer?.cancel();
         this.#resyncTimer = undefined;
         for (const waiter of [...this.#syncWaiters]) waiter(false);
       });
@@ -242,7 +242,7 @@ export class SharedInformer<T extends KubernetesObject = KubernetesObject> {
   #scheduleResync(): void {
     const period = this.#options.resyncPeriodMs;
     if (!period || period <= 0 || !this.#controller) return;
-    this.#resyncTimer = this.#clock.setTimeout(() => {
+    this.#resyncTimer = setBackgroundTimeout(this.#clock, () => {
       this.#resyncTimer = undefined;
       if (!this.#controller) return;
       for (const object of this.#store.list()) this.#each((h) => h.onUpdate?.(object, object, { resync: true }));

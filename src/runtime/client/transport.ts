@@ -1,8 +1,9 @@
 import http from "node:http";
 import https from "node:https";
-import { createHash } from "node:crypto";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { JsonLineDecoder } from "./json-lines.js";
+import { ApiError } from "../errors.js";
+import { KubeConfigCredentials } from "./kube-credentials.js";
 import { abortError, apiErrorFromResponse, TransportError } from "./transport-error.js";
 
 /** Query parameters; `undefined` values are left out. */
@@ -65,22 +66,27 @@ export interface HttpTransportOptions {
   readonly requestTimeoutMs?: number;
   /** Default silence allowed on a stream (default 300,000 ms). */
   readonly readTimeoutMs?: number;
+  /**
+   * How long credentials read from the kubeconfig (certificate and token files, exec and
+   * OIDC plugins) are reused before it is asked again, in ms (default 10,000; 0 asks on
+   * every request). A 401 answer drops them at once and the request is retried once.
+   */
+  readonly credentialsTtlMs?: number;
 }
 
 interface Prepared {
-  readonly url: string;
+  readonly options: http.RequestOptions;
   readonly module: typeof http | typeof https;
-  readonly headers: http.OutgoingHttpHeaders;
-  readonly agent: http.Agent;
+  /** Whether the credentials came from the cache (a 401 is then worth one retry). */
+  readonly cached: boolean;
 }
-
-const HTTP_NOT_ALLOWED = /HTTP protocol is not allowed/;
 
 /**
  * Requests to the API server over Node's `http`/`https`, configured and authenticated by a
  * `@kubernetes/client-node` `KubeConfig`: CA, client certificates, bearer tokens, exec and
- * OIDC plugins, impersonation and proxies all come from `kc.applyToHTTPSOptions`, applied
- * on every request so rotated tokens are picked up.
+ * OIDC plugins, impersonation and proxies all come from `kc.applyToHTTPSOptions`. What it
+ * gives is reused for `credentialsTtlMs` (it reads certificate and token files on every
+ * call), then asked again so rotated tokens are picked up; a 401 asks again at once.
  *
  * Connections are kept alive and reused: one agent per distinct TLS identity (client-node
  * makes a new agent per call, which would open a connection per request). Plain `http://`
@@ -96,37 +102,42 @@ const HTTP_NOT_ALLOWED = /HTTP protocol is not allowed/;
  * ```
  */
 export class HttpTransport implements Transport {
-  readonly #kc: KubeConfig;
-  readonly #userAgent: string;
+  readonly #credentials: KubeConfigCredentials;
   readonly #requestTimeoutMs: number;
   readonly #readTimeoutMs: number;
-  readonly #agents = new Map<string, http.Agent>();
 
   constructor(options: HttpTransportOptions) {
-    this.#kc = options.kubeConfig;
-    this.#userAgent = options.userAgent ?? "kubebuilder-ts";
+    this.#credentials = new KubeConfigCredentials(options.kubeConfig, {
+      userAgent: options.userAgent ?? "kubebuilder-ts",
+      ttlMs: options.credentialsTtlMs ?? 10_000,
+    });
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
     this.#readTimeoutMs = options.readTimeoutMs ?? 300_000;
   }
 
   async request<T = unknown>(req: TransportRequest): Promise<T> {
-    try {
-      return await this.#requestOnce<T>(req);
-    } catch (error) {
-      if (!(error instanceof StaleSocketError)) throw error;
-      return await this.#requestOnce<T>(req);
+    let prepared = await this.#prepare(req.path, req.query, req.signal);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#requestOnce<T>(req, prepared);
+      } catch (error) {
+        if (attempt > 0) throw error;
+        if (error instanceof StaleSocketError) continue;
+        if (!(error instanceof ApiError && error.statusCode === 401 && prepared.cached)) throw error;
+        this.#credentials.invalidate();
+        prepared = await this.#prepare(req.path, req.query, req.signal);
+      }
     }
   }
 
   async stream(req: StreamRequest): Promise<JsonStream> {
     const { signal } = req;
-    if (signal?.aborted) throw abortError(signal);
-    const prepared = await this.#prepare(req.path, req.query, { Accept: "application/json" });
+    const prepared = await this.#prepare(req.path, req.query, signal);
     const readTimeoutMs = req.readTimeoutMs ?? this.#readTimeoutMs;
     const fail = (code: "connection" | "read-timeout", message: string, cause?: unknown): TransportError =>
       new TransportError(code, "GET", req.path, message, { cause });
     return await new Promise<JsonStream>((resolve, reject) => {
-      const { request, settle } = openRequest(prepared, "GET", readTimeoutMs, () => fail("read-timeout", `no answer for ${readTimeoutMs} ms`), signal);
+      const { request, settle } = openRequest(prepared, "GET", { Accept: "application/json" }, readTimeoutMs, () => fail("read-timeout", `no answer for ${readTimeoutMs} ms`), signal);
       request.on("error", (error) => {
         settle();
         reject(error instanceof TransportError || error.name === "AbortError" ? error : fail("connection", error.message, error));
@@ -135,6 +146,7 @@ export class HttpTransport implements Transport {
         settle();
         const status = res.statusCode ?? 0;
         if (status < 200 || status >= 300) {
+          if (status === 401 && prepared.cached) this.#credentials.invalidate();
           readBody(res).then(
             (text) => reject(apiErrorFromResponse(status, text, "GET", req.path)),
             (error: unknown) => reject(fail("connection", String(error), error)),
@@ -150,11 +162,10 @@ export class HttpTransport implements Transport {
   }
 
   close(): void {
-    for (const agent of this.#agents.values()) agent.destroy();
-    this.#agents.clear();
+    this.#credentials.close();
   }
 
-  async #requestOnce<T>(req: TransportRequest): Promise<T> {
+  async #requestOnce<T>(req: TransportRequest, prepared: Prepared): Promise<T> {
     const { signal, method, path } = req;
     if (signal?.aborted) throw abortError(signal);
     const headers: http.OutgoingHttpHeaders = { Accept: "application/json" };
@@ -164,12 +175,12 @@ export class HttpTransport implements Transport {
       headers["Content-Type"] = req.contentType ?? "application/json";
       headers["Content-Length"] = Buffer.byteLength(payload);
     }
-    const prepared = await this.#prepare(path, req.query, headers);
     const timeoutMs = req.timeoutMs ?? this.#requestTimeoutMs;
     return await new Promise<T>((resolve, reject) => {
       const { request, settle } = openRequest(
         prepared,
         method,
+        headers,
         timeoutMs,
         () => new TransportError("timeout", method, path, `no complete answer within ${timeoutMs} ms`),
         signal,
@@ -208,59 +219,23 @@ export class HttpTransport implements Transport {
     });
   }
 
-  /** URL, headers and agent for one request, with the kubeconfig's credentials applied. */
-  async #prepare(path: string, query: Query | undefined, headers: http.OutgoingHttpHeaders): Promise<Prepared> {
-    const cluster = this.#kc.getCurrentCluster();
-    if (!cluster) {
-      throw new Error(`kubeconfig has no cluster for the current context "${this.#kc.getCurrentContext()}"`);
-    }
-    const server = new URL(cluster.server);
-    const opts: https.RequestOptions = { headers: {} };
-    try {
-      await this.#kc.applyToHTTPSOptions(opts);
-    } catch (error) {
-      // client-node refuses plain http unless skipTLSVerify; credentials are applied before it
-      // throws, and we bring our own agent, so the refusal is moot here.
-      if (!(server.protocol === "http:" && error instanceof Error && HTTP_NOT_ALLOWED.test(error.message))) throw error;
-    }
-    const merged: http.OutgoingHttpHeaders = { "User-Agent": this.#userAgent, ...(opts.headers as http.OutgoingHttpHeaders), ...headers };
-    if (opts.auth) merged["Authorization"] = `Basic ${Buffer.from(opts.auth).toString("base64")}`;
-    const base = cluster.server.replace(/\/+$/, "");
+  /** Where and how to send one request: the current credentials, the path and the query. */
+  async #prepare(path: string, query: Query | undefined, signal: AbortSignal | undefined): Promise<Prepared> {
+    if (signal?.aborted) throw abortError(signal);
+    const { credentials: c, cached } = await this.#credentials.current();
     const qs = encodeQuery(query);
     return {
-      url: `${base}${path}${qs ? `?${qs}` : ""}`,
-      module: server.protocol === "https:" ? https : http,
-      headers: merged,
-      agent: this.#agentFor(server.protocol, opts, cluster.proxyUrl),
+      module: c.module,
+      cached,
+      options: {
+        protocol: c.protocol,
+        hostname: c.hostname,
+        port: c.port,
+        path: `${c.basePath}${path}${qs ? `?${qs}` : ""}`,
+        headers: c.headers,
+        agent: c.agent,
+      },
     };
-  }
-
-  #agentFor(protocol: string, opts: https.RequestOptions, proxyUrl: string | undefined): http.Agent {
-    const hash = createHash("sha256");
-    hash.update(`${protocol}|${proxyUrl ?? ""}|${String(opts.rejectUnauthorized)}|${opts.servername ?? ""}|${opts.passphrase ?? ""}`);
-    for (const part of [opts.ca, opts.cert, opts.key, opts.pfx]) hash.update(`|${fingerprint(part)}`);
-    const key = hash.digest("hex");
-    const cached = this.#agents.get(key);
-    if (cached) return cached;
-    let agent: http.Agent;
-    if (proxyUrl && opts.agent instanceof http.Agent) {
-      agent = opts.agent; // client-node's proxy agent, built for these credentials
-    } else if (protocol === "https:") {
-      agent = new https.Agent({
-        keepAlive: true,
-        ca: opts.ca,
-        cert: opts.cert,
-        key: opts.key,
-        pfx: opts.pfx,
-        passphrase: opts.passphrase,
-        servername: opts.servername,
-        ...(opts.rejectUnauthorized !== undefined ? { rejectUnauthorized: opts.rejectUnauthorized } : {}),
-      });
-    } else {
-      agent = new http.Agent({ keepAlive: true });
-    }
-    this.#agents.set(key, agent);
-    return agent;
   }
 }
 
@@ -274,11 +249,13 @@ class StaleSocketError extends Error {}
 function openRequest(
   prepared: Prepared,
   method: string,
+  headers: http.OutgoingHttpHeaders,
   timeoutMs: number,
   onTimeout: () => Error,
   signal: AbortSignal | undefined,
 ): { request: http.ClientRequest; settle: () => void } {
-  const request = prepared.module.request(prepared.url, { method, headers: prepared.headers, agent: prepared.agent });
+  const options = prepared.options;
+  const request = prepared.module.request({ ...options, method, headers: { ...options.headers, ...headers } });
   const timer = setTimeout(() => request.destroy(onTimeout()), timeoutMs);
   timer.unref();
   const onAbort = (): void => void request.destroy(abortError(signal!));
@@ -288,15 +265,6 @@ function openRequest(
     signal?.removeEventListener("abort", onAbort);
   };
   return { request, settle };
-}
-
-function fingerprint(value: unknown): string {
-  if (value === undefined || value === null) return "";
-  if (Buffer.isBuffer(value) || typeof value === "string") return createHash("sha256").update(value).digest("hex");
-  if (Array.isArray(value)) return value.map(fingerprint).join(",");
-  return createHash("sha256")
-    .update(JSON.stringify(value) ?? "")
-    .digest("hex");
 }
 
 /** Encodes query parameters, leaving out `undefined` values. */

@@ -1,3 +1,4 @@
+import { deepCopy, jsonEqual } from "../cache/object-copy.js";
 import { isNotFound } from "../errors.js";
 import type { Client } from "../client/types.js";
 import type { KubernetesObject, Resource } from "../resource.js";
@@ -7,14 +8,6 @@ export type OperationResult = "created" | "updated" | "unchanged";
 
 /** What {@link createOrPatch} did: as controller-runtime's results, status writes told apart. */
 export type PatchOperationResult = OperationResult | "updatedStatus" | "updatedStatusOnly";
-
-function stable(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
 
 function withoutStatus(o: KubernetesObject): unknown {
   const { status: _status, ...rest } = o as KubernetesObject & { status?: unknown };
@@ -43,10 +36,10 @@ export async function createOrUpdate<T extends KubernetesObject>(
   const found = await getOrCreate(client, resource, object, mutate);
   if (found.created) return { result: "created", object: found.object };
   const { key, object: current } = found;
-  const before = stable(withoutStatus(current));
+  const before = deepCopy(withoutStatus(current));
   await mutate(current);
   checkKey(current, key, resource);
-  if (stable(withoutStatus(current)) === before) return { result: "unchanged", object: current };
+  if (jsonEqual(withoutStatus(current), before)) return { result: "unchanged", object: current };
   return { result: "updated", object: await client.update(resource, current) };
 }
 
@@ -64,7 +57,7 @@ export async function createOrPatch<T extends KubernetesObject>(
   const found = await getOrCreate(client, resource, object, mutate);
   if (found.created) return { result: "created", object: found.object };
   const { key, object: current } = found;
-  const original = structuredClone(current);
+  const original = deepCopy(current);
   await mutate(current);
   checkKey(current, key, resource);
   const { status: newStatus, ...newRest } = current as T & { status?: unknown };
@@ -105,8 +98,7 @@ async function getOrCreate<T extends KubernetesObject>(
 /** An RFC 7386 merge patch turning `from` into `to`, or undefined when they are equal. */
 export function mergePatch(from: unknown, to: unknown): unknown {
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-  if (stable(from) === stable(to)) return undefined;
-  if (!isObj(from) || !isObj(to)) return to === undefined ? null : to;
+  if (!isObj(from) || !isObj(to)) return jsonEqual(from, to) ? undefined : to === undefined ? null : to;
   const out: Record<string, unknown> = {};
   for (const k of new Set([...Object.keys(from), ...Object.keys(to)])) {
     if (!(k in to) || to[k] === undefined) {

@@ -2,7 +2,7 @@ import type { V1Lease } from "@kubernetes/client-node";
 import type { Client } from "../client/types.js";
 import { isAlreadyExists, isConflict, isNotFound } from "../errors.js";
 import type { Logger } from "../log/logger.js";
-import { realClock, type Clock } from "../queue/clock.js";
+import { realClock, type Clock } from "../clock/index.js";
 import { Lease } from "../resource.js";
 
 /** Timings of leader election, in ms; controller-runtime's defaults are 15 s / 10 s / 2 s. */

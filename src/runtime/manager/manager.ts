@@ -4,16 +4,16 @@ import { hostname } from "node:os";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
 import { CachedClient, InformerCache, stripManagedFields } from "../cache/index.js";
-import { ApiClient, HttpTransport, type Client } from "../client/index.js";
+import { ApiClient, HttpTransport, type Client, type Transport } from "../client/index.js";
 import type { Controller } from "../controller/controller.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import { LeaderElector, type LeaderElectionTimings } from "../leader/leader-elector.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { ControllerMetrics } from "../metrics/controller-metrics.js";
 import { HealthProbeServer, MetricsServer, parseBindAddress, type Checker } from "../metrics/probe-server.js";
+import type { Clock } from "../clock/index.js";
 import { ApiServerAuthorizer } from "../metrics/metrics-auth.js";
 import { SecureMetricsServer } from "../metrics/secure-metrics-server.js";
-import type { Clock } from "../queue/index.js";
 import type { KubernetesObject, Resource } from "../resource.js";
 import { ControllerBuilder } from "./controller-builder.js";
 
@@ -29,12 +29,20 @@ export interface ManagedWebhookServer {
   start(signal?: AbortSignal): Promise<void>;
   stop(): Promise<void>;
   startedChecker(): Checker;
+  /** Registers the server's request metrics on the manager's registry (unless it has them elsewhere already). */
+  registerMetrics?(registry: Registry): void;
 }
 
 /** What {@link Manager} takes. Every option has a default. */
 export interface ManagerOptions {
   /** Default: `KUBECONFIG`, `~/.kube/config`, or the in-cluster service account. */
   readonly kubeConfig?: KubeConfig;
+  /**
+   * How the manager talks to the API server. Default: an {@link HttpTransport} for
+   * `kubeConfig`, closed when the manager stops. One passed here stays the caller's to close
+   * (e.g. the testing kit's `InMemoryTransport`, which serves the test API server without HTTP).
+   */
+  readonly transport?: Transport;
   /** Watch and cache only this namespace (default all). */
   readonly namespace?: string;
   /** Where `/metrics` is served: `host:port`, `:port`, or "0" to disable. Default ":8080". */
@@ -73,7 +81,7 @@ export interface ManagerOptions {
   readonly syncPeriodMs?: number;
   /** This process's identity for leader election (default hostname + random suffix). */
   readonly identity?: string;
-  /** Time for the work queues (tests). */
+  /** Time for the work queues and the informers (tests pass a `FakeClock`). Default the real clock. */
   readonly clock?: Clock;
 }
 
@@ -100,7 +108,8 @@ export class Manager {
   readonly cache: InformerCache;
   readonly log: Logger;
   readonly registry: Registry;
-  private readonly transport: HttpTransport;
+  private readonly transport: Transport;
+  private readonly ownsTransport: boolean;
   private readonly metrics: ControllerMetrics;
   private readonly probes = new HealthProbeServer();
   private readonly runnables: Runnable[] = [];
@@ -114,12 +123,14 @@ export class Manager {
     this.kubeConfig = options.kubeConfig ?? defaultKubeConfig();
     this.registry = options.registry ?? new Registry();
     this.metrics = new ControllerMetrics(this.registry);
-    this.transport = new HttpTransport({ kubeConfig: this.kubeConfig, userAgent: "kubebuilder-ts-manager" });
+    this.ownsTransport = options.transport === undefined;
+    this.transport = options.transport ?? new HttpTransport({ kubeConfig: this.kubeConfig, userAgent: "kubebuilder-ts-manager" });
     this.apiReader = new ApiClient(this.transport);
     this.cache = new InformerCache({
       client: this.apiReader,
       namespaces: options.namespace ? [options.namespace] : undefined,
       resyncPeriodMs: options.syncPeriodMs,
+      clock: options.clock,
       transform: stripManagedFields,
       onError: (err, resource) => this.log.warn({ err, resource: resource.kind }, "watch error; retrying"),
     });
@@ -130,7 +141,10 @@ export class Manager {
       const synced = await this.cache.waitForCacheSync(AbortSignal.timeout(1));
       if (!synced) throw new Error("informer caches not synced");
     });
-    if (options.webhookServer) this.probes.addReadyzCheck("webhook", options.webhookServer.startedChecker());
+    if (options.webhookServer) {
+      this.probes.addReadyzCheck("webhook", options.webhookServer.startedChecker());
+      options.webhookServer.registerMetrics?.(this.registry);
+    }
   }
 
   /** Starts building a controller for `resource`. */
@@ -226,7 +240,7 @@ export class Manager {
       await this.elector?.release();
       for (const s of servers) await s.close();
       if (this.options.webhookServer) await this.options.webhookServer.stop();
-      this.transport.close();
+      if (this.ownsTransport) this.transport.close();
       process.removeListener("SIGTERM", onSignal);
       process.removeListener("SIGINT", onSignal);
       this.log.info("manager stopped");
@@ -285,6 +299,7 @@ export class Manager {
       namespace: this.options.leaderElectionNamespace ?? podNamespace() ?? "default",
       identity: this.options.identity ?? `${hostname()}_${Math.random().toString(16).slice(2, 10)}`,
       timings: this.options.leaderElectionTimings,
+      clock: this.options.clock,
       log: this.log.child({ component: "leader-election" }),
     });
   }

@@ -1,6 +1,4 @@
 // The work queue: client-go's rate-limited, delaying, de-duplicating queue. Named exports only.
-export { realClock, type Clock, type ClockTimer } from "./clock.js";
-export { FakeClock } from "./fake-clock.js";
 export { NOOP_QUEUE_METRICS, type QueueMetrics } from "./queue-metrics.js";
 export { PrometheusQueueMetrics, WORKQUEUE_METRIC_NAMES } from "./prometheus-metrics.js";
 export {

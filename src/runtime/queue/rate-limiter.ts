@@ -1,4 +1,4 @@
-import { realClock, type Clock } from "./clock.js";
+import { realClock, type Clock } from "../clock/index.js";
 
 /**
  * Decides how long a key waits before it is retried, as client-go's `workqueue.RateLimiter`.

@@ -1,4 +1,4 @@
-import { realClock, type Clock, type ClockTimer } from "./clock.js";
+import { realClock, type Clock, type ClockTimer } from "../clock/index.js";
 import { DelayHeap } from "./delay-heap.js";
 import { NOOP_QUEUE_METRICS, type QueueMetrics } from "./queue-metrics.js";
 import { defaultControllerRateLimiter, type RateLimiter } from "./rate-limiter.js";

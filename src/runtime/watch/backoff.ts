@@ -1,4 +1,4 @@
-import type { Clock } from "./clock.js";
+import type { Clock } from "../clock/index.js";
 
 /** How a {@link Backoff} grows. All durations in milliseconds. */
 export interface BackoffOptions {
@@ -29,8 +29,8 @@ export interface Backoff {
  * when no failure happened for 2 minutes.
  * @example
  * ```ts
- * const backoff = exponentialBackoff(systemClock);
- * await sleep(systemClock, backoff.next());
+ * const backoff = exponentialBackoff(realClock);
+ * await sleep(realClock, backoff.next());
  * ```
  */
 export function exponentialBackoff(clock: Clock, options: BackoffOptions = {}): Backoff {

@@ -2,7 +2,7 @@ import type { WatchStream } from "../client/api-client.js";
 import type { RawWatchEvent } from "../client/watch-event.js";
 import { ApiError, isGone } from "../errors.js";
 import type { KubernetesObject } from "../resource.js";
-import type { Clock } from "./clock.js";
+import type { Clock } from "../clock/index.js";
 import type { ListWatchSource } from "./list-watch-source.js";
 import { WatcherError, type WatcherEvent } from "./watcher-event.js";
 

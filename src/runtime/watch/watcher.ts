@@ -1,6 +1,6 @@
 import type { KubernetesObject } from "../resource.js";
 import { exponentialBackoff, type Backoff } from "./backoff.js";
-import { sleep, systemClock, type Clock } from "./clock.js";
+import { realClock, sleep, type Clock } from "../clock/index.js";
 import type { ListWatchSource } from "./list-watch-source.js";
 import { WatcherError, type WatcherEvent } from "./watcher-event.js";
 import { emptyState, stepWatcher, type StepResult, type WatcherState, type WatcherStateKind } from "./watcher-step.js";
@@ -9,7 +9,7 @@ import { emptyState, stepWatcher, type StepResult, type WatcherState, type Watch
 export interface WatcherOptions {
   /** Stops the watcher: iteration ends, the open watch closes. */
   readonly signal?: AbortSignal | undefined;
-  /** Time for backoff sleeps and watch durations (default the system clock). */
+  /** Time for backoff sleeps and watch durations (default the real clock). */
   readonly clock?: Clock | undefined;
   /** Delay after each failure (default {@link exponentialBackoff} on `clock`: 800 ms → 30 s, jittered, reset after 2 min without failures). */
   readonly backoff?: Backoff | undefined;
@@ -54,7 +54,7 @@ export async function* watch<T extends KubernetesObject>(
   source: ListWatchSource<T>,
   options: WatcherOptions = {},
 ): AsyncGenerator<WatcherEvent<T>> {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? realClock;
   const backoff = options.backoff ?? exponentialBackoff(clock);
   const internal = new AbortController();
   const outer = options.signal;

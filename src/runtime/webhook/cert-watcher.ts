@@ -4,24 +4,8 @@ import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createSecureContext } from "node:tls";
 import type { Logger } from "pino";
+import { realClock, setBackgroundTimeout, type Clock, type ClockTimer } from "../clock/index.js";
 
-/** The timer functions the watcher schedules with; tests pass fakes. */
-export interface WebhookTimers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-/** Node's timers, unref'd so a pending poll never keeps the process alive. */
-export const nodeTimers: WebhookTimers = {
-  setTimeout(fn, ms) {
-    const handle = setTimeout(fn, ms);
-    handle.unref();
-    return handle;
-  },
-  clearTimeout(handle) {
-    clearTimeout(handle as ReturnType<typeof setTimeout>);
-  },
-};
 
 /** A certificate chain and its private key, checked to belong together. */
 export interface ServingCertificate {
@@ -46,7 +30,8 @@ export interface CertWatcherOptions {
   readonly debounce?: number;
   /** Watch the directory with fs.watch. Default true. */
   readonly watch?: boolean;
-  readonly timers?: WebhookTimers;
+  /** Time for the debounce and the polls (default the real clock); these timers never keep the process alive. */
+  readonly clock?: Clock;
 }
 
 /**
@@ -58,18 +43,18 @@ export interface CertWatcherOptions {
  */
 export class CertWatcher {
   readonly #options: CertWatcherOptions;
-  readonly #timers: WebhookTimers;
+  readonly #clock: Clock;
   #current: ServingCertificate | undefined;
   #watcher: FSWatcher | undefined;
-  #debounceTimer: unknown;
-  #pollTimer: unknown;
+  #debounceTimer: ClockTimer | undefined;
+  #pollTimer: ClockTimer | undefined;
   #running = false;
   #reloading: Promise<boolean> | undefined;
   #again = false;
 
   constructor(options: CertWatcherOptions) {
     this.#options = options;
-    this.#timers = options.timers ?? nodeTimers;
+    this.#clock = options.clock ?? realClock;
   }
 
   /** The pair in use, once loaded. */
@@ -97,8 +82,8 @@ export class CertWatcher {
     this.#running = false;
     this.#watcher?.close();
     this.#watcher = undefined;
-    if (this.#debounceTimer !== undefined) this.#timers.clearTimeout(this.#debounceTimer);
-    if (this.#pollTimer !== undefined) this.#timers.clearTimeout(this.#pollTimer);
+    this.#debounceTimer?.cancel();
+    this.#pollTimer?.cancel();
     this.#debounceTimer = this.#pollTimer = undefined;
   }
 
@@ -162,8 +147,8 @@ export class CertWatcher {
 
   #onFileEvent(): void {
     if (!this.#running) return;
-    if (this.#debounceTimer !== undefined) this.#timers.clearTimeout(this.#debounceTimer);
-    this.#debounceTimer = this.#timers.setTimeout(() => {
+    this.#debounceTimer?.cancel();
+    this.#debounceTimer = setBackgroundTimeout(this.#clock, () => {
       this.#debounceTimer = undefined;
       if (this.#running) void this.reload();
     }, this.#options.debounce ?? 100);
@@ -172,7 +157,7 @@ export class CertWatcher {
   #schedulePoll(): void {
     const interval = this.#options.pollInterval ?? 10_000;
     if (interval <= 0 || !this.#running) return;
-    this.#pollTimer = this.#timers.setTimeout(() => {
+    this.#pollTimer = setBackgroundTimeout(this.#clock, () => {
       this.#pollTimer = undefined;
       if (!this.#running) return;
       if (!this.#watcher && (this.#options.watch ?? true)) this.#watch();

@@ -1,7 +1,7 @@
 // The admission and conversion webhook server of kubebuilder-ts/runtime. Named exports only.
 export { allowed, denied, errored, outcomeFromError, patched } from "./admission-outcome.js";
 export { answerAdmissionReview, parseAdmissionReview, type ParsedAdmissionReview } from "./admission-review.js";
-export { CertWatcher, readPair, type CertWatcherOptions, type ServingCertificate, type WebhookTimers } from "./cert-watcher.js";
+export { CertWatcher, readPair, type CertWatcherOptions, type ServingCertificate } from "./cert-watcher.js";
 export { answerConversionReview, ConversionRegistry, parseConversionReview } from "./conversion-review.js";
 export {
   conversion,

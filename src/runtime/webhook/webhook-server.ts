@@ -4,8 +4,11 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { connect, type TlsOptions } from "node:tls";
 import { pino, type Logger } from "pino";
+import type { Registry } from "prom-client";
+import { realClock, setBackgroundTimeout, type Clock } from "../clock/index.js";
+import { WebhookMetrics } from "../metrics/webhook-metrics.js";
 import { answerAdmissionReview } from "./admission-review.js";
-import { CertWatcher, nodeTimers, type ServingCertificate, type WebhookTimers } from "./cert-watcher.js";
+import { CertWatcher, type ServingCertificate } from "./cert-watcher.js";
 import { answerConversionReview, ConversionRegistry } from "./conversion-review.js";
 import type { Conversion } from "./conversion.js";
 import { httpError, readBody, sendAnswer, type HttpAnswer } from "./http-io.js";
@@ -45,13 +48,20 @@ export interface WebhookServerOptions {
   readonly shutdownTimeout?: number;
   /** Extra TLS settings (ciphers, ...); `minVersion` defaults to TLSv1.2. */
   readonly tls?: Omit<TlsOptions, "cert" | "key">;
-  readonly timers?: WebhookTimers;
+  /** Time for certificate polling and the shutdown timeout (default the real clock). */
+  readonly clock?: Clock;
+  /**
+   * Where the request metrics (`controller_runtime_webhook_requests_total`, ...) are
+   * registered. Unset, a Manager given this server registers them on its own registry.
+   */
+  readonly registry?: Registry;
 }
 
 /**
  * The HTTPS server for admission and conversion webhooks, as controller-runtime's
  * `webhook.Server`: serves registered admission handlers on their paths and CRD conversion
- * on `/convert`, with the certificate reloaded whenever cert-manager rotates it.
+ * on `/convert`, with the certificate reloaded whenever cert-manager rotates it. Each served
+ * path gets controller-runtime's request metrics (see {@link WebhookMetrics}).
  * @example
  * ```ts
  * const server = new WebhookServer({ log });
@@ -64,7 +74,7 @@ export interface WebhookServerOptions {
 export class WebhookServer {
   readonly #options: WebhookServerOptions;
   readonly #log: Logger;
-  readonly #timers: WebhookTimers;
+  readonly #clock: Clock;
   readonly #handlers = new Map<string, AdmissionHandler>();
   readonly #conversions = new ConversionRegistry();
   readonly #abort = new AbortController();
@@ -73,11 +83,23 @@ export class WebhookServer {
   #started = false;
   #starting = false;
   #stopping: Promise<void> | undefined;
+  #metrics: WebhookMetrics | undefined;
 
   constructor(options: WebhookServerOptions = {}) {
     this.#options = options;
     this.#log = options.log ?? pino({ level: "silent" });
-    this.#timers = options.timers ?? nodeTimers;
+    this.#clock = options.clock ?? realClock;
+    if (options.registry) this.registerMetrics(options.registry);
+  }
+
+  /**
+   * Registers the request metrics on `registry`, unless they are registered already (by the
+   * `registry` option or an earlier call): a Manager calls this with its own registry.
+   */
+  registerMetrics(registry: Registry): void {
+    if (this.#metrics) return;
+    this.#metrics = new WebhookMetrics(registry);
+    for (const path of this.paths()) this.#metrics.initWebhook(path);
   }
 
   /**
@@ -89,6 +111,7 @@ export class WebhookServer {
     if (path === CONVERSION_PATH) throw new TypeError(`webhook path ${CONVERSION_PATH} is the conversion webhook's: use registerConversion`);
     if (this.#handlers.has(path)) throw new TypeError(`a webhook handler is already registered on ${path}`);
     this.#handlers.set(path, handler);
+    this.#metrics?.initWebhook(path);
   }
 
   /** Serves the conversions of one group-kind on `/convert`. */
@@ -129,7 +152,7 @@ export class WebhookServer {
       certPath: join(dir, this.#options.certName ?? "tls.crt"),
       keyPath: join(dir, this.#options.keyName ?? "tls.key"),
       log: this.#log,
-      timers: this.#timers,
+      clock: this.#clock,
       ...(this.#options.certPollInterval !== undefined ? { pollInterval: this.#options.certPollInterval } : {}),
       ...(this.#options.certDebounce !== undefined ? { debounce: this.#options.certDebounce } : {}),
       ...(this.#options.watchCertDir !== undefined ? { watch: this.#options.watchCertDir } : {}),
@@ -173,12 +196,12 @@ export class WebhookServer {
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const force = this.#timers.setTimeout(() => {
+    const force = setBackgroundTimeout(this.#clock, () => {
       this.#abort.abort(new Error("webhook server stopped"));
       server.closeAllConnections();
     }, this.#options.shutdownTimeout ?? 10_000);
     await closed;
-    this.#timers.clearTimeout(force);
+    force.cancel();
     this.#abort.abort(new Error("webhook server stopped"));
     this.#log.info("webhook server stopped");
   }
@@ -221,6 +244,13 @@ export class WebhookServer {
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = pathOf(req);
+    if (this.#metrics && (this.#handlers.has(path) || path === CONVERSION_PATH)) {
+      const timer = this.#metrics.begin(path);
+      const done = (): void => timer.done(res.statusCode);
+      res.once("finish", done); // the answer is written
+      res.once("close", done); // or the connection went first
+    }
     try {
       const answer = await this.#answer(req);
       // While stopping, close each connection after its answer so stop() need not wait for keep-alive timeouts.
@@ -232,7 +262,7 @@ export class WebhookServer {
   }
 
   async #answer(req: IncomingMessage): Promise<{ answer: HttpAnswer; close?: boolean }> {
-    const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
+    const path = pathOf(req);
     const handler = this.#handlers.get(path);
     if (!handler && path !== CONVERSION_PATH) {
       return { answer: httpError(404, "NotFound", `no webhook is served on ${path}; served: ${this.paths().join(", ")}`) };
@@ -267,6 +297,11 @@ export class WebhookServer {
     if (handler) return { answer: await answerAdmissionReview(doc, handler, log, this.#abort.signal) };
     return { answer: await answerConversionReview(doc, this.#conversions, log) };
   }
+}
+
+/** The request's path, without the query the API server adds (`?timeout=10s`). */
+function pathOf(req: IncomingMessage): string {
+  return (req.url ?? "/").split("?", 1)[0] ?? "/";
 }
 
 function assertNever(value: never): never {

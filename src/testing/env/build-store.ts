@@ -19,7 +19,7 @@ export interface StoreSetup {
   readonly resources?: readonly Resource[] | undefined;
   /** Objects to start with (status kept; missing namespaces created). */
   readonly objects?: readonly KubernetesObject[] | undefined;
-  /** The clock of timestamps, bookmarks and watch timeouts (default: the system clock). */
+  /** The clock of timestamps, bookmarks and watch timeouts (default: the real clock). */
   readonly clock?: Clock | undefined;
   /** Custom resource admission (default: {@link admitObject}: prune, default, validate, CEL). */
   readonly admit?: AdmitFunction | undefined;

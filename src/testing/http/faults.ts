@@ -1,4 +1,4 @@
-import type { Clock } from "../clock.js";
+import { setBackgroundTimeout, type Clock } from "../clock.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { statusForCode, type StatusError } from "../store/status-error.js";
 
@@ -148,7 +148,7 @@ export class ServerFaults {
       if (rule.action.kind !== "delay" || !matchesRequest(rule.match, request)) continue;
       rule.hits++;
       const ms = rule.action.ms;
-      await new Promise<void>((resolve) => this.target.clock.setTimeout(resolve, ms));
+      await new Promise<void>((resolve) => void setBackgroundTimeout(this.target.clock, resolve, ms));
     }
     for (const rule of this.#rules) {
       if (rule.action.kind !== "fail" || rule.remaining <= 0 || !matchesRequest(rule.match, request)) continue;

@@ -17,10 +17,16 @@ export interface ResourceCall {
   readonly subresource?: string | undefined;
   readonly query: URLSearchParams;
   readonly contentType: string;
-  readonly body: string;
+  readonly body: RequestBody;
   /** The field manager: `fieldManager`, else the User-Agent up to its first "/". */
   readonly manager: string;
 }
+
+/**
+ * A request body: the text that came over HTTP, or a value already decoded (and copied) by
+ * the in-memory transport, which stands for the JSON text it would have sent.
+ */
+export type RequestBody = string | { readonly value: unknown };
 
 /** An answer: a status code and a JSON body. */
 export interface Reply {
@@ -36,7 +42,9 @@ const PATCH_TYPES: Readonly<Record<string, PatchType>> = {
   "application/strategic-merge-patch+json": "strategic",
 };
 
-function parseJson(text: string): unknown {
+function parseJson(body: RequestBody): unknown {
+  if (typeof body !== "string") return body.value;
+  const text = body;
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
@@ -99,7 +107,7 @@ export function deleteReply(res: ResolvedResource, outcome: DeleteOutcome, orpha
 }
 
 function patchBody(call: ResourceCall, type: PatchType): unknown {
-  if (type !== "apply") return parseJson(call.body);
+  if (type !== "apply" || typeof call.body !== "string") return parseJson(call.body);
   try {
     return parseYaml(call.body) as unknown;
   } catch (e) {

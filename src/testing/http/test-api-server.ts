@@ -1,14 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Clock } from "../clock.js";
-import type { ResolvedResource } from "../store/kind-info.js";
 import type { ObjectStore } from "../store/object-store.js";
-import type { WatchHandle, WatchRequest } from "../watch/start-watch.js";
-import { internalError, resourceNotFound, StatusError, type ApiStatus } from "../store/status-error.js";
-import { coreVersions, groupInfo, groupList, resourceList, SERVER_VERSION } from "./discovery.js";
-import { ServerFaults, type FaultRequest } from "./faults.js";
-import { handleResource, watchRequestOf } from "./resource-handler.js";
-import { parseRoute, type Route } from "./route.js";
+import { internalError } from "../store/status-error.js";
+import type { WatchHandle } from "../watch/start-watch.js";
+import type { WatchEvent } from "../watch/watch-hub.js";
+import { answerApiRequest, type ApiAnswer, type ApiContext, type ApiRequest, type WatchConnection } from "./api-handler.js";
+import { ServerFaults } from "./faults.js";
 
 /** What {@link TestApiServer.start} takes. */
 export interface TestApiServerOptions {
@@ -18,20 +16,16 @@ export interface TestApiServerOptions {
   readonly port?: number | undefined;
 }
 
+/** A watch being served: the connection its events go to, and the store's handle. */
 interface OpenWatch {
-  readonly res: ServerResponse;
-  stop(): void;
+  readonly connection: WatchConnection;
+  handle: WatchHandle | undefined;
 }
 
-function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function writeJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private", ...headers });
   res.end(text);
-}
-
-function writeStatus(res: ServerResponse, status: ApiStatus): void {
-  const retry = status.details?.retryAfterSeconds;
-  writeJson(res, status.code, status, retry !== undefined ? { "Retry-After": String(retry) } : {});
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -41,12 +35,6 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
-}
-
-/** The field manager of a request without `fieldManager`: the User-Agent up to its first "/". */
-function managerFrom(req: IncomingMessage): string {
-  const ua = req.headers["user-agent"] ?? "";
-  return ua.split("/")[0] || "unknown";
 }
 
 /**
@@ -66,7 +54,9 @@ export class TestApiServer {
   readonly #server: Server;
   readonly #watches = new Set<OpenWatch>();
   readonly #sockets = new Set<Socket>();
+  readonly #context: ApiContext;
   #port = 0;
+  #stopped = false;
 
   private constructor(readonly store: ObjectStore) {
     this.faults = new ServerFaults({
@@ -74,6 +64,7 @@ export class TestApiServer {
       clock: store.clock,
       dropWatchConnections: (abrupt) => this.#dropWatches(abrupt),
     });
+    this.#context = { store, faults: this.faults, serverAddress: () => `127.0.0.1:${this.#port}` };
     this.#server = createServer((req, res) => void this.#handle(req, res));
     this.#server.on("connection", (s) => {
       s.setNoDelay(true);
@@ -115,6 +106,7 @@ export class TestApiServer {
 
   /** Ends every watch and connection, and stops listening. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     this.#dropWatches(false);
     await new Promise<void>((resolve) => {
       this.#server.close(() => resolve());
@@ -122,14 +114,42 @@ export class TestApiServer {
     });
   }
 
+  /**
+   * Answers one request that did not come over HTTP, exactly as an HTTP request would be
+   * answered (faults included): what {@link InMemoryTransport} uses. A watch it starts sends
+   * its events to `connect()`'s connection and counts as an open watch, which
+   * `faults.dropWatches` ends (or, abrupt, breaks). Rejects once the server was stopped, as
+   * a connection to it would be refused.
+   */
+  async serve(request: ApiRequest, connect: () => WatchConnection): Promise<ApiAnswer> {
+    if (this.#stopped) throw new Error(`connect ECONNREFUSED 127.0.0.1:${this.#port} (the test API server was stopped)`);
+    let open: OpenWatch | undefined;
+    const answer = await answerApiRequest(this.#context, request, () => {
+      const entry: OpenWatch = { connection: connect(), handle: undefined };
+      open = entry;
+      return {
+        event: (e) => entry.connection.event(e),
+        end: () => {
+          this.#watches.delete(entry);
+          entry.connection.end();
+        },
+      };
+    });
+    if (answer.kind === "watch" && open && !answer.handle.stopped) {
+      open.handle = answer.handle;
+      this.#watches.add(open);
+    }
+    return answer;
+  }
+
   #dropWatches(abrupt: boolean): number {
     const open = [...this.#watches];
     for (const w of open) {
       if (abrupt) {
         this.#watches.delete(w);
-        w.res.destroy();
+        w.connection.break();
       }
-      w.stop();
+      w.handle?.stop();
     }
     return open.length;
   }
@@ -137,118 +157,62 @@ export class TestApiServer {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
-      const route = parseRoute(url.pathname);
       const method = (req.method ?? "GET").toUpperCase();
-      const watch =
-        (route.kind === "collection" || route.kind === "object") &&
-        (route.legacyWatch || url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1");
-      const fault: FaultRequest = {
-        method,
-        path: url.pathname,
-        query: url.searchParams,
-        watch,
-        ...(route.kind === "collection" || route.kind === "object"
-          ? { resource: route.plural, namespace: route.namespace, name: route.kind === "object" ? route.name : undefined, subresource: route.kind === "object" ? route.subresource : undefined }
-          : {}),
-      };
-      const failure = await this.faults.before(fault);
-      if (failure) return writeStatus(res, failure.status);
       const body = method === "GET" ? "" : await readBody(req);
-      this.#dispatch(req, res, route, method, url, watch, body);
-    } catch (e) {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      if (e instanceof StatusError) return writeStatus(res, e.status);
-      writeStatus(res, internalError(e instanceof Error ? e.message : String(e)).status);
-    }
-  }
-
-  #dispatch(req: IncomingMessage, res: ServerResponse, route: Route, method: string, url: URL, watch: boolean, body: string): void {
-    const registry = this.store.registry;
-    switch (route.kind) {
-      case "version":
-        return writeJson(res, 200, SERVER_VERSION);
-      case "health":
-        res.writeHead(200, { "Content-Type": "text/plain" });
-        res.end("ok");
-        return;
-      case "core-versions":
-        return writeJson(res, 200, coreVersions(`127.0.0.1:${this.#port}`));
-      case "groups":
-        return writeJson(res, 200, groupList(registry));
-      case "group": {
-        const doc = groupInfo(registry, route.group);
-        if (!doc) throw resourceNotFound();
-        return writeJson(res, 200, doc);
-      }
-      case "resources": {
-        const doc = resourceList(registry, route.group, route.version);
-        if (!doc) throw resourceNotFound();
-        return writeJson(res, 200, doc);
-      }
-      case "collection":
-      case "object": {
-        const resolved = this.store.resolve(route.group, route.version, route.plural);
-        if (watch) {
-          if (method !== "GET") throw resourceNotFound();
-          if (!resolved.info.namespaced && route.namespace !== undefined) throw resourceNotFound();
-          const request = watchRequestOf(url.searchParams, route.namespace);
-          const byName = route.kind === "object" ? `metadata.name=${route.name}` : undefined;
-          const fieldSelector = [request.fieldSelector, byName].filter((s) => s).join(",") || undefined;
-          return this.#startWatch(res, resolved, { ...request, fieldSelector });
+      const stream = new ChunkedJsonStream(res);
+      const answer = await this.serve(
+        { method, pathname: url.pathname, query: url.searchParams, contentType: req.headers["content-type"], userAgent: req.headers["user-agent"], body },
+        () => stream,
+      );
+      switch (answer.kind) {
+        case "json":
+          return writeJson(res, answer.status, answer.body, answer.headers);
+        case "text":
+          res.writeHead(answer.status, { "Content-Type": "text/plain" });
+          res.end(answer.text);
+          return;
+        case "watch": {
+          stream.sendHeaders();
+          const handle = answer.handle;
+          if (!handle.stopped) res.on("close", () => handle.stop());
+          return;
         }
-        const reply = handleResource(this.store, {
-          method,
-          res: resolved,
-          namespace: route.namespace,
-          name: route.kind === "object" ? route.name : undefined,
-          subresource: route.kind === "object" ? route.subresource : undefined,
-          query: url.searchParams,
-          contentType: req.headers["content-type"] ?? "application/json",
-          body,
-          manager: url.searchParams.get("fieldManager") || managerFrom(req),
-        });
-        return writeJson(res, reply.status, reply.body);
+        default: {
+          const never: never = answer;
+          throw new Error(`unknown answer ${JSON.stringify(never)}`);
+        }
       }
-      case "unknown":
-        throw resourceNotFound();
-      default: {
-        const never: never = route;
-        throw new Error(`unknown route ${JSON.stringify(never)}`);
-      }
+    } catch (e) {
+      if (res.headersSent) return void res.destroy();
+      writeJson(res, 500, internalError(e instanceof Error ? e.message : String(e)).status);
     }
   }
+}
 
-  /** Streams a watch as chunked JSON lines: headers at once, then one line per event. */
-  #startWatch(res: ServerResponse, resolved: ResolvedResource, request: WatchRequest): void {
-    let started = false;
-    const open: OpenWatch = {
-      res,
-      stop: () => handle?.stop(),
-    };
-    const start = (): void => {
-      if (started) return;
-      started = true;
-      res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
-      res.flushHeaders();
-    };
-    let handle: WatchHandle | undefined;
-    handle = this.store.watch(resolved, request, {
-      event: (e) => {
-        start();
-        if (!res.destroyed) res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
-      },
-      end: () => {
-        this.#watches.delete(open);
-        start();
-        if (!res.destroyed) res.end();
-      },
-    });
-    start();
-    if (handle.stopped) return;
-    this.#watches.add(open);
-    res.on("close", () => handle?.stop());
+/** A watch over HTTP: chunked JSON lines, headers sent with the first event or once the watch has started. */
+class ChunkedJsonStream implements WatchConnection {
+  #headersSent = false;
+
+  constructor(private readonly res: ServerResponse) {}
+
+  sendHeaders(): void {
+    if (this.#headersSent) return;
+    this.#headersSent = true;
+    this.res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache, private" });
+    this.res.flushHeaders();
+  }
+
+  event(e: WatchEvent): void {
+    this.sendHeaders();
+    if (!this.res.destroyed) this.res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
+  }
+
+  end(): void {
+    this.sendHeaders();
+    if (!this.res.destroyed) this.res.end();
+  }
+
+  break(): void {
+    this.res.destroy();
   }
 }

@@ -10,7 +10,8 @@ export interface AdmissionResult {
 /**
  * Admits a custom resource against its version's `openAPIV3Schema`: prunes unknown fields,
  * applies defaults, validates (CEL rules included, with `oldObject` for transition rules).
- * The test kit's `admitObject` (src/testing/schema) is the default.
+ * The test kit's `admitObject` (src/testing/schema) is the default. It must not change
+ * `object` or `oldObject` (the store's working copies): it returns a changed copy.
  */
 export type AdmitFunction = (schema: JSONSchemaProps, object: unknown, oldObject: unknown | undefined) => AdmissionResult;
 

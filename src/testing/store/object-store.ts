@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from "../clock.js";
+import { realClock, type Clock } from "../clock.js";
 import { startWatch, type WatchHandle, type WatchRequest } from "../watch/start-watch.js";
 import type { WatchSink } from "../watch/watch-hub.js";
 import { acceptAll, type AdmitFunction } from "./admission.js";
@@ -16,7 +16,7 @@ import { createObject, patchObject, updateObject, type PatchRequest, type Update
 
 /** What {@link ObjectStore} takes. */
 export interface ObjectStoreOptions {
-  /** Time for timestamps, bookmarks and watch timeouts (default: the system clock). */
+  /** Time for timestamps, bookmarks and watch timeouts (default: the real clock). */
   readonly clock?: Clock | undefined;
   /** Admission of custom resources against their schema (default: accept as is). */
   readonly admit?: AdmitFunction | undefined;
@@ -53,7 +53,7 @@ export class ObjectStore {
   #strictExpiry = false;
 
   constructor(options: ObjectStoreOptions = {}) {
-    const core = new StoreCore(options.clock ?? systemClock, options.admit ?? acceptAll, options.historySize ?? 10_000);
+    const core = new StoreCore(options.clock ?? realClock, options.admit ?? acceptAll, options.historySize ?? 10_000);
     const gc = new GarbageCollector(core);
     gc.beginDeletion = (key, object, propagation) => {
       // The collector works from snapshots: act on the current state, if the object is still there and not yet deleting.

@@ -4,9 +4,11 @@ import { apiVersionOf, type ResolvedResource } from "./kind-info.js";
 
 /** A copy of a stored object as the requested version shows it (conversion strategy None: only apiVersion changes). */
 export function present(res: ResolvedResource, stored: JsonObject): JsonObject {
-  const copy = clone(stored);
   const out: JsonObject = { kind: res.info.kind, apiVersion: res.apiVersion };
-  for (const [k, v] of Object.entries(copy)) if (k !== "kind" && k !== "apiVersion") out[k] = v;
+  for (const key of Object.keys(stored)) {
+    const value = stored[key];
+    if (key !== "kind" && key !== "apiVersion" && value !== undefined) out[key] = clone(value);
+  }
   return out;
 }
 

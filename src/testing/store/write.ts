@@ -79,7 +79,7 @@ function admit(core: StoreCore, res: ResolvedResource, object: JsonObject, old: 
   let out = object;
   let causes: readonly FieldCause[] = [];
   if (!res.info.builtin && res.version.schema) {
-    const result = core.admit(res.version.schema, clone(object), old ? clone(old) : undefined);
+    const result = core.admit(res.version.schema, object, old);
     causes = result.causes;
     if (isObject(result.object)) {
       out = result.object;

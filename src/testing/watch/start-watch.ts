@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from "../clock.js";
+import { setBackgroundTimeout, type Clock, type ClockTimer } from "../clock.js";
 import type { JsonObject } from "../store/json.js";
 import type { ResolvedResource } from "../store/kind-info.js";
 import { present } from "../store/present.js";
@@ -67,9 +67,9 @@ export function startWatch(core: StoreCore, res: ResolvedResource, request: Watc
     }
   }
   const bookmarks = request.allowWatchBookmarks === true;
-  const timers = new Set<TimerHandle>();
+  const timers = new Set<ClockTimer>();
   const schedule = (fn: () => void, ms: number): void => {
-    const t = context.clock.setTimeout(() => {
+    const t = setBackgroundTimeout(context.clock, () => {
       timers.delete(t);
       fn();
     }, ms);
@@ -93,7 +93,7 @@ export function startWatch(core: StoreCore, res: ResolvedResource, request: Watc
     {
       event: (e) => sink.event(e),
       end: () => {
-        for (const t of timers) context.clock.clearTimeout(t);
+        for (const t of timers) t.cancel();
         timers.clear();
         sink.end();
       },

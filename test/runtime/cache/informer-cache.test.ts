@@ -6,7 +6,7 @@ import { InformerCache } from "../../../src/runtime/cache/informer-cache.js";
 import { isNotFound } from "../../../src/runtime/errors.js";
 import { ConfigMap, Namespace, Pod, Secret, type KubernetesObject, type Resource } from "../../../src/runtime/resource.js";
 import type { WatchScope } from "../../../src/runtime/watch/list-watch-source.js";
-import { manualClock } from "../../../src/runtime/watch/clock.js";
+import { FakeClock } from "../../../src/runtime/clock/index.js";
 import { FakeSource, obj, settle } from "../watch/fake-source.js";
 import { FakeTransport } from "../client/fake-transport.js";
 
@@ -24,7 +24,7 @@ const cm = (ns: string, name: string, labels: Record<string, string> = {}, rv = 
 
 /** A cache whose sources serve `objects` of each resource, filtered by the scope's namespace. */
 function setup(objects: Record<string, KubernetesObject[]>, options: { namespaces?: string[]; readSyncTimeoutMs?: number } = {}) {
-  const clock = manualClock();
+  const clock = new FakeClock();
   const sources: { resource: Resource; scope: WatchScope; source: FakeSource }[] = [];
   const cache = new InformerCache({
     clock,
@@ -136,7 +136,7 @@ describe("InformerCache", () => {
     const pending = cache.list(ConfigMap).catch((x: unknown) => x);
     for (let t = 0; t < 5; t++) {
       await settle();
-      await clock.advance(1000);
+      await clock.advanceAsync(1000);
     }
     const e = await pending;
     expect(e).toBeInstanceOf(CacheNotSyncedError);
@@ -147,7 +147,7 @@ describe("InformerCache", () => {
     sources[0]!.source.onList = () => ({ items: [cm("a", "x")], resourceVersion: "1" });
     const waiting = cache.list(ConfigMap);
     for (let t = 0; t < 10 && !cache.informerFor(ConfigMap).hasSynced(); t++) {
-      await clock.advance(1000); // the watcher's backoff
+      await clock.advanceAsync(1000); // the watcher's backoff
       await settle();
     }
     expect(names(await waiting)).toEqual(["a/x"]);

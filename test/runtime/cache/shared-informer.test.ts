@@ -3,7 +3,7 @@ import { SharedInformer, type InformerEventHandler } from "../../../src/runtime/
 import { stripManagedFields } from "../../../src/runtime/cache/object-copy.js";
 import type { KubernetesObject } from "../../../src/runtime/resource.js";
 import { exponentialBackoff } from "../../../src/runtime/watch/backoff.js";
-import { manualClock } from "../../../src/runtime/watch/clock.js";
+import { FakeClock } from "../../../src/runtime/clock/index.js";
 import { FakeSource, obj, settle } from "../watch/fake-source.js";
 
 const started: SharedInformer[] = [];
@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 function setup(options: { resyncPeriodMs?: number; transform?: (o: KubernetesObject) => KubernetesObject } = {}) {
-  const clock = manualClock();
+  const clock = new FakeClock();
   const source = new FakeSource();
   const errors: unknown[] = [];
   const informer = new SharedInformer(source, {
@@ -71,7 +71,7 @@ describe("SharedInformer", () => {
     await settle();
     // During the relist's backoff, the old state is still served.
     expect(informer.store.get("default/vanish")).toBeDefined();
-    await clock.advance(800);
+    await clock.advanceAsync(800);
     await settle();
     expect(log).toEqual(["delete vanish@1 unknown", "add new@8", "update change@1->7"]);
     expect(informer.store.get("default/vanish")).toBeUndefined();
@@ -85,14 +85,14 @@ describe("SharedInformer", () => {
     informer.start();
     await informer.waitForSync();
     log.length = 0;
-    await clock.advance(59_999);
+    await clock.advanceAsync(59_999);
     expect(log).toEqual([]);
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     expect(log.splice(0)).toEqual(["update a@1->1 resync", "update b@1->1 resync"]);
-    await clock.advance(60_000);
+    await clock.advanceAsync(60_000);
     expect(log).toHaveLength(2);
     await informer.stop();
-    expect(clock.pending()).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
   });
 
   it("tells a handler added after sync of every object, and lets it be removed", async () => {

@@ -170,6 +170,48 @@ describe("HttpTransport.request", () => {
     await expect(t.request({ method: "GET", path: "/x" })).rejects.toThrow(/no cluster for the current context/);
   });
 
+  it("reuses the kubeconfig's credentials for credentialsTtlMs, and asks again at once after a 401", async () => {
+    const authorizations: (string | undefined)[] = [];
+    const revoked = new Set<string>();
+    server.script((req, res) => {
+      const auth = req.headers["authorization"] ?? "";
+      authorizations.push(auth);
+      if (revoked.has(auth)) return sendJson(res, 401, status(401, "Unauthorized", "token revoked"));
+      sendJson(res, 200, {});
+    });
+    const kc = server.kubeConfig({ token: "a" });
+    const user = kc.getCurrentUser() as { token?: string };
+    const t = new HttpTransport({ kubeConfig: kc });
+    await t.request({ method: "GET", path: "/x" });
+    user.token = "b"; // rotated; the transport has not asked yet
+    await t.request({ method: "GET", path: "/x" });
+    revoked.add("Bearer a");
+    await t.request({ method: "POST", path: "/x", body: {} }); // "a" → 401 → asked again → "b"
+    expect(authorizations).toEqual(["Bearer a", "Bearer a", "Bearer a", "Bearer b"]);
+    authorizations.length = 0;
+    user.token = "c";
+    revoked.add("Bearer c");
+    t.close(); // forgets what it read
+    await expect(t.request({ method: "GET", path: "/x" })).rejects.toMatchObject({ statusCode: 401 });
+    expect(authorizations).toEqual(["Bearer c"]); // just read: a 401 is final
+    t.close();
+  });
+
+  it("asks the kubeconfig on every request with credentialsTtlMs 0", async () => {
+    const authorizations: (string | undefined)[] = [];
+    server.script((req, res) => {
+      authorizations.push(req.headers["authorization"]);
+      sendJson(res, 200, {});
+    });
+    const kc = server.kubeConfig({ token: "a" });
+    const t = new HttpTransport({ kubeConfig: kc, credentialsTtlMs: 0 });
+    await t.request({ method: "GET", path: "/x" });
+    (kc.getCurrentUser() as { token?: string }).token = "b";
+    await t.request({ method: "GET", path: "/x" });
+    expect(authorizations).toEqual(["Bearer a", "Bearer b"]);
+    t.close();
+  });
+
   it("encodes queries and leaves out undefined", () => {
     expect(encodeQuery({ a: "x y", b: undefined, c: true, d: 3 })).toBe("a=x+y&c=true&d=3");
     expect(encodeQuery(undefined)).toBe("");

@@ -4,7 +4,8 @@ import { TerminalError } from "../../../src/runtime/controller/terminal-error.js
 import { mappingHandler, requestForObject, requestForOwner } from "../../../src/runtime/controller/event-handlers.js";
 import { generationChanged, and, not, hasLabels, labelChanged } from "../../../src/runtime/controller/predicates.js";
 import { silentLogger } from "../../../src/runtime/log/logger.js";
-import { FakeClock, WorkQueue, ItemExponentialFailureRateLimiter } from "../../../src/runtime/queue/index.js";
+import { WorkQueue, ItemExponentialFailureRateLimiter } from "../../../src/runtime/queue/index.js";
+import { FakeClock } from "../../../src/runtime/clock/index.js";
 import { defineResource, type Request, type Result } from "../../../src/runtime/index.js";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));

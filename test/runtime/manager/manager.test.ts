@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiClient, HttpTransport } from "../../../src/runtime/client/index.js";
+import { ApiClient, HttpTransport, type Transport } from "../../../src/runtime/client/index.js";
 import { LeaderElector } from "../../../src/runtime/leader/leader-elector.js";
 import { silentLogger } from "../../../src/runtime/log/logger.js";
 import { Manager } from "../../../src/runtime/manager/manager.js";
 import { ConfigMap, isNotFound, Lease, type Client } from "../../../src/runtime/index.js";
-import { startTestEnv, type TestEnv } from "../../../src/testing/index.js";
+import { InMemoryTransport, startTestEnv, type TestEnv } from "../../../src/testing/index.js";
 import { FINALIZER, GreetingReconciler, GreetingResource, type Greeting } from "./sample-operator.js";
 
 const CRDS = join(import.meta.dirname, "fixtures");
@@ -29,16 +29,26 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined | fal
   }
 }
 
-async function env(): Promise<{ env: TestEnv; client: Client }> {
-  const e = await startTestEnv({ crdDirectoryPaths: [CRDS] });
-  const transport = new HttpTransport({ kubeConfig: e.kubeConfig });
-  cleanups.push(() => e.stop(), () => transport.close());
-  return { env: e, client: new ApiClient(transport) };
+/** The two ways to the test server: HTTP on 127.0.0.1, and in memory. Every test below runs over both. */
+type TransportKind = "http" | "in-memory";
+const TRANSPORTS: readonly TransportKind[] = ["http", "in-memory"];
+
+function transportFor(e: TestEnv, kind: TransportKind): Transport {
+  const transport = kind === "http" ? new HttpTransport({ kubeConfig: e.kubeConfig }) : new InMemoryTransport(e.server);
+  cleanups.push(() => transport.close());
+  return transport;
 }
 
-function startManager(e: TestEnv, reconciler: GreetingReconciler, extra: ConstructorParameters<typeof Manager>[0] = {}) {
+async function env(kind: TransportKind): Promise<{ env: TestEnv; client: Client; kind: TransportKind }> {
+  const e = await startTestEnv({ crdDirectoryPaths: [CRDS] });
+  cleanups.push(() => e.stop());
+  return { env: e, client: new ApiClient(transportFor(e, kind)), kind };
+}
+
+function startManager(e: TestEnv, kind: TransportKind, reconciler: GreetingReconciler, extra: ConstructorParameters<typeof Manager>[0] = {}) {
   const mgr = new Manager({
     kubeConfig: e.kubeConfig,
+    transport: kind === "http" ? undefined : transportFor(e, kind),
     metricsBindAddress: "127.0.0.1:0",
     healthProbeBindAddress: "127.0.0.1:0",
     handleSignals: false,
@@ -62,11 +72,11 @@ const greeting = (name: string, message: string): Greeting => ({
   spec: { message },
 });
 
-describe("Manager with the sample operator", () => {
+describe.each(TRANSPORTS)("Manager with the sample operator (%s)", (kind) => {
   it("converges, follows changes through dropped watches and 410s, and cleans up with its finalizer", async () => {
-    const { env: e, client } = await env();
+    const { env: e, client } = await env(kind);
     const reconciler = new GreetingReconciler();
-    startManager(e, reconciler);
+    startManager(e, kind, reconciler);
     await client.create(GreetingResource, greeting("hello", "hi"));
     await client.create(GreetingResource, greeting("other", "hey"));
 
@@ -109,9 +119,9 @@ describe("Manager with the sample operator", () => {
   });
 
   it("serves controller-runtime metrics and probes", async () => {
-    const { env: e, client } = await env();
+    const { env: e, client } = await env(kind);
     const reconciler = new GreetingReconciler();
-    const { mgr } = startManager(e, reconciler);
+    const { mgr } = startManager(e, kind, reconciler);
     await client.create(GreetingResource, greeting("m", "x"));
     await eventually("a reconcile", async () => reconciler.calls.length > 0);
     await eventually("readiness", async () => (await mgr.probeServer.run("readyz")).ok);
@@ -121,11 +131,11 @@ describe("Manager with the sample operator", () => {
   });
 });
 
-describe("leader election", () => {
+describe.each(TRANSPORTS)("leader election (%s)", (kind) => {
   const timings = { leaseDurationMs: 1_500, renewDeadlineMs: 1_000, retryPeriodMs: 200 };
 
   it("a second candidate takes over within the lease duration when the leader dies", async () => {
-    const { client } = await env();
+    const { client } = await env(kind);
     const log = silentLogger();
     const a = new LeaderElector({ client, name: "op-lock", namespace: "default", identity: "a", timings, log });
     const b = new LeaderElector({ client, name: "op-lock", namespace: "default", identity: "b", timings, log });
@@ -149,13 +159,13 @@ describe("leader election", () => {
   });
 
   it("only the leading manager reconciles, and a stopped leader hands over at once", async () => {
-    const { env: e, client } = await env();
+    const { env: e, client } = await env(kind);
     const ra = new GreetingReconciler();
     const rb = new GreetingReconciler();
     const opts = { leaderElection: true, leaderElectionId: "greeting-lock", leaderElectionNamespace: "default", leaderElectionTimings: timings };
-    const a = startManager(e, ra, { ...opts, identity: "a" });
+    const a = startManager(e, kind, ra, { ...opts, identity: "a" });
     await eventually("a to lead", async () => a.mgr.isLeader);
-    const b = startManager(e, rb, { ...opts, identity: "b" });
+    const b = startManager(e, kind, rb, { ...opts, identity: "b" });
     await client.create(GreetingResource, greeting("one", "1"));
     await eventually("a to reconcile", async () => ra.calls.length > 0);
     expect(rb.calls).toEqual([]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock, ItemExponentialFailureRateLimiter, WorkQueue } from "../../../src/runtime/queue/index.js";
+import { ItemExponentialFailureRateLimiter, WorkQueue } from "../../../src/runtime/queue/index.js";
+import { FakeClock } from "../../../src/runtime/clock/index.js";
 import { flushMicrotasks, seededPrng, type Prng } from "./prng.js";
 
 const KEYS = Array.from({ length: 10 }, (_, i) => `ns/k${i}`);

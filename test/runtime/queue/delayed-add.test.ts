@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  FakeClock,
-  ItemExponentialFailureRateLimiter,
-  WorkQueue,
-  type QueueItem,
-} from "../../../src/runtime/queue/index.js";
+import { ItemExponentialFailureRateLimiter, WorkQueue, type QueueItem } from "../../../src/runtime/queue/index.js";
+import { FakeClock } from "../../../src/runtime/clock/index.js";
 
 function setup(): { clock: FakeClock; queue: WorkQueue } {
   const clock = new FakeClock(1_000);

@@ -1,11 +1,7 @@
 import { Counter, Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import {
-  FakeClock,
-  PrometheusQueueMetrics,
-  WORKQUEUE_METRIC_NAMES,
-  WorkQueue,
-} from "../../../src/runtime/queue/index.js";
+import { PrometheusQueueMetrics, WORKQUEUE_METRIC_NAMES, WorkQueue } from "../../../src/runtime/queue/index.js";
+import { FakeClock } from "../../../src/runtime/clock/index.js";
 
 async function valueOf(
   registry: Registry,

@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  FakeClock,
-  ItemExponentialFailureRateLimiter,
-  WorkQueue,
-  type QueueItem,
-} from "../../../src/runtime/queue/index.js";
+import { ItemExponentialFailureRateLimiter, WorkQueue, type QueueItem } from "../../../src/runtime/queue/index.js";
+import { FakeClock } from "../../../src/runtime/clock/index.js";
 import { flushMicrotasks, seededPrng } from "./prng.js";
 import { QueueModel } from "./queue-model.js";
 

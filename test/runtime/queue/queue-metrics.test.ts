@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  FakeClock,
-  WorkQueue,
-  type Clock,
-  type QueueItem,
-  type QueueMetrics,
-} from "../../../src/runtime/queue/index.js";
+import { WorkQueue, type QueueItem, type QueueMetrics } from "../../../src/runtime/queue/index.js";
+import { FakeClock, type Clock } from "../../../src/runtime/clock/index.js";
 
 type Call = [keyof QueueMetrics, number?];
 

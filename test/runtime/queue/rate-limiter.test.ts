@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  BucketRateLimiter,
-  defaultControllerRateLimiter,
-  FakeClock,
-  ItemExponentialFailureRateLimiter,
-  MaxOfRateLimiter,
-  type RateLimiter,
-} from "../../../src/runtime/queue/index.js";
+import { BucketRateLimiter, defaultControllerRateLimiter, ItemExponentialFailureRateLimiter, MaxOfRateLimiter, type RateLimiter } from "../../../src/runtime/queue/index.js";
+import { FakeClock } from "../../../src/runtime/clock/index.js";
 
 describe("ItemExponentialFailureRateLimiter", () => {
   it("waits 5 ms · 2^failures per key, capped at 1000 s", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FakeClock, WorkQueue, type QueueItem } from "../../../src/runtime/queue/index.js";
+import { WorkQueue, type QueueItem } from "../../../src/runtime/queue/index.js";
+import { FakeClock } from "../../../src/runtime/clock/index.js";
 import { flushMicrotasks } from "./prng.js";
 
 function newQueue<K = string>(): WorkQueue<K> {

@@ -3,7 +3,7 @@ import { ApiClient } from "../../../src/runtime/client/api-client.js";
 import { HttpTransport } from "../../../src/runtime/client/transport.js";
 import { ConfigMap } from "../../../src/runtime/resource.js";
 import { exponentialBackoff } from "../../../src/runtime/watch/backoff.js";
-import { systemClock } from "../../../src/runtime/watch/clock.js";
+import { realClock } from "../../../src/runtime/clock/index.js";
 import { listWatchSource } from "../../../src/runtime/watch/list-watch-source.js";
 import { watch } from "../../../src/runtime/watch/watcher.js";
 import type { WatcherError, WatcherEvent } from "../../../src/runtime/watch/watcher-event.js";
@@ -72,7 +72,7 @@ describe("watcher over HTTP", () => {
         signal: controller.signal,
         readTimeoutMs: 60,
         minWatchDurationMs: 0,
-        backoff: exponentialBackoff(systemClock, { initialMs: 1, maxMs: 2 }),
+        backoff: exponentialBackoff(realClock, { initialMs: 1, maxMs: 2 }),
         onError: (e) => errors.push(e),
       })) {
         events.push(e);

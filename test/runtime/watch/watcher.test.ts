@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiError } from "../../../src/runtime/errors.js";
 import { exponentialBackoff } from "../../../src/runtime/watch/backoff.js";
-import { manualClock, type ManualClock } from "../../../src/runtime/watch/clock.js";
+import { FakeClock } from "../../../src/runtime/clock/index.js";
 import { watch } from "../../../src/runtime/watch/watcher.js";
 import type { WatcherError, WatcherEvent } from "../../../src/runtime/watch/watcher-event.js";
 import type { WatcherStateKind } from "../../../src/runtime/watch/watcher-step.js";
@@ -13,7 +13,7 @@ interface Run {
   readonly events: WatcherEvent[];
   readonly errors: WatcherError[];
   readonly transitions: string[];
-  readonly clock: ManualClock;
+  readonly clock: FakeClock;
   readonly controller: AbortController;
   readonly done: Promise<void>;
 }
@@ -28,7 +28,7 @@ afterEach(async () => {
 
 /** Runs a watcher in the background; backoff delays are exactly 800, 1600, 3200 ... ms (no jitter). */
 function run(source: FakeSource, options: { pageSize?: number; minWatchDurationMs?: number } = {}): Run {
-  const clock = manualClock(1_000_000);
+  const clock = new FakeClock(1_000_000);
   const controller = new AbortController();
   const events: WatcherEvent[] = [];
   const errors: WatcherError[] = [];
@@ -114,7 +114,7 @@ describe("watcher", () => {
     expect(r.errors[0]!.relist).toBe(true);
     expect(r.errors[0]!.message).toMatch(/410 Expired too old resource version/);
     source.onList = () => ({ items: [obj("b", "21")], resourceVersion: "21" });
-    await r.clock.advance(800);
+    await r.clock.advanceAsync(800);
     await settle();
     expect(brief(r.events)).toEqual(["init", "initDone 1", "init", "initApply b@21", "initDone 21"]);
     expect(source.watches.map((w) => w.resourceVersion)).toEqual(["1", "21"]);
@@ -135,7 +135,7 @@ describe("watcher", () => {
     expect(r.errors[0]!.phase).toBe("watch-start");
     expect(r.errors[0]!.relist).toBe(true);
     source.onList = () => ({ items: [], resourceVersion: "5" });
-    await r.clock.advance(800);
+    await r.clock.advanceAsync(800);
     await settle();
     expect(source.lists).toHaveLength(2);
     expect(source.watches.map((w) => w.resourceVersion)).toEqual(["1", "5"]);
@@ -150,10 +150,10 @@ describe("watcher", () => {
     const delays = [800, 1600, 3200, 6400, 12800, 25600, 30000, 30000];
     for (const [i, delay] of delays.entries()) {
       expect(source.watches).toHaveLength(i + 1);
-      await r.clock.advance(delay - 1);
+      await r.clock.advanceAsync(delay - 1);
       await settle();
       expect(source.watches).toHaveLength(i + 1); // still sleeping
-      await r.clock.advance(1);
+      await r.clock.advanceAsync(1);
       await settle();
     }
     expect(source.watches).toHaveLength(9);
@@ -168,20 +168,20 @@ describe("watcher", () => {
     await settle();
     source.stream.fail(new Error("reset"));
     await settle();
-    await r.clock.advance(800);
+    await r.clock.advanceAsync(800);
     await settle();
     source.stream.fail(new Error("reset"));
     await settle();
-    await r.clock.advance(1599);
+    await r.clock.advanceAsync(1599);
     await settle();
     expect(source.watches).toHaveLength(2); // second failure: 1600 ms
-    await r.clock.advance(1);
+    await r.clock.advanceAsync(1);
     await settle();
     expect(source.watches).toHaveLength(3);
-    await r.clock.advance(120_000); // healthy for two minutes
+    await r.clock.advanceAsync(120_000); // healthy for two minutes
     source.stream.fail(new Error("reset"));
     await settle();
-    await r.clock.advance(800);
+    await r.clock.advanceAsync(800);
     await settle();
     expect(source.watches).toHaveLength(4);
   });
@@ -196,7 +196,7 @@ describe("watcher", () => {
     await settle();
     expect(r.errors[0]!.phase).toBe("watch");
     expect(r.errors[0]!.relist).toBe(false);
-    await r.clock.advance(800);
+    await r.clock.advanceAsync(800);
     await settle();
     expect(source.watches.map((w) => w.resourceVersion)).toEqual(["1", "2"]);
     expect(source.lists).toHaveLength(1);
@@ -209,7 +209,7 @@ describe("watcher", () => {
     await settle();
     expect(source.watches).toHaveLength(1);
     expect(r.errors[0]!.message).toMatch(/closed by the server at once/);
-    await r.clock.advance(800);
+    await r.clock.advanceAsync(800);
     await settle();
     expect(source.watches).toHaveLength(2);
   });
@@ -227,7 +227,7 @@ describe("watcher", () => {
     const r = run(source);
     await settle();
     expect(r.errors[0]!.phase).toBe("list");
-    await r.clock.advance(800);
+    await r.clock.advanceAsync(800);
     await settle();
     expect(brief(r.events)).toEqual(["init", "initApply a@1", "init", "initApply a@1", "initApply b@2", "initDone 3"]);
   });
@@ -239,12 +239,12 @@ describe("watcher", () => {
     const r = run(source);
     await settle();
     expect(r.errors[0]!.message).toMatch(/no resourceVersion/);
-    await r.clock.advance(800);
+    await r.clock.advanceAsync(800);
     await settle();
     source.stream.push({ type: "ADDED", object: { metadata: { name: "x" } } });
     await settle();
     expect(r.errors[1]!.relist).toBe(true);
-    await r.clock.advance(1600);
+    await r.clock.advanceAsync(1600);
     await settle();
     expect(source.lists).toHaveLength(3);
   });
@@ -258,7 +258,7 @@ describe("watcher", () => {
       .push({ type: "ERROR", object: { code: 500, reason: "InternalError", message: "boom" } });
     await settle();
     expect(r.errors[0]!.relist).toBe(false);
-    await r.clock.advance(800);
+    await r.clock.advanceAsync(800);
     await settle();
     expect(source.watches.map((w) => w.resourceVersion)).toEqual(["1", "2"]);
   });

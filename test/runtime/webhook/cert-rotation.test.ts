@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { CertWatcher, type WebhookTimers } from "../../../src/runtime/webhook/cert-watcher.js";
+import { FakeClock } from "../../../src/runtime/clock/index.js";
+import { CertWatcher } from "../../../src/runtime/webhook/cert-watcher.js";
 import { WebhookServer, type WebhookServerOptions } from "../../../src/runtime/webhook/webhook-server.js";
 import { eventually, makeCert, opensslUnavailable, post, type CertPair } from "./support.js";
 
@@ -114,44 +115,23 @@ describe.skipIf(skipReason !== undefined)("certificate rotation", () => {
 describe.skipIf(skipReason !== undefined)("CertWatcher", () => {
   const silent = pino({ level: "silent" });
 
-  /** Fake timers: nothing runs until `fire` is called. */
-  function fakeTimers(): WebhookTimers & { pending: Map<number, { fn: () => void; ms: number }>; fireAll(): void } {
-    const pending = new Map<number, { fn: () => void; ms: number }>();
-    let next = 0;
-    return {
-      pending,
-      setTimeout(fn, ms) {
-        pending.set(++next, { fn, ms });
-        return next;
-      },
-      clearTimeout(handle) {
-        pending.delete(handle as number);
-      },
-      fireAll() {
-        const due = [...pending.entries()];
-        pending.clear();
-        for (const [, t] of due) t.fn();
-      },
-    };
-  }
-
   function setup() {
     const dir = mkdtempSync(join(tmpdir(), "kb-certwatcher-"));
     const first = makeCert("first");
     writeFileSync(join(dir, "tls.crt"), first.cert);
     writeFileSync(join(dir, "tls.key"), first.key);
     const changes: string[] = [];
-    const timers = fakeTimers();
+    const clock = new FakeClock();
     const watcher = new CertWatcher({
       certPath: join(dir, "tls.crt"),
       keyPath: join(dir, "tls.key"),
       log: silent,
       watch: false,
       pollInterval: 1_000,
-      timers,
+      clock,
       onChange: (pair) => changes.push(pair.fingerprint256),
     });
-    return { dir, first, changes, timers, watcher, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    return { dir, first, changes, clock, watcher, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
   }
 
   it("reloads only when the pair changed and is valid", async () => {
@@ -190,20 +170,21 @@ describe.skipIf(skipReason !== undefined)("CertWatcher", () => {
     }
   });
 
-  it("polls on the injected timers at the configured interval, and stops", async () => {
-    const { dir, changes, timers, watcher, cleanup } = setup();
+  it("polls on the injected clock at the configured interval, and stops", async () => {
+    const { dir, changes, clock, watcher, cleanup } = setup();
     try {
       await watcher.load();
       watcher.start();
-      expect([...timers.pending.values()].map((t) => t.ms)).toEqual([1_000]);
+      expect(clock.pendingTimers).toBe(1);
+      expect(clock.nextDueAt()).toBe(1_000);
       const second = makeCert("second");
       writeFileSync(join(dir, "tls.crt"), second.cert);
       writeFileSync(join(dir, "tls.key"), second.key);
-      timers.fireAll();
+      clock.advance(1_000);
       expect(await eventually(() => changes.length === 1, 2_000)).toBe(true);
-      expect(await eventually(() => timers.pending.size === 1, 2_000)).toBe(true); // the next poll
+      expect(await eventually(() => clock.nextDueAt() === 2_000, 2_000)).toBe(true); // the next poll
       watcher.stop();
-      expect(timers.pending.size).toBe(0);
+      expect(clock.pendingTimers).toBe(0);
     } finally {
       cleanup();
     }

@@ -2,7 +2,7 @@ import { ApiException, CoreV1Api, Watch, type KubernetesObject } from "@kubernet
 import { afterEach, describe, expect, it } from "vitest";
 import { matchesRequest, type FaultRequest } from "../../../src/testing/http/faults.js";
 import { startTestEnv, type TestEnv } from "../../../src/testing/index.js";
-import { eventually, ManualClock } from "../helpers.js";
+import { eventually, testClock } from "../helpers.js";
 
 let env: TestEnv | undefined;
 afterEach(async () => {
@@ -64,13 +64,13 @@ describe("fault injection", () => {
   });
 
   it("delays matching requests on the server's clock", async () => {
-    const clock = new ManualClock();
+    const clock = testClock();
     env = await startTestEnv({ env: {}, clock });
     const core = env.kubeConfig.makeApiClient(CoreV1Api);
     const handle = env.server.faults.delayRequests(5000, { method: "POST" });
     let done = false;
     const creating = core.createNamespacedConfigMap({ namespace: "default", body: { metadata: { name: "slow" } } }).then(() => (done = true));
-    await eventually(() => clock.pending > 0);
+    await eventually(() => clock.pendingTimers > 0);
     expect(done).toBe(false);
     expect(await code(core.listNamespacedConfigMap({ namespace: "default" }))).toBe(200);
     clock.advance(5000);

@@ -1,7 +1,7 @@
 import { CoreV1Api, Watch, type KubernetesObject } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEnv, type TestEnv } from "../../../src/testing/index.js";
-import { CRD_DIR, eventually, ManualClock } from "../helpers.js";
+import { CRD_DIR, eventually, testClock } from "../helpers.js";
 
 let env: TestEnv;
 beforeAll(async () => {
@@ -62,7 +62,7 @@ describe("REST details", () => {
   });
 
   it("watches one object through its own path, and ends at timeoutSeconds (on the server's clock)", async () => {
-    const clock = new ManualClock();
+    const clock = testClock();
     const timed = await startTestEnv({ env: {}, clock });
     try {
       const core = timed.kubeConfig.makeApiClient(CoreV1Api);

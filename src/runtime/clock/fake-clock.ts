@@ -12,11 +12,22 @@ interface FakeTimer {
 const MAX_FIRINGS_PER_ADVANCE = 1_000_000;
 
 /**
+ * Lets the code woken by a timer run up to its next wait: a few turns of the microtask
+ * queue, then one turn of the event loop.
+ */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
  * A clock that only moves when told to, for tests: `advance(ms)` runs the callbacks that
  * fall due, in due order, each seeing `now()` equal to its due time.
  *
  * Callbacks run synchronously inside `advance`; code that reacts through promises needs a
  * turn of the microtask queue afterwards (`await Promise.resolve()`, or a few).
+ * {@link advanceAsync} does that between callbacks, for async code that sleeps, wakes and
+ * sleeps again (a watcher's backoff, an informer's resync).
  *
  * @example
  * ```ts
@@ -25,6 +36,7 @@ const MAX_FIRINGS_PER_ADVANCE = 1_000_000;
  * queue.addAfter("default/a", 1_000);
  * clock.advance(999);  // queue.len === 0
  * clock.advance(1);    // queue.len === 1
+ * await clock.advanceAsync(800); // timers fire one by one, woken code runs after each
  * ```
  */
 export class FakeClock implements Clock {
@@ -91,6 +103,35 @@ export class FakeClock implements Clock {
       next.callback();
     }
     this.#now = target;
+    return fired;
+  }
+
+  /**
+   * Like {@link advance}, but lets the code woken by each callback run (microtasks, then a
+   * turn of the event loop) before the next falls due, and once more at the end; so timers
+   * that the woken code sets on the way fire too when they fall due. Resolves how many ran.
+   */
+  async advanceAsync(ms: number): Promise<number> {
+    if (!(ms >= 0) || !Number.isFinite(ms)) {
+      throw new RangeError(`FakeClock.advanceAsync: expected a finite number of milliseconds ≥ 0, got ${ms}`);
+    }
+    const target = this.#now + ms;
+    let fired = 0;
+    for (;;) {
+      const next = this.#next();
+      if (next === undefined || next.dueAt > target) break;
+      if (++fired > MAX_FIRINGS_PER_ADVANCE) {
+        throw new Error(
+          `FakeClock.advanceAsync: more than ${MAX_FIRINGS_PER_ADVANCE} callbacks fell due; a timer keeps rescheduling itself at no delay`,
+        );
+      }
+      this.#timers.splice(this.#timers.indexOf(next), 1);
+      this.#now = Math.max(this.#now, next.dueAt);
+      next.callback();
+      await settle();
+    }
+    this.#now = target;
+    await settle();
     return fired;
   }
 

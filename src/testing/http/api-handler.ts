@@ -1,0 +1,134 @@
+import type { ObjectStore } from "../store/object-store.js";
+import { internalError, resourceNotFound, StatusError, type ApiStatus } from "../store/status-error.js";
+import type { WatchHandle } from "../watch/start-watch.js";
+import type { WatchSink } from "../watch/watch-hub.js";
+import { coreVersions, groupInfo, groupList, resourceList, SERVER_VERSION } from "./discovery.js";
+import type { FaultRequest, ServerFaults } from "./faults.js";
+import { handleResource, watchRequestOf, type RequestBody } from "./resource-handler.js";
+import { parseRoute } from "./route.js";
+
+/** One request to the API, however it arrived (HTTP, or the in-memory transport). */
+export interface ApiRequest {
+  readonly method: string;
+  /** The path without query, e.g. `/api/v1/namespaces/default/configmaps`. */
+  readonly pathname: string;
+  readonly query: URLSearchParams;
+  /** The `Content-Type` of the body (default `application/json`). */
+  readonly contentType?: string | undefined;
+  /** The `User-Agent`: up to its first "/", the field manager of writes that name none. */
+  readonly userAgent?: string | undefined;
+  readonly body: RequestBody;
+}
+
+/** What the API answers: a JSON document, plain text, or a started watch. */
+export type ApiAnswer =
+  | { readonly kind: "json"; readonly status: number; readonly body: unknown; readonly headers: Readonly<Record<string, string>> }
+  | { readonly kind: "text"; readonly status: number; readonly text: string }
+  | { readonly kind: "watch"; readonly handle: WatchHandle };
+
+/** Where a served watch's events go: a connection that can also break (a fault), not just end. */
+export interface WatchConnection extends WatchSink {
+  /** Breaks the connection: the client sees it fail, not end. */
+  break(): void;
+}
+
+/** What answering needs: the store, the faults, the address discovery reports, and where watch events go. */
+export interface ApiContext {
+  readonly store: ObjectStore;
+  readonly faults: ServerFaults;
+  /** `host:port`, as `/api` reports it. */
+  serverAddress(): string;
+}
+
+/** The JSON answer of a Status (with `Retry-After` when the Status asks for one). */
+export function statusAnswer(status: ApiStatus): ApiAnswer {
+  const retry = status.details?.retryAfterSeconds;
+  return { kind: "json", status: status.code, body: status, headers: retry !== undefined ? { "Retry-After": String(retry) } : {} };
+}
+
+const json = (body: unknown, status = 200): ApiAnswer => ({ kind: "json", status, body, headers: {} });
+
+/**
+ * Answers one API request: runs the faults, then discovery, the store's resource verbs, or
+ * a watch whose events go to `watchSink()`. Errors become the API server's Status answers.
+ * Both the HTTP server and the in-memory transport answer through here, so they cannot differ.
+ */
+export async function answerApiRequest(context: ApiContext, request: ApiRequest, watchSink: () => WatchSink): Promise<ApiAnswer> {
+  try {
+    const route = parseRoute(request.pathname);
+    const method = request.method.toUpperCase();
+    const query = request.query;
+    const watch =
+      (route.kind === "collection" || route.kind === "object") && (route.legacyWatch || query.get("watch") === "true" || query.get("watch") === "1");
+    const fault: FaultRequest = {
+      method,
+      path: request.pathname,
+      query,
+      watch,
+      ...(route.kind === "collection" || route.kind === "object"
+        ? { resource: route.plural, namespace: route.namespace, name: route.kind === "object" ? route.name : undefined, subresource: route.kind === "object" ? route.subresource : undefined }
+        : {}),
+    };
+    const failure = await context.faults.before(fault);
+    if (failure) return statusAnswer(failure.status);
+    const { store } = context;
+    switch (route.kind) {
+      case "version":
+        return json(SERVER_VERSION);
+      case "health":
+        return { kind: "text", status: 200, text: "ok" };
+      case "core-versions":
+        return json(coreVersions(context.serverAddress()));
+      case "groups":
+        return json(groupList(store.registry));
+      case "group": {
+        const doc = groupInfo(store.registry, route.group);
+        if (!doc) throw resourceNotFound();
+        return json(doc);
+      }
+      case "resources": {
+        const doc = resourceList(store.registry, route.group, route.version);
+        if (!doc) throw resourceNotFound();
+        return json(doc);
+      }
+      case "collection":
+      case "object": {
+        const resolved = store.resolve(route.group, route.version, route.plural);
+        if (watch) {
+          if (method !== "GET") throw resourceNotFound();
+          if (!resolved.info.namespaced && route.namespace !== undefined) throw resourceNotFound();
+          const watchRequest = watchRequestOf(query, route.namespace);
+          const byName = route.kind === "object" ? `metadata.name=${route.name}` : undefined;
+          const fieldSelector = [watchRequest.fieldSelector, byName].filter((s) => s).join(",") || undefined;
+          return { kind: "watch", handle: store.watch(resolved, { ...watchRequest, fieldSelector }, watchSink()) };
+        }
+        const reply = handleResource(store, {
+          method,
+          res: resolved,
+          namespace: route.namespace,
+          name: route.kind === "object" ? route.name : undefined,
+          subresource: route.kind === "object" ? route.subresource : undefined,
+          query,
+          contentType: request.contentType ?? "application/json",
+          body: request.body,
+          manager: query.get("fieldManager") || managerOf(request.userAgent),
+        });
+        return json(reply.body, reply.status);
+      }
+      case "unknown":
+        throw resourceNotFound();
+      default: {
+        const never: never = route;
+        throw new Error(`unknown route ${JSON.stringify(never)}`);
+      }
+    }
+  } catch (e) {
+    if (e instanceof StatusError) return statusAnswer(e.status);
+    return statusAnswer(internalError(e instanceof Error ? e.message : String(e)).status);
+  }
+}
+
+/** The field manager of a request without `fieldManager`: the User-Agent up to its first "/". */
+function managerOf(userAgent: string | undefined): string {
+  return (userAgent ?? "").split("/")[0] || "unknown";
+}
