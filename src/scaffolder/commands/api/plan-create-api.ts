@@ -51,7 +51,8 @@ export function planCreateApi(config: ProjectConfig, boilerplate: string, kbVers
     : entry;
   const resources = existing >= 0 ? config.resources.map((r, i) => (i === existing ? merged : r)) : [...config.resources, merged];
   const next: ProjectConfig = { ...config, cliVersion: kbVersion, resources };
-  const storageVersion = req.resource && !config.resources.some((r) => r.api && r.group === req.group && r.kind === req.kind);
+  // The first API version of a group-kind in PROJECT is its storage version (also when re-scaffolded with --force).
+  const storageVersion = req.resource && next.resources.find((r) => r.api && r.group === req.group && r.kind === req.kind)?.version === req.version;
   return { config: next, plan: assembleApiPlan(next, merged, { boilerplate, kbVersion, resource: req.resource, controller: req.controller, storageVersion }) };
 }
 
@@ -100,10 +101,11 @@ function resourceEntry(config: ProjectConfig, req: CreateApiRequest): ProjectRes
   if (req.externalApiDomain !== undefined) {
     return { controller: true, domain: req.externalApiDomain, external: true, group: req.group, kind: req.kind, plural: req.plural, version: req.version };
   }
-  const coreDomain = CORE_GROUPS[req.group];
-  if (coreDomain !== undefined) return { controller: true, core: true, domain: coreDomain || undefined, group: req.group, kind: req.kind, version: req.version };
+  // The project's own kind first: a group such as batch is both Kubernetes' and, often, the project's.
   const own = config.resources.find((r) => r.api && r.group === req.group && r.kind === req.kind);
   if (own) return { controller: true, domain: config.domain, group: req.group, kind: req.kind, path: own.path?.replace(/[^/]+$/, req.version), version: req.version };
+  const coreDomain = CORE_GROUPS[req.group];
+  if (coreDomain !== undefined) return { controller: true, core: true, domain: coreDomain || undefined, group: req.group, kind: req.kind, version: req.version };
   throw new ProjectConflictError(
     `${req.group}/${req.version} ${req.kind} is not a Kubernetes group nor an API of this project`,
     "pass --resource to scaffold its types, or --external-api-domain <domain> for another project's API",
