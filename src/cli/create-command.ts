@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { checkGroup, checkKind, checkPlural, checkVersion, scaffoldApi, scaffoldWebhook } from "../scaffolder/index.js";
+import { startGenerator } from "../generator/generate-async.js";
 import type { Io } from "./output.js";
 import { askIfMissing, collect, parseBool } from "./scaffold-flags.js";
 import { finishScaffold } from "./scaffold-output.js";
@@ -64,6 +65,7 @@ export function createCommand(io: Io, setExit: (code: number) => void): Command 
         const plural = flags.plural === undefined ? undefined : checkPlural(flags.plural);
         const resource = await askIfMissing(io, flags.resource, "Create Resource", true);
         const controller = await askIfMissing(io, flags.controller, "Create Controller", true);
+        const generate = flags.dryRun ? undefined : startGenerator();
         const result = await scaffoldApi(io.cwd, kbVersion(), {
           group,
           version,
@@ -75,7 +77,7 @@ export function createCommand(io: Io, setExit: (code: number) => void): Command 
           externalApiDomain: flags.externalApiDomain,
           force: flags.force === true,
         });
-        setExit(await finishScaffold(io, result, flags.dryRun === true));
+        setExit(await finishScaffold(io, result, flags.dryRun === true, generate));
       }),
   );
   create.addCommand(
@@ -88,6 +90,7 @@ export function createCommand(io: Io, setExit: (code: number) => void): Command 
       .action(async (flags: WebhookFlags) => {
         const [group, version, kind] = [checkGroup(flags.group), checkVersion(flags.version), checkKind(flags.kind)];
         const spokes = (flags.spoke ?? []).map((s) => checkVersion(s, "--spoke"));
+        const generate = flags.dryRun ? undefined : startGenerator();
         const result = await scaffoldWebhook(io.cwd, kbVersion(), {
           group,
           version,
@@ -98,7 +101,7 @@ export function createCommand(io: Io, setExit: (code: number) => void): Command 
           spokes,
           force: flags.force === true,
         });
-        setExit(await finishScaffold(io, result, flags.dryRun === true));
+        setExit(await finishScaffold(io, result, flags.dryRun === true, generate));
       }),
   );
   return create;

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DiagnosticList, ExitCode } from "../diagnostics/index.js";
+import { generateHere, type Generate } from "../generator/generate-async.js";
 import { GENERATE_TARGETS, type GenerateTarget } from "../generator/targets.js";
 import { VirtualTree } from "../tree/index.js";
 import { printDiagnostics, type Io } from "./output.js";
@@ -53,7 +54,7 @@ export const DEFAULT_GENERATE_FLAGS: GenerateFlags = {
 };
 
 /** Runs `kb generate` in `io.cwd`; returns the exit code. */
-export async function runGenerate(io: Io, target: GenerateTarget | "all", flags: GenerateFlags): Promise<number> {
+export async function runGenerate(io: Io, target: GenerateTarget | "all", flags: GenerateFlags, generate: Generate = generateHere): Promise<number> {
   const diagnostics = new DiagnosticList();
   const paths = flags.paths ?? ["api", "src"].filter((p) => existsSync(resolve(io.cwd, p)));
   if (paths.length === 0) {
@@ -65,10 +66,9 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
     for (const p of missing) io.err(`error: --paths ${p}: no such file or directory\n`);
     return ExitCode.badInput;
   }
-  // Loaded here, not at start-up: the generator's dependencies (the TypeScript compiler) take
-  // longer to load than every other kb command takes to run.
-  const { generateManifests } = await import("../generator/generate-manifests.js");
-  const files = generateManifests(
+  // The generator loads on first use, not at start-up: its dependencies (the TypeScript
+  // compiler) take longer to load than every other kb command takes to run.
+  const files = await generate(
     {
       paths: paths.map((p) => resolve(io.cwd, p)),
       targets: target === "all" ? GENERATE_TARGETS : [target],

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { relative } from "node:path";
 import { ExitCode } from "../diagnostics/index.js";
+import type { Generate } from "../generator/generate-async.js";
 import type { Scaffolded } from "../scaffolder/index.js";
 import { DEFAULT_GENERATE_FLAGS, runGenerate } from "./generate-command.js";
 import type { Io } from "./output.js";
@@ -9,7 +10,7 @@ import type { Io } from "./output.js";
  * Ends a scaffolding command: on `--dry-run` prints what would change and writes nothing;
  * otherwise writes every file at once, then runs the follow-ups (kb generate, npm install).
  */
-export async function finishScaffold(io: Io, result: Scaffolded, dryRun: boolean): Promise<number> {
+export async function finishScaffold(io: Io, result: Scaffolded, dryRun: boolean, generate?: Generate): Promise<number> {
   const rel = (p: string) => relative(io.cwd, p) || p;
   const changes = result.tree.changes();
   for (const k of result.kept) io.out(`kept ${rel(result.tree.resolve(k))} (already there)\n`);
@@ -21,15 +22,15 @@ export async function finishScaffold(io: Io, result: Scaffolded, dryRun: boolean
   }
   for (const c of result.tree.commit()) io.out(`${c.kind === "create" ? "created" : "updated"} ${rel(c.path)}\n`);
   for (const step of result.followUps) {
-    const code = step === "generate" ? await generateIn(io, result.tree.root) : npmInstall(io, result.tree.root);
+    const code = step === "generate" ? await generateIn(io, result.tree.root, generate) : npmInstall(io, result.tree.root);
     if (code !== ExitCode.ok) return code;
   }
   return ExitCode.ok;
 }
 
-async function generateIn(io: Io, root: string): Promise<number> {
+async function generateIn(io: Io, root: string, generate: Generate | undefined): Promise<number> {
   io.out("running kb generate\n");
-  const code = await runGenerate({ ...io, cwd: root }, "all", DEFAULT_GENERATE_FLAGS);
+  const code = await runGenerate({ ...io, cwd: root }, "all", DEFAULT_GENERATE_FLAGS, generate);
   if (code !== ExitCode.ok) io.err("kb generate failed: the scaffolded files are written; fix the errors above and run kb generate\n");
   return code;
 }

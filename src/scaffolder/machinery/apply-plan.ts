@@ -2,7 +2,7 @@ import { relative } from "node:path";
 import type { Options } from "prettier";
 import { KbError } from "../../diagnostics/index.js";
 import type { VirtualTree } from "../../tree/index.js";
-import { formatFile } from "./format-file.js";
+import { formatFiles } from "./format-files.js";
 import { insertFragments } from "./insert-fragments.js";
 import { renderTemplate } from "./render-template.js";
 import type { IfExists, ScaffoldPlan } from "./scaffold-plan.js";
@@ -47,8 +47,8 @@ export async function applyPlan(plan: ScaffoldPlan, tree: VirtualTree, options: 
   const rendered = templates.map((t) => ({ path: t.path, text: renderTemplate(t.template, { ...plan.data, ...t.data }) }));
   // The project's prettier settings: the ones this plan writes (kb init), else the project's.
   const options_ = prettierOptions(rendered.find((r) => r.path === ".prettierrc.json")?.text ?? tree.read(".prettierrc.json"), tree);
-  const formatted = await Promise.all(rendered.map(async (r) => ({ path: r.path, text: await formatFile(r.path, r.text, options_) })));
-  for (const f of formatted) tree.write(f.path, f.text);
+  const formatted = await formatFiles(rendered, options_);
+  rendered.forEach((r, i) => tree.write(r.path, formatted[i]!));
   for (const c of computed) tree.write(c.path, c.content);
   for (const insertion of plan.insertions) {
     const before = tree.read(insertion.path);

@@ -1,0 +1,41 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { Diagnostic, DiagnosticList } from "../diagnostics/index.js";
+import type { GeneratedFile, GenerateOptions } from "./generate-manifests.js";
+
+/** Runs the generate pipeline, filling `diagnostics` as `generateManifests` does. */
+export type Generate = (options: GenerateOptions, diagnostics: DiagnosticList) => Promise<GeneratedFile[]>;
+
+/** The generator in this thread, loaded on first use. */
+export const generateHere: Generate = async (options, diagnostics) => {
+  const { generateManifests } = await import("./generate-manifests.js");
+  return generateManifests(options, diagnostics);
+};
+
+type WorkerAnswer = { files: GeneratedFile[]; diagnostics: Diagnostic[] } | { failure: string };
+
+/**
+ * Starts loading the generator in a worker thread now, and returns a {@link Generate} that
+ * runs there. The commands that scaffold and then generate use it so the compiler loads on
+ * the second core while templates render on the first. The worker never keeps the process
+ * alive. Where the compiled worker is missing (sources run through a TypeScript loader, as
+ * in tests), the generator runs in this thread.
+ */
+export function startGenerator(): Generate {
+  const entry = fileURLToPath(new URL("./generator-worker.js", import.meta.url));
+  if (!existsSync(entry)) return generateHere;
+  const worker = new Worker(entry);
+  worker.unref();
+  return (options, diagnostics) =>
+    new Promise<GeneratedFile[]>((resolve, reject) => {
+      worker.once("message", (answer: WorkerAnswer) => {
+        void worker.terminate();
+        if ("failure" in answer) return reject(new Error(`kb generate failed in its worker thread:\n${answer.failure}`));
+        for (const d of answer.diagnostics) diagnostics.add(d);
+        resolve(answer.files);
+      });
+      worker.once("error", reject);
+      worker.postMessage(options);
+    });
+}
