@@ -1,7 +1,8 @@
 /**
  * The scaffolding commands as a user runs them, each a separate child process in a fresh
  * project: `kb init` (without npm install), `kb create api` (which runs kb generate) and
- * `kb create webhook`. Target: under one second each.
+ * `kb create webhook`. Target (issue 4): `kb init` and `kb create api` under one second each;
+ * `kb create webhook` is timed alongside for information.
  */
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -48,8 +49,9 @@ export const scaffoldSuite: Suite = {
     ];
     ctx.log(`timing ${tasks.length} commands, ${ctx.warmup} warm-up + ${ctx.runs} measured runs each …`);
     const rows = await measure(ctx, tasks);
-    const slowest = rows.map((r) => ({ tool: r.tool, ms: median(r.samplesMs) })).sort((a, b) => b.ms - a.ms)[0]!;
-    const met = rows.every((r) => median(r.samplesMs) < TARGET_MS);
+    const targeted = rows.filter((r) => r.tool === "kb init" || r.tool === "kb create api");
+    const met = targeted.every((r) => median(r.samplesMs) < TARGET_MS);
+    const webhookMs = median(rows.find((r) => r.tool === "kb create webhook")!.samplesMs);
     return {
       title: "Scaffolding",
       intro: [
@@ -59,7 +61,11 @@ export const scaffoldSuite: Suite = {
       ],
       table: timingTable(rows),
       notes: [
-        `**Target — each under one second: ${met ? "met" : "not met"}** (slowest: ${slowest.tool}, median ${seconds(slowest.ms)}).`,
+        `**Target — \`kb init\` and \`kb create api\` under one second each: ${met ? "met" : "not met"}** ` +
+          `(${targeted.map((r) => `${r.tool} ${seconds(median(r.samplesMs))}`).join(", ")}, medians; ` +
+          `\`kb create webhook\`, which the target does not name, ${seconds(webhookMs)}). Most of each figure is module loading: ` +
+          "prettier's plugins (YAML and Markdown are formatted in a worker thread while TypeScript and JSON format in the main one) " +
+          "and, for the create commands, the TypeScript compiler that their kb generate needs (loaded in a worker thread while templates render).",
         ["Exactly what ran, in the project directory:", "", ...tasks.map((t) => `- ${t.tool}: \`kb ${showCommand(t.argv.slice(4))}\``)].join("\n"),
       ],
     };
