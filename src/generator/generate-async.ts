@@ -23,12 +23,29 @@ type WorkerAnswer = { files: GeneratedFile[]; diagnostics: Diagnostic[] } | { fa
  * in tests), the generator runs in this thread.
  */
 export function startGenerator(): Generate {
+  started ??= spawnGenerator();
+  return started;
+}
+
+let started: Generate | undefined;
+
+/**
+ * Starts the generator's worker before the CLI has even loaded, when the arguments show that
+ * this run will generate (`kb create api|webhook` without `--dry-run`): the compiler is the
+ * slowest thing such a run loads. {@link startGenerator} then returns the same worker.
+ */
+export function startGeneratorEarly(argv: readonly string[]): void {
+  if (argv[0] === "create" && (argv[1] === "api" || argv[1] === "webhook") && !argv.includes("--dry-run")) startGenerator();
+}
+
+function spawnGenerator(): Generate {
   const entry = fileURLToPath(new URL("./generator-worker.js", import.meta.url));
   if (!existsSync(entry)) return generateHere;
   const worker = new Worker(entry);
   worker.unref();
   return (options, diagnostics) =>
     new Promise<GeneratedFile[]>((resolve, reject) => {
+      // Listening refs the worker again, so the process waits for the answer.
       worker.once("message", (answer: WorkerAnswer) => {
         void worker.terminate();
         if ("failure" in answer) return reject(new Error(`kb generate failed in its worker thread:\n${answer.failure}`));
