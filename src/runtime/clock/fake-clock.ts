@@ -80,28 +80,37 @@ export class FakeClock implements Clock {
     return this.#next()?.dueAt;
   }
 
+  /** The time `ms` from now, after checking `ms` is a finite number ≥ 0. */
+  #target(method: string, ms: number): number {
+    if (!(ms >= 0) || !Number.isFinite(ms)) {
+      throw new RangeError(`FakeClock.${method}: expected a finite number of milliseconds ≥ 0, got ${ms}`);
+    }
+    return this.#now + ms;
+  }
+
+  /** Runs the earliest callback due by `target`, if there is one; `fired` counts those run so far. */
+  #fireNext(method: string, target: number, fired: number): boolean {
+    const next = this.#next();
+    if (next === undefined || next.dueAt > target) return false;
+    if (fired >= MAX_FIRINGS_PER_ADVANCE) {
+      throw new Error(
+        `FakeClock.${method}: more than ${MAX_FIRINGS_PER_ADVANCE} callbacks fell due; a timer keeps rescheduling itself at no delay`,
+      );
+    }
+    this.#timers.splice(this.#timers.indexOf(next), 1);
+    this.#now = Math.max(this.#now, next.dueAt);
+    next.callback();
+    return true;
+  }
+
   /**
    * Moves time forward by `ms` (≥ 0), running every callback that falls due on the way,
    * including ones scheduled by those callbacks. Returns how many ran.
    */
   advance(ms: number): number {
-    if (!(ms >= 0) || !Number.isFinite(ms)) {
-      throw new RangeError(`FakeClock.advance: expected a finite number of milliseconds ≥ 0, got ${ms}`);
-    }
-    const target = this.#now + ms;
+    const target = this.#target("advance", ms);
     let fired = 0;
-    for (;;) {
-      const next = this.#next();
-      if (next === undefined || next.dueAt > target) break;
-      if (++fired > MAX_FIRINGS_PER_ADVANCE) {
-        throw new Error(
-          `FakeClock.advance: more than ${MAX_FIRINGS_PER_ADVANCE} callbacks fell due; a timer keeps rescheduling itself at no delay`,
-        );
-      }
-      this.#timers.splice(this.#timers.indexOf(next), 1);
-      this.#now = Math.max(this.#now, next.dueAt);
-      next.callback();
-    }
+    while (this.#fireNext("advance", target, fired)) fired++;
     this.#now = target;
     return fired;
   }
@@ -112,22 +121,10 @@ export class FakeClock implements Clock {
    * that the woken code sets on the way fire too when they fall due. Resolves how many ran.
    */
   async advanceAsync(ms: number): Promise<number> {
-    if (!(ms >= 0) || !Number.isFinite(ms)) {
-      throw new RangeError(`FakeClock.advanceAsync: expected a finite number of milliseconds ≥ 0, got ${ms}`);
-    }
-    const target = this.#now + ms;
+    const target = this.#target("advanceAsync", ms);
     let fired = 0;
-    for (;;) {
-      const next = this.#next();
-      if (next === undefined || next.dueAt > target) break;
-      if (++fired > MAX_FIRINGS_PER_ADVANCE) {
-        throw new Error(
-          `FakeClock.advanceAsync: more than ${MAX_FIRINGS_PER_ADVANCE} callbacks fell due; a timer keeps rescheduling itself at no delay`,
-        );
-      }
-      this.#timers.splice(this.#timers.indexOf(next), 1);
-      this.#now = Math.max(this.#now, next.dueAt);
-      next.callback();
+    while (this.#fireNext("advanceAsync", target, fired)) {
+      fired++;
       await settle();
     }
     this.#now = target;
