@@ -49,3 +49,29 @@ describe("kb scaffolding golden projects", () => {
     });
   }
 });
+
+/**
+ * What kb formats must pass the project's own `npm run lint` (`prettier --check .`), which
+ * picks each file's parser itself (TypeScript's for .ts, where kb uses babel-ts) and skips
+ * what .prettierignore lists: checked here on every golden file with the full prettier.
+ */
+describe("golden projects pass prettier --check with prettier's own parser choice", () => {
+  for (const name of cases) {
+    it(name, async () => {
+      const prettier = await import("prettier");
+      const dir = join(ROOT, name, "expected");
+      const options = JSON.parse(readFileSync(join(dir, ".prettierrc.json"), "utf8")) as import("prettier").Options;
+      const unformatted: string[] = [];
+      let checked = 0;
+      for (const path of listFiles(dir)) {
+        const file = join(dir, path);
+        const info = await prettier.getFileInfo(file, { ignorePath: join(dir, ".prettierignore") });
+        if (info.ignored || !info.inferredParser) continue;
+        checked++;
+        if (!(await prettier.check(readFileSync(file, "utf8"), { ...options, filepath: file }))) unformatted.push(path);
+      }
+      expect(unformatted).toEqual([]);
+      expect(checked).toBeGreaterThan(40);
+    });
+  }
+});
