@@ -9,8 +9,10 @@ export type Generate = (options: GenerateOptions, diagnostics: DiagnosticList) =
 
 /** The generator in this thread, loaded on first use. */
 export const generateHere: Generate = async (options, diagnostics) => {
-  const { generateManifests } = await import("./generate-manifests.js");
-  return generateManifests(options, diagnostics);
+  const [{ generateManifests }, { saveCompilerCache }] = await Promise.all([import("./generate-manifests.js"), import("../loader/index.js")]);
+  const files = generateManifests(options, diagnostics);
+  saveCompilerCache();
+  return files;
 };
 
 type WorkerAnswer = { files: GeneratedFile[]; diagnostics: Diagnostic[] } | { failure: string };

@@ -3,12 +3,15 @@
 // renders templates, then runs one generation per message.
 import { parentPort } from "node:worker_threads";
 import { DiagnosticList } from "../diagnostics/index.js";
+import { saveCompilerCache } from "../loader/index.js";
 import { generateManifests, type GenerateOptions } from "./generate-manifests.js";
 
 parentPort?.on("message", (options: GenerateOptions) => {
   const diagnostics = new DiagnosticList();
   try {
     const files = generateManifests(options, diagnostics);
+    // Before answering: the main thread ends this thread once it has the answer.
+    saveCompilerCache();
     parentPort!.postMessage({ files, diagnostics: diagnostics.all() });
   } catch (e) {
     parentPort!.postMessage({ failure: (e as Error)?.stack ?? String(e) });
