@@ -97,7 +97,7 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
       io.out(`${files.length} manifest${files.length === 1 ? " is" : "s are"} up to date\n`);
       return ExitCode.ok;
     }
-    io.out(tree.diff());
+    io.out(await tree.diff());
     io.err(
       `${changes.length} manifest${changes.length === 1 ? " is" : "s are"} stale: ${changes.map((c) => rel(c.path)).join(", ")}\nrun kb generate to update\n`,
     );

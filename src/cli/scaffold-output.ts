@@ -16,7 +16,7 @@ export async function finishScaffold(io: Io, result: Scaffolded, dryRun: boolean
   for (const k of result.kept) io.out(`kept ${rel(result.tree.resolve(k))} (already there)\n`);
   if (dryRun) {
     for (const c of changes) io.out(`would ${c.kind} ${rel(c.path)}\n`);
-    io.out(result.tree.diff());
+    io.out(await result.tree.diff());
     io.out(`dry run: ${changes.length} file${changes.length === 1 ? "" : "s"} would change; nothing was written\n`);
     return ExitCode.ok;
   }

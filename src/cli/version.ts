@@ -1,13 +1,6 @@
-import { readFileSync } from "node:fs";
-
-let cached: string | undefined;
+import { ownPackageJson } from "../package-root.js";
 
 /** The version of this kubebuilder-ts installation, from its package.json. */
 export function kbVersion(): string {
-  if (cached === undefined) {
-    // src/cli/ and dist/cli/ both sit two levels below the package root.
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-    cached = pkg.version;
-  }
-  return cached;
+  return ownPackageJson().version;
 }

@@ -1,6 +1,5 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { createTwoFilesPatch } from "diff";
 
 /** A pending change to one file. */
 export interface FileChange {
@@ -59,8 +58,9 @@ export class VirtualTree {
     return out;
   }
 
-  /** A unified diff of every change, paths relative to the root. */
-  diff(): string {
+  /** A unified diff of every change, paths relative to the root (the diff library loads only for this). */
+  async diff(): Promise<string> {
+    const { createTwoFilesPatch } = await import("diff");
     return this.changes()
       .map((c) => {
         const rel = relative(this.root, c.path) || c.path;

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import ejs from "ejs";
+import { PACKAGE_ROOT } from "../../package-root.js";
 
-/** The package's `templates/` folder (from both `src/scaffolder/machinery` and `dist/scaffolder/machinery`). */
-export const TEMPLATES_DIR = fileURLToPath(new URL("../../../templates/", import.meta.url));
+/** The package's `templates/` folder. */
+export const TEMPLATES_DIR = join(PACKAGE_ROOT, "templates") + "/";
 
 const compiled = new Map<string, ejs.TemplateFunction>();
 

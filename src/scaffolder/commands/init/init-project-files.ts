@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { ownPackageJson } from "../../../package-root.js";
 import { mirrored, type PlanPart } from "../plan-parts.js";
 import type { ProjectModel } from "../../plan/project-model.js";
 
@@ -38,11 +38,7 @@ let toolVersions: ToolVersions | undefined;
 /** The tool versions of this kubebuilder-ts installation, from its package.json. */
 function ownToolVersions(): ToolVersions {
   if (toolVersions === undefined) {
-    // src/scaffolder/commands/init/ and dist/scaffolder/commands/init/ both sit four levels below the package root.
-    const pkg = JSON.parse(readFileSync(new URL("../../../../package.json", import.meta.url), "utf8")) as {
-      dependencies?: Readonly<Record<string, string>>;
-    };
-    const prettier = pkg.dependencies?.prettier;
+    const prettier = ownPackageJson().dependencies?.prettier;
     if (!prettier) throw new Error("kubebuilder-ts's package.json has no prettier dependency");
     toolVersions = { prettier };
   }
