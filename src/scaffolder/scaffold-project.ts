@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { KbError } from "../diagnostics/index.js";
 import { VirtualTree } from "../tree/index.js";
+import { isNamespacedKind } from "./commands/api/api-code-files.js";
+import { managerClusterRoleBinding, MANAGER_CLUSTER_ROLE_BINDING } from "./commands/api/api-config-files.js";
 import { assembleApiPlan, planCreateApi, type CreateApiRequest } from "./commands/api/plan-create-api.js";
 import { assembleInitPlan, planInit, type InitRequest } from "./commands/init/plan-init.js";
 import { assembleWebhookPlan, planCreateWebhook, type CreateWebhookRequest } from "./commands/webhook/plan-create-webhook.js";
@@ -9,6 +11,8 @@ import { applyPlan } from "./machinery/apply-plan.js";
 import type { ScaffoldPlan } from "./machinery/scaffold-plan.js";
 import { formatProjectConfig, PROJECT_FILE, type ProjectConfig, type ProjectResource } from "./project-file/project-config.js";
 import { readProject } from "./project-file/read-project.js";
+import { projectModel } from "./plan/project-model.js";
+import { resourceModel } from "./plan/resource-model.js";
 
 /** What to do after the files are on disk (never on a dry run). */
 export type FollowUp = "install" | "generate";
@@ -96,11 +100,21 @@ export async function scaffoldEdit(root: string, kbVersion: string, req: EditReq
   if (next.multigroup && !config.multigroup) notes.push("new APIs go to api/<group>/<version>/; existing ones stay where PROJECT records them");
   if (next.namespaced !== config.namespaced) {
     const ns = `${config.projectName}-system`;
-    notes.push(
-      next.namespaced
-        ? `existing controllers' +kubebuilder:rbac markers need namespace=${ns} so that kb generate writes a Role; add it, then run kb generate`
-        : "remove namespace= from existing controllers' +kubebuilder:rbac markers so that kb generate writes a ClusterRole, then run kb generate",
-    );
+    // Controllers of cluster-scoped kinds keep cluster-wide markers: a Role cannot grant them.
+    const clusterScoped = next.resources.filter((r) => r.controller && !isNamespacedKind(resourceModel(next, r))).map((r) => r.kind);
+    if (next.namespaced) {
+      notes.push(`existing controllers of namespaced kinds need namespace=${ns} in their +kubebuilder:rbac markers so that kb generate writes a Role; add it, then run kb generate`);
+      if (clusterScoped.length > 0) {
+        const part = managerClusterRoleBinding(projectModel(next, kbVersion, boilerplate), true);
+        await applyPlan({ data: { project: projectModel(next, kbVersion, boilerplate) }, templates: part.templates, computed: [], insertions: part.insertions }, tree);
+        notes.push(`the controllers of cluster-scoped kinds (${clusterScoped.join(", ")}) keep theirs: config/rbac/${MANAGER_CLUSTER_ROLE_BINDING} binds their ClusterRole`);
+      }
+    } else {
+      notes.push("remove namespace= from existing controllers' +kubebuilder:rbac markers so that kb generate writes a ClusterRole, then run kb generate");
+      if (tree.read(`config/rbac/${MANAGER_CLUSTER_ROLE_BINDING}`) !== undefined) {
+        notes.push(`config/rbac/${MANAGER_CLUSTER_ROLE_BINDING} is no longer needed (role_binding.yaml binds the ClusterRole now): remove it and its line in config/rbac/kustomization.yaml`);
+      }
+    }
   }
   return { tree, kept: [], followUps: ["generate"], notes };
 }

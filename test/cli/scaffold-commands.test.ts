@@ -179,7 +179,7 @@ describe("kb edit", () => {
     const on = await runKb(dir, "edit", "--namespaced");
     expect(on.code).toBe(0);
     expect(on.out).toContain("updated config/manager/manager.yaml\n");
-    expect(on.out).toContain("note: existing controllers' +kubebuilder:rbac markers need namespace=project-system");
+    expect(on.out).toContain("note: existing controllers of namespaced kinds need namespace=project-system in their +kubebuilder:rbac markers");
     expect(readFileSync(join(dir, "PROJECT"), "utf8")).toMatch(/^namespaced: true$/m);
     expect(readFileSync(join(dir, "config/manager/manager.yaml"), "utf8")).toContain("WATCH_NAMESPACE");
     expect(readFileSync(join(dir, "config/rbac/role_binding.yaml"), "utf8")).toMatch(/kind: RoleBinding/);

@@ -60,6 +60,20 @@ describe("apiCodeFiles", () => {
     }
   });
 
+  it("gives cluster-scoped kinds cluster-wide RBAC markers in a namespaced project (a Role cannot grant them)", () => {
+    const p = project([api("batch", "v1", "Cluster", { api: { crdVersion: "v1" } }), core("core", "v1", "Node"), core("apps", "v1", "Deployment")], { namespaced: true });
+    const markers = (group: string, kind: string) => {
+      const r = resource(p, group, "v1", kind);
+      const controller = apiCodeFiles({ project: p, resource: r }, { resource: false, controller: true }).templates.find((t) => t.path.endsWith("-controller.ts"))!;
+      return render(controller, { project: p, resource: r }).split("\n").filter((l) => l.startsWith("// +kubebuilder:rbac"));
+    };
+    for (const [group, kind] of [["batch", "Cluster"], ["core", "Node"]] as const) {
+      expect(markers(group, kind)).toHaveLength(3);
+      for (const m of markers(group, kind)) expect(m).not.toContain("namespace=");
+    }
+    for (const m of markers("apps", "Deployment")) expect(m).toContain(",namespace=shop-system,");
+  });
+
   it("marks cluster-scoped kinds, irregular plurals and the storage version in the types", () => {
     const p = project([api("batch", "v1", "Cluster", { api: { crdVersion: "v1" }, plural: "clustres" })]);
     const r = resource(p, "batch", "v1", "Cluster");

@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { JSONSchemaProps } from "../../../src/model/index.js";
 import { admitObject } from "../../../src/testing/index.js";
-import { tempDir } from "../../helpers/temp-project.js";
+import { runKb, tempDir } from "../../helpers/temp-project.js";
 import { find, get, hasKubectl, kb, kustomize, type KubeObject } from "./support.js";
 
 const CA_ANNOTATION = "cert-manager.io/inject-ca-from";
@@ -88,6 +90,54 @@ describe.skipIf(!hasKubectl)("config/ after kb init renders with kubectl kustomi
     expect(find(objects, "RoleBinding", "shop-manager-rolebinding")).toMatchObject({ roleRef: { kind: "Role", name: "shop-manager-role" } });
     expect(objects.filter((o) => o.kind === "ClusterRoleBinding").map((o) => o.metadata.name)).toEqual(["shop-metrics-auth-rolebinding"]);
     find(objects, "Role", "shop-leader-election-role");
+  });
+});
+
+/** Every resource a role's rules name, sorted. */
+function resources(role: KubeObject): string[] {
+  return (get(role, "rules") as { resources: string[] }[]).flatMap((r) => r.resources).sort();
+}
+
+describe.skipIf(!hasKubectl)("RBAC of a namespaced project renders with kubectl kustomize (skipped without kubectl)", () => {
+  it("grants namespaced kinds through the Role and cluster-scoped kinds through a ClusterRole bound once", async () => {
+    const dir = tempDir("shop");
+    await kb(dir, "init", "--domain", "example.com", "--project-name", "shop", "--namespaced", "--skip-install");
+    await kb(dir, "create", "api", "--group", "crew", "--version", "v1", "--kind", "Captain");
+    await kb(dir, "create", "api", "--group", "crew", "--version", "v1", "--kind", "Admiral", "--namespaced=false");
+    await kb(dir, "create", "api", "--group", "core", "--version", "v1", "--kind", "Namespace", "--resource=false", "--controller");
+    await kb(dir, "create", "api", "--group", "apps", "--version", "v1", "--kind", "Deployment", "--resource=false", "--controller");
+    const objects = kustomize(dir, "config/default");
+
+    const role = find(objects, "Role", "shop-manager-role");
+    expect(role.metadata.namespace).toBe("shop-system");
+    expect(resources(role)).toEqual(["captains", "captains/finalizers", "captains/status", "deployments", "deployments/finalizers", "deployments/status"]);
+    expect(find(objects, "RoleBinding", "shop-manager-rolebinding")).toMatchObject({ roleRef: { kind: "Role", name: "shop-manager-role" } });
+
+    const clusterRole = find(objects, "ClusterRole", "shop-manager-role");
+    expect(resources(clusterRole)).toEqual(["admirals", "admirals/finalizers", "admirals/status", "namespaces", "namespaces/finalizers", "namespaces/status"]);
+    expect(find(objects, "ClusterRoleBinding", "shop-manager-cluster-rolebinding")).toMatchObject({
+      roleRef: { kind: "ClusterRole", name: "shop-manager-role" },
+      subjects: [{ kind: "ServiceAccount", name: "shop-controller-manager", namespace: "shop-system" }],
+    });
+    const kustomization = readFileSync(join(dir, "config/rbac/kustomization.yaml"), "utf8");
+    expect(kustomization.match(/- manager_cluster_role_binding\.yaml/g)).toHaveLength(1);
+  });
+
+  it("kb edit --namespaced binds the ClusterRole of the cluster-scoped kinds' controllers", async () => {
+    const dir = tempDir("shop");
+    await kb(dir, "init", "--domain", "example.com", "--project-name", "shop", "--skip-install");
+    await kb(dir, "create", "api", "--group", "crew", "--version", "v1", "--kind", "Admiral", "--namespaced=false");
+    expect(existsSync(join(dir, "config/rbac/manager_cluster_role_binding.yaml"))).toBe(false);
+    const edit = await runKb(dir, "edit", "--namespaced");
+    expect(edit.code, edit.err).toBe(0);
+    expect(edit.out).toContain("the controllers of cluster-scoped kinds (Admiral) keep theirs: config/rbac/manager_cluster_role_binding.yaml binds their ClusterRole");
+    const objects = kustomize(dir, "config/default");
+    expect(find(objects, "ClusterRoleBinding", "shop-manager-cluster-rolebinding")).toMatchObject({ roleRef: { kind: "ClusterRole", name: "shop-manager-role" } });
+    expect(resources(find(objects, "ClusterRole", "shop-manager-role"))).toContain("admirals");
+
+    const back = await runKb(dir, "edit", "--namespaced=false");
+    expect(back.code, back.err).toBe(0);
+    expect(back.out).toContain("config/rbac/manager_cluster_role_binding.yaml is no longer needed");
   });
 });
 

@@ -100,12 +100,20 @@ export function resourceHandle(r: ResourceModel, fromFile: string): HandleView {
   const builtin = r.core ? BUILTIN_RESOURCES.find((b) => b.group === r.apiGroup && b.version === r.version && b.kind === r.kind) : undefined;
   // The runtime exports each of its handles under its kind's name.
   if (builtin) return { name: builtin.kind, from: RUNTIME, served: true };
-  const namespaced = !(r.core && CLUSTER_SCOPED_KINDS.has(r.kind));
+  const namespaced = isNamespacedKind(r);
   return {
     name: r.resourceConst,
     define: { group: r.apiGroup, version: r.version, kind: r.kind, plural: r.plural, namespaced },
     served: r.core && SERVED_KINDS.has(`${r.apiGroup}/${r.version}/${r.kind}`),
   };
+}
+
+/**
+ * Whether `r`'s objects live in namespaces: as its PROJECT entry says for the project's own
+ * kinds, from the list above for Kubernetes' kinds; other external kinds are taken as namespaced.
+ */
+export function isNamespacedKind(r: ResourceModel): boolean {
+  return r.core ? !CLUSTER_SCOPED_KINDS.has(r.kind) : r.namespaced;
 }
 
 /** The group an RBAC marker names: the API group, or `core` for the legacy group. */
@@ -167,7 +175,9 @@ export function apiCodeFiles({ project, resource: r }: ResourcePartInput, want: 
     const data = {
       handle: resourceHandle(r, file),
       own: isOwnKind(r),
-      rbac: { group: rbacGroup(r), plural: r.plural, namespace: project.namespaced ? `${project.projectName}-system` : undefined },
+      // A namespaced project's controller gets a Role in its namespace (as kubebuilder's), but
+      // a Role cannot grant cluster-scoped objects, which the runtime watches cluster-wide.
+      rbac: { group: rbacGroup(r), plural: r.plural, namespace: project.namespaced && isNamespacedKind(r) ? `${project.projectName}-system` : undefined },
       // As kubebuilder names controllers: the kind, after its group in multigroup projects.
       controllerName: project.multigroup ? `${r.group}-${r.lowerKind}` : r.lowerKind,
       setupName,

@@ -19,6 +19,23 @@ export function helperRole(project: ProjectModel, resource: ResourceModel, role:
   return { file: `${prefix}_${role}_role.yaml`, name: `${prefix.replace(/_/g, "-")}-${role}-role` };
 }
 
+/** The binding of the manager's ClusterRole in a namespaced project, under `config/rbac/`. */
+export const MANAGER_CLUSTER_ROLE_BINDING = "manager_cluster_role_binding.yaml";
+
+/**
+ * What a controller of a cluster-scoped kind needs in a namespaced project: its RBAC markers
+ * name no namespace, so kb generate writes their rules into a ClusterRole, and this binds
+ * that ClusterRole to the manager (the project's own binding is a RoleBinding of its Role).
+ * Shared by every such controller; nothing in a cluster-wide project, or for namespaced kinds.
+ */
+export function managerClusterRoleBinding(project: ProjectModel, clusterScopedController: boolean): PlanPart {
+  if (!project.namespaced || !clusterScopedController) return { templates: [], insertions: [] };
+  return {
+    templates: [{ template: `api/config/rbac/${MANAGER_CLUSTER_ROLE_BINDING}.ejs`, path: `config/rbac/${MANAGER_CLUSTER_ROLE_BINDING}`, ifExists: "skip" }],
+    insertions: [{ path: "config/rbac/kustomization.yaml", marker: CONFIG_MARKERS.rbacResources, fragments: [`- ${MANAGER_CLUSTER_ROLE_BINDING}`] }],
+  };
+}
+
 /** The CRD file kb generate writes for a resource, relative to `config/crd`. */
 export function crdBaseFile(resource: ResourceModel): string {
   return `bases/${resource.apiGroup}_${resource.plural}.yaml`;

@@ -6,8 +6,8 @@ import { resourceModel } from "../../plan/resource-model.js";
 import { formatProjectConfig, PROJECT_FILE, type ProjectConfig, type ProjectResource } from "../../project-file/project-config.js";
 import { defaultPlural } from "../../../generator/crd/plural.js";
 import { joinParts } from "../plan-parts.js";
-import { apiCodeFiles } from "./api-code-files.js";
-import { apiConfigFiles } from "./api-config-files.js";
+import { apiCodeFiles, isNamespacedKind } from "./api-code-files.js";
+import { apiConfigFiles, managerClusterRoleBinding } from "./api-config-files.js";
 
 /** What `kb create api` takes, flags already checked. */
 export interface CreateApiRequest {
@@ -74,6 +74,7 @@ export function assembleApiPlan(config: ProjectConfig, entry: ProjectResource, o
   const part = joinParts(
     apiCodeFiles(input, { resource: options.resource, controller: options.controller }),
     options.resource ? apiConfigFiles(input) : { templates: [], insertions: [] },
+    managerClusterRoleBinding(project, options.controller && !isNamespacedKind(resource)),
   );
   return {
     data: { project, resource, storageVersion: options.storageVersion },
