@@ -159,6 +159,24 @@ describe("kb create webhook", () => {
     expect(spoke.code).toBe(2);
     expect(spoke.err).toMatch(/the spoke batch\/v2, Kind=CronJob is not in PROJECT/);
   });
+
+  it("re-run with --force after another group's kind of the same name got the same webhook, registers it once", async () => {
+    const dir = tempDir();
+    await runKb(dir, ...INIT, "--multigroup");
+    const webhook = (group: string) => ["create", "webhook", "--group", group, "--version", "v1", "--kind", "CronJob", "--defaulting"];
+    for (const group of ["batch", "crew"]) {
+      expect((await runKb(dir, "create", "api", "--group", group, "--version", "v1", "--kind", "CronJob")).code).toBe(0);
+      expect((await runKb(dir, ...webhook(group))).code).toBe(0);
+    }
+    const main = readFileSync(join(dir, "src/main.ts"), "utf8");
+    expect(main).toContain('import { setupCronJobDefaulter } from "./webhooks/batch/v1/cronjob-defaulter.js";');
+    expect(main).toContain('import { setupCronJobDefaulter as setupCrewV1CronJobDefaulter } from "./webhooks/crew/v1/cronjob-defaulter.js";');
+    for (const group of ["batch", "crew"]) {
+      const again = await runKb(dir, ...webhook(group), "--force");
+      expect(again.code, again.err).toBe(0);
+      expect(readFileSync(join(dir, "src/main.ts"), "utf8")).toBe(main);
+    }
+  });
 });
 
 describe("kb edit", () => {

@@ -50,8 +50,11 @@ export async function applyPlan(plan: ScaffoldPlan, tree: VirtualTree, options: 
   const formatted = await formatFiles(rendered, options_);
   rendered.forEach((r, i) => tree.write(r.path, formatted[i]!));
   for (const c of computed) tree.write(c.path, c.content);
+  const original = new Map<string, string | undefined>();
   for (const insertion of plan.insertions) {
     const before = tree.read(insertion.path);
+    if (!original.has(insertion.path)) original.set(insertion.path, before);
+    if (insertion.unlessPresent !== undefined && original.get(insertion.path)?.includes(insertion.unlessPresent)) continue;
     if (before === undefined) {
       throw new KbError("missing-file", `${insertion.path} does not exist, so kb cannot add to it`, {
         hint: "restore it (kb alpha generate re-creates a project's files) or create it with the marker comment",

@@ -36,6 +36,12 @@ export interface Insertion {
   readonly marker: string;
   /** Each fragment is one or more lines, indented relative to the marker. */
   readonly fragments: readonly string[];
+  /**
+   * Skip this insertion when the file, as it was before the command, already holds this
+   * text: the entry is there in another form (`src/main.ts` imports the module under a name
+   * chosen when it was first registered), so adding it again would register it twice.
+   */
+  readonly unlessPresent?: string;
 }
 
 /** Everything one command will do to the project, computed before anything is written. */

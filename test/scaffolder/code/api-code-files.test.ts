@@ -30,8 +30,8 @@ describe("apiCodeFiles", () => {
     expect(files["api/v1/groupversion-info.ts"]!.ifExists).toBe("skip");
     expect(part.templates.filter((t) => t.ifExists === "error")).toHaveLength(3);
     expect(part.insertions).toEqual([
-      { path: MAIN_FILE, marker: MAIN_MARKERS.imports, fragments: ['import { setupCronJobController } from "./controllers/cronjob-controller.js";'] },
-      { path: MAIN_FILE, marker: MAIN_MARKERS.controllers, fragments: ["setupCronJobController(mgr);"] },
+      { path: MAIN_FILE, marker: MAIN_MARKERS.imports, fragments: ['import { setupCronJobController } from "./controllers/cronjob-controller.js";'], unlessPresent: 'from "./controllers/cronjob-controller.js";' },
+      { path: MAIN_FILE, marker: MAIN_MARKERS.controllers, fragments: ["setupCronJobController(mgr);"], unlessPresent: 'from "./controllers/cronjob-controller.js";' },
     ]);
   });
 

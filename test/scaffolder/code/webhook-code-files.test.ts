@@ -22,10 +22,10 @@ describe("webhookCodeFiles", () => {
       ["src/webhooks/v1/cronjob-validator.test.ts", "error"],
     ]);
     expect(part.insertions).toEqual([
-      { path: MAIN_FILE, marker: MAIN_MARKERS.imports, fragments: ['import { setupCronJobDefaulter } from "./webhooks/v1/cronjob-defaulter.js";'] },
-      { path: MAIN_FILE, marker: MAIN_MARKERS.webhooks, fragments: ["setupCronJobDefaulter,"] },
-      { path: MAIN_FILE, marker: MAIN_MARKERS.imports, fragments: ['import { setupCronJobValidator } from "./webhooks/v1/cronjob-validator.js";'] },
-      { path: MAIN_FILE, marker: MAIN_MARKERS.webhooks, fragments: ["setupCronJobValidator,"] },
+      { path: MAIN_FILE, marker: MAIN_MARKERS.imports, fragments: ['import { setupCronJobDefaulter } from "./webhooks/v1/cronjob-defaulter.js";'], unlessPresent: 'from "./webhooks/v1/cronjob-defaulter.js";' },
+      { path: MAIN_FILE, marker: MAIN_MARKERS.webhooks, fragments: ["setupCronJobDefaulter,"], unlessPresent: 'from "./webhooks/v1/cronjob-defaulter.js";' },
+      { path: MAIN_FILE, marker: MAIN_MARKERS.imports, fragments: ['import { setupCronJobValidator } from "./webhooks/v1/cronjob-validator.js";'], unlessPresent: 'from "./webhooks/v1/cronjob-validator.js";' },
+      { path: MAIN_FILE, marker: MAIN_MARKERS.webhooks, fragments: ["setupCronJobValidator,"], unlessPresent: 'from "./webhooks/v1/cronjob-validator.js";' },
     ]);
   });
 

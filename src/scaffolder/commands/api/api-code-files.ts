@@ -143,12 +143,17 @@ export function mainImportName(project: ProjectModel, r: ResourceModel, name: st
   return name.replace(/^setup/, `setup${pascal(r.group)}${withVersion ? pascal(r.version) : ""}`);
 }
 
-/** Insertions registering `exported` from `file` in `src/main.ts`: its import, and `entry` at `marker`. */
+/**
+ * Insertions registering `exported` from `file` in `src/main.ts`: its import, and `entry` at
+ * `marker`; neither when main.ts imports from `file` already (a command re-run with --force
+ * after another group's kind of the same name arrived would otherwise pick a new local name).
+ */
 export function mainRegistration(file: string, exported: string, local: string, marker: string, entry: string): Insertion[] {
   const binding = local === exported ? exported : `${exported} as ${local}`;
+  const from = `from "${importPath(MAIN_FILE, file)}";`;
   return [
-    { path: MAIN_FILE, marker: MAIN_MARKERS.imports, fragments: [`import { ${binding} } from "${importPath(MAIN_FILE, file)}";`] },
-    { path: MAIN_FILE, marker, fragments: [entry] },
+    { path: MAIN_FILE, marker: MAIN_MARKERS.imports, fragments: [`import { ${binding} } ${from}`], unlessPresent: from },
+    { path: MAIN_FILE, marker, fragments: [entry], unlessPresent: from },
   ];
 }
 
