@@ -68,6 +68,8 @@ export interface Task {
   readonly argv: readonly string[];
   /** Where it runs (default: the project root). */
   readonly cwd?: string;
+  /** Environment variables to set for it, over this process's own. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Untimed, before every run (clear output directories here). */
   prepare?(): void;
   /** Untimed, after every run: throw when the run did not do its job. */
@@ -100,7 +102,7 @@ export function nodeCommandAt(root: string, script: string, ...args: string[]): 
  * Runs a command and measures its wall-clock time, from spawn to exit, and, for a
  * {@link nodeCommand}, the CPU time it reports.
  */
-export async function timeCommand(argv: readonly string[], cwd: string): Promise<CommandResult> {
+export async function timeCommand(argv: readonly string[], cwd: string, env: Readonly<Record<string, string>> = {}): Promise<CommandResult> {
   const [cmd, ...args] = argv;
   if (cmd === undefined) throw new Error("empty command");
   const scratch = mkdtempSync(join(tmpdir(), "kb-bench-cpu-"));
@@ -113,7 +115,7 @@ export async function timeCommand(argv: readonly string[], cwd: string): Promise
       const child = spawn(cmd === "node" ? process.execPath : cmd, args, {
         cwd,
         stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, KB_BENCH_CPU_FILE: cpuFile },
+        env: { ...process.env, ...env, KB_BENCH_CPU_FILE: cpuFile },
       });
       child.stdout.on("data", (b: Buffer) => out.push(b));
       child.stderr.on("data", (b: Buffer) => err.push(b));
@@ -145,7 +147,7 @@ export async function measure(ctx: BenchContext, tasks: readonly Task[]): Promis
       const i = (round + k) % tasks.length;
       const task = tasks[i]!;
       task.prepare?.();
-      const result = await timeCommand(task.argv, task.cwd ?? ctx.root);
+      const result = await timeCommand(task.argv, task.cwd ?? ctx.root, task.env);
       if (result.code !== 0) {
         throw new Error(
           `${task.tool} exited with ${result.code}: ${showCommand(task.argv)}\n${result.stderr.slice(0, 4000)}${result.stdout.slice(0, 2000)}`,

@@ -2,7 +2,7 @@
  * `kb generate` against `tsc --noEmit` and ts-json-schema-generator on the synthetic API
  * tree of bench/synthetic-tree.ts, each command a separate child process.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { measure, median, nodeCommand, seconds, showCommand, timingTable, type Suite, type Task } from "../framework.js";
 import { writeSyntheticTree, type SyntheticTree } from "../synthetic-tree.js";
@@ -46,6 +46,19 @@ export const generateSuite: Suite = {
         if (/\b(error|warning)\b/.test(r.stderr)) throw new Error(`kb generate reported problems:\n${r.stderr.slice(0, 4000)}`);
       },
     };
+    // The same, as the first run on a machine: no code cache of the TypeScript compiler yet.
+    const coldTmp = join(ctx.workDir, "cold-tmp");
+    const kbCold: Task = {
+      ...kb,
+      tool: "kb generate, first run",
+      does: "the same, with no code cache of the TypeScript compiler yet (an empty temporary directory)",
+      env: { TMPDIR: coldTmp },
+      prepare: () => {
+        kb.prepare!();
+        rmSync(coldTmp, { recursive: true, force: true });
+        mkdirSync(coldTmp, { recursive: true });
+      },
+    };
     const tsc: Task = {
       tool: "tsc --noEmit",
       does: "type-checks the tree (api/ and src/)",
@@ -72,12 +85,13 @@ export const generateSuite: Suite = {
         if (defs.length < tree.kinds.length * 8) throw new Error(`ts-json-schema-generator gave only ${defs.length} definitions`);
       },
     };
-    const tasks = [kb, tsc, tscPlain, tjsg];
+    const tasks = [kb, kbCold, tsc, tscPlain, tjsg];
 
     ctx.log(`timing ${tasks.length} commands, ${ctx.warmup} warm-up + ${ctx.runs} measured runs each …`);
     const rows = await measure(ctx, tasks);
     const byTool = (name: string) => median(rows.find((r) => r.tool === name)!.samplesMs);
     const kbMs = byTool(kb.tool);
+    const coldMs = byTool(kbCold.tool);
     const tscMs = byTool(tsc.tool);
     const plainMs = byTool(tscPlain.tool);
     const kbMin = Math.min(...rows.find((r) => r.tool === kb.tool)!.samplesMs);
@@ -115,12 +129,14 @@ export const generateSuite: Suite = {
           `Without the client-node import, whose declarations are about 1,000 of the files tsc reads, ` +
           `tsc takes ${seconds(plainMs)}, ` +
           `${kbMs <= plainMs ? "and kb generate is still no slower" : `so on such a tree kb generate is ${(kbMs / plainMs).toFixed(2)}× the type-check`} ` +
-          `(kb generate never reads client-node: it knows its types by name).`,
+          `(kb generate never reads client-node: it knows its types by name). ` +
+          `The first kb generate on a machine (or after a Node upgrade) also compiles the TypeScript compiler and writes its ` +
+          `V8 code cache to the temporary directory: ${seconds(coldMs)}, ${(coldMs / tscMs).toFixed(2)}× tsc.`,
         [
           "Exactly what ran (from the project root, after `npm run build`; `--require ./bench/cpu-usage.cjs` only " +
             "reports the process's CPU time when it exits):",
           "",
-          ...tasks.map((task) => `- ${task.tool}: \`${showCommand(task.argv)}\``),
+          ...tasks.map((task) => `- ${task.tool}: \`${task.env ? "TMPDIR=<empty directory> " : ""}${showCommand(task.argv)}\``),
           "",
           "ts-json-schema-generator 2.4.0 needs no special options on this tree: it succeeds with its type check " +
             "on (the default, timed here); `--no-type-check` also succeeds and writes the same schema.",

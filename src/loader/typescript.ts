@@ -21,16 +21,18 @@ const COMPILER_FILE = join(dirname(createRequire(createRequire(import.meta.url).
  * v8-compile-cache because that package hooks every `require` in the process and hashes each
  * source file (50 ms more on this one); where Node has `module.enableCompileCache` (22.1 and
  * later), the `kb` entry turns Node's own cache on and the compiler is required as usual.
- * V8 checks a cache against its own version, flags and the source, and rejects one that does
- * not match; a rejected cache is rewritten.
+ * A cache that V8 rejects (another V8, other flags, damaged) is rewritten.
  */
 function loadCompiler(): { compiler: typeof ts; script?: Script; cacheFile?: string } {
   const require = createRequire(COMPILER_FILE);
   const nodeCache = (Module as { getCompileCacheDir?: () => string | undefined }).getCompileCacheDir?.();
   const cacheDir = nodeCache === undefined ? privateCacheDir() : undefined;
   if (cacheDir === undefined) return { compiler: require(COMPILER_FILE) as typeof ts };
+  // V8 checks a cache against its own version and flags, but the source only by its length:
+  // the name holds what identifies the compiler's file (the version of the package that ships it).
+  const { version } = JSON.parse(readFileSync(join(dirname(COMPILER_FILE), "../package.json"), "utf8")) as { version: string };
   const size = statSync(COMPILER_FILE).size;
-  const cacheFile = join(cacheDir, `typescript-${process.version}-${process.arch}-${size}.v8cache`);
+  const cacheFile = join(cacheDir, `typescript-${process.version}-${process.arch}-ts-morph-common-${version}-${size}.v8cache`);
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(cacheFile);
