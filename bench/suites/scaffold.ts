@@ -84,7 +84,8 @@ export const scaffoldSuite: Suite = {
           `(${targeted.map((r) => `${r.tool} ${seconds(median(r.samplesMs))}`).join(", ")}, medians; ` +
           `\`kb create webhook\`, which the target does not name, ${seconds(webhookMs)}; the first \`kb create api\` on a machine, ` +
           `before the TypeScript compiler's code cache exists, ${seconds(coldMs)}). What each command spends is mostly loading JavaScript: ` +
-          "kb's own code loads as one bundle (dist/kb); prettier formats TypeScript and JSON through its standalone build and the Babel plugin " +
+          "kb's own code loads as one bundle (dist/kb); kb init runs without V8's optimizing compiler, which costs a short run more than it saves; " +
+          "prettier formats TypeScript and JSON through its standalone build and the Babel plugin " +
           "on the main thread while a worker thread formats YAML and Markdown (the main thread takes the worker's remaining files when it is done first); " +
           "the create commands load the TypeScript compiler for their kb generate in another worker thread from the moment kb starts, " +
           "from a V8 code cache that the first run writes to the temporary directory (Node 20 has no compile cache of its own; " +
