@@ -1,14 +1,15 @@
 // End to end: pack this package as npm would publish it, scaffold a project with the real CLI,
 // install the packed package into it, and run what a user runs first (issue 4's list): build,
-// lint, unit tests, manifests, `kb generate --check`, `kubectl kustomize config/default`, and
-// the e2e suite, which must skip without a cluster. Needs the npm registry for the project's
+// lint, unit tests, manifests, `kb generate --check`, `kubectl kustomize config/default`, the
+// e2e suite, which must skip without a cluster, the manager against a test API server, and the
+// Dockerfile's stages (run here as the image build would run them: there is no Docker engine). Needs the npm registry for the project's
 // dependencies (npm's own cache makes later runs faster).
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse, parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -87,6 +88,40 @@ async function freePort(): Promise<number> {
   server.close();
   await once(server, "close");
   return port;
+}
+
+/** One stage of a Dockerfile: its instructions in order (continuation lines joined, comments dropped). */
+interface DockerStage {
+  readonly from: string;
+  readonly instructions: readonly { readonly op: string; readonly args: string }[];
+}
+
+function dockerStages(text: string): DockerStage[] {
+  const stages: { from: string; instructions: { op: string; args: string }[] }[] = [];
+  const lines = text.replace(/\\\n/g, " ").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  for (const line of lines) {
+    const [, op, args] = /^(\S+)\s+(.*)$/.exec(line)!;
+    if (op!.toUpperCase() === "FROM") stages.push({ from: args!, instructions: [] });
+    else stages.at(-1)!.instructions.push({ op: op!.toUpperCase(), args: args! });
+  }
+  return stages;
+}
+
+const GLOB_PARTS = new Map([["**/", "(?:.*/)?"], ["**", ".*"], ["*", "[^/]*"], ["?", "[^/]"]]);
+
+/** Whether .dockerignore's `patterns` leave `path` out of the build context (the last matching pattern decides). */
+function dockerIgnored(patterns: readonly string[], path: string): boolean {
+  let ignored = false;
+  for (const raw of patterns) {
+    const negated = raw.startsWith("!");
+    const glob = negated ? raw.slice(1) : raw;
+    const source = glob
+      .split(/(\*\*\/|\*\*|\*|\?)/)
+      .map((part) => GLOB_PARTS.get(part) ?? part.replace(/[.+^${}()|[\]\\]/g, "\\$&"))
+      .join("");
+    if (new RegExp(`^${source}(?:/.*)?$`).test(path)) ignored = !negated;
+  }
+  return ignored;
 }
 
 describe("a scaffolded project (kb init, create api, create webhook) builds, lints, tests and renders", () => {
@@ -189,6 +224,72 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
       }, 60_000);
     } finally {
       if (manager.exitCode === null && manager.signalCode === null) process.kill(-manager.pid!, "SIGTERM");
+      await exited;
+      await env.stop();
+    }
+  }, STEP_TIMEOUT);
+
+  it("the Dockerfile's stages, run without Docker, give an image whose entrypoint starts the manager", async () => {
+    // No Docker engine here: each stage runs on this machine instead. The build context is what
+    // .dockerignore lets in, in a folder beside the project (package.json names the packed
+    // kubebuilder-ts by a relative path); the builder's RUN steps run in it; the runtime stage's
+    // COPY --from=builder picks from it; its ENTRYPOINT runs with this Node instead of the
+    // image's, with webhooks off (in a cluster, cert-manager provides their certificate).
+    const [builder, runtime] = dockerStages(readFileSync(join(project, "Dockerfile"), "utf8"));
+    expect(builder!.from).toMatch(/^node:20\S* AS builder$/);
+    expect(runtime!.from).toMatch(/^gcr\.io\/distroless\/nodejs20/);
+    const patterns = readFileSync(join(project, ".dockerignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    const context = join(work, "docker-context");
+    const sourceFiles = readdirSync(project, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(project.length + 1))
+      .filter((p) => !p.startsWith("node_modules/") && !dockerIgnored(patterns, p));
+    expect(sourceFiles).toContain("src/main.ts");
+    expect(sourceFiles.some((p) => p.endsWith(".test.ts") || p.startsWith("config/") || p.startsWith("dist/"))).toBe(false);
+    for (const p of sourceFiles) cpSync(join(project, p), join(context, p));
+
+    for (const { op, args } of builder!.instructions) {
+      if (op === "RUN") expectOk(run("sh", ["-c", args], context));
+      else expect(["WORKDIR", "COPY"], `${op} ${args}`).toContain(op); // the context is already in place
+    }
+    const image = join(work, "docker-image");
+    const workdir = builder!.instructions.find((i) => i.op === "WORKDIR")!.args;
+    for (const { op, args } of runtime!.instructions) {
+      if (op === "COPY") {
+        const [from, src, dest] = args.split(/\s+/);
+        expect(from).toBe("--from=builder");
+        // The builder's WORKDIR is the context folder here.
+        expect(src!.startsWith(`${workdir}/`), src).toBe(true);
+        // As docker: a destination ending in / is a folder to copy into.
+        cpSync(join(context, src!.slice(workdir.length + 1)), join(image, dest!, dest!.endsWith("/") ? basename(src!) : ""), { recursive: true });
+      }
+    }
+    const entrypoint = JSON.parse(runtime!.instructions.find((i) => i.op === "ENTRYPOINT")!.args) as string[];
+    expect(entrypoint[0]).toBe("/nodejs/bin/node");
+    // npm prune left only what the manager needs at run time.
+    expect(readdirSync(join(image, "node_modules"))).not.toContain("typescript");
+
+    const env = await startTestEnv({ crdDirectoryPaths: [join(project, "config", "crd", "bases")] });
+    const kubeconfig = join(work, "kubeconfig-image");
+    writeFileSync(kubeconfig, env.kubeConfig.exportConfig());
+    const port = await freePort();
+    const manager = spawn(process.execPath, [...entrypoint.slice(1), `--health-probe-bind-address=127.0.0.1:${port}`], {
+      cwd: image,
+      env: commandEnv({ KUBECONFIG: kubeconfig, ENABLE_WEBHOOKS: "false" }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    manager.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    manager.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const exited = once(manager, "exit");
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!(await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok).catch(() => false))) {
+        if (manager.exitCode !== null || Date.now() > deadline) throw new Error(`the image's manager did not become ready\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    } finally {
+      if (manager.exitCode === null) manager.kill("SIGTERM");
       await exited;
       await env.stop();
     }
