@@ -105,8 +105,9 @@ export async function scaffoldEdit(root: string, kbVersion: string, req: EditReq
     if (next.namespaced) {
       notes.push(`existing controllers of namespaced kinds need namespace=${ns} in their +kubebuilder:rbac markers so that kb generate writes a Role; add it, then run kb generate`);
       if (clusterScoped.length > 0) {
-        const part = managerClusterRoleBinding(projectModel(next, kbVersion, boilerplate), true);
-        await applyPlan({ data: { project: projectModel(next, kbVersion, boilerplate) }, templates: part.templates, computed: [], insertions: part.insertions }, tree);
+        const project = projectModel(next, kbVersion, boilerplate);
+        const part = managerClusterRoleBinding(project, true);
+        await applyPlan({ data: { project }, templates: part.templates, computed: [], insertions: part.insertions }, tree);
         notes.push(`the controllers of cluster-scoped kinds (${clusterScoped.join(", ")}) keep theirs: config/rbac/${MANAGER_CLUSTER_ROLE_BINDING} binds their ClusterRole`);
       }
     } else {
