@@ -14,20 +14,19 @@ export interface OwnPackageJson {
  * package.json is kubebuilder-ts's. Found by walking up rather than by a fixed `../..`, so
  * the same code works from `src/` (tests), `dist/` and the CLI bundle in `dist/kb/`.
  */
-export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+const found = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+export const PACKAGE_ROOT = found.root;
 
-function findPackageRoot(from: string): string {
+function findPackageRoot(from: string): { root: string; pkg: OwnPackageJson } {
   for (let dir = from; ; dir = dirname(dir)) {
     const file = join(dir, "package.json");
-    if (existsSync(file) && (JSON.parse(readFileSync(file, "utf8")) as { name?: string }).name === "kubebuilder-ts") return dir;
+    const pkg = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as OwnPackageJson) : undefined;
+    if (pkg?.name === "kubebuilder-ts") return { root: dir, pkg };
     if (dirname(dir) === dir) throw new Error(`kubebuilder-ts: no package.json of kubebuilder-ts above ${from}`);
   }
 }
 
-let ownPackage: OwnPackageJson | undefined;
-
 /** kubebuilder-ts's own package.json. */
 export function ownPackageJson(): OwnPackageJson {
-  ownPackage ??= JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as OwnPackageJson;
-  return ownPackage;
+  return found.pkg;
 }
