@@ -22,4 +22,11 @@ describe.skipIf(!existsSync(DIST))("formatFiles (compiled, with its worker threa
     expect(await formatFiles(files, options)).toEqual(expected);
     expect(expected[0]).toBe("resources:\n  - a0.yaml\n# +kubebuilder:scaffold:x\n");
   });
+
+  it("gives the same files in the same order when this thread takes some of the worker's (nothing else to do here)", async () => {
+    const { formatFiles } = (await import(pathToFileURL(DIST).href)) as typeof import("../../../src/scaffolder/machinery/format-files.js");
+    const files = Array.from({ length: 40 }, (_, i) => ({ path: `config/f${i}.yaml`, text: `name:   f${i}\nitems:\n-   ${i}\n` }));
+    const formatted = await formatFiles(files, {});
+    expect(formatted).toEqual(files.map((_, i) => `name: f${i}\nitems:\n  - ${i}\n`));
+  });
 });
