@@ -25,47 +25,35 @@ export function parserFor(path: string): string | undefined {
   return PARSERS[extname(path)];
 }
 
+/** The prettier plugins kb formats with, each imported on first use (literal specifiers, so tools that follow imports see them). */
+const PLUGIN_IMPORTS = {
+  babel: () => import("prettier/plugins/babel"),
+  estree: () => import("prettier/plugins/estree"),
+  yaml: () => import("prettier/plugins/yaml"),
+  markdown: () => import("prettier/plugins/markdown"),
+} as const;
+type PluginName = keyof typeof PLUGIN_IMPORTS;
+
 /**
- * Prettier's standalone build with only the plugins a parser needs, loaded on first use:
- * the full `prettier` entry also loads config resolution and every other plugin's glue.
- * (Markdown gets YAML for front matter; its code blocks in kb's templates are shell only.)
+ * The plugins each parser needs, for prettier's standalone build: the full `prettier` entry
+ * also loads config resolution and every other plugin's glue. (Markdown gets YAML for front
+ * matter; the code blocks in kb's templates are shell only.)
  */
-const PLUGINS: Readonly<Record<string, () => Promise<Plugin[]>>> = {
-  "babel-ts": () => load("babel", "estree"),
-  babel: () => load("babel", "estree"),
-  json: () => load("babel", "estree"),
-  "json-stringify": () => load("babel", "estree"),
-  yaml: () => load("yaml"),
-  markdown: () => load("markdown", "yaml"),
+const PARSER_PLUGINS: Readonly<Record<string, readonly PluginName[]>> = {
+  "babel-ts": ["babel", "estree"],
+  babel: ["babel", "estree"],
+  json: ["babel", "estree"],
+  "json-stringify": ["babel", "estree"],
+  yaml: ["yaml"],
+  markdown: ["markdown", "yaml"],
 };
 
-const loading = new Map<string, Promise<Plugin>>();
+const imported = new Map<PluginName, Promise<Plugin>>();
 
-function load(...names: ("babel" | "estree" | "yaml" | "markdown")[]): Promise<Plugin[]> {
-  return Promise.all(
-    names.map((name) => {
-      let plugin = loading.get(name);
-      if (!plugin) {
-        plugin = importPlugin(name);
-        loading.set(name, plugin);
-      }
-      return plugin;
-    }),
-  );
-}
-
-function importPlugin(name: "babel" | "estree" | "yaml" | "markdown"): Promise<Plugin> {
-  // Literal specifiers, so that tools that follow imports see each one.
-  switch (name) {
-    case "babel":
-      return import("prettier/plugins/babel") as Promise<Plugin>;
-    case "estree":
-      return import("prettier/plugins/estree") as Promise<Plugin>;
-    case "yaml":
-      return import("prettier/plugins/yaml") as Promise<Plugin>;
-    case "markdown":
-      return import("prettier/plugins/markdown") as Promise<Plugin>;
-  }
+function plugin(name: PluginName): Promise<Plugin> {
+  let loading = imported.get(name);
+  if (!loading) imported.set(name, (loading = PLUGIN_IMPORTS[name]() as Promise<Plugin>));
+  return loading;
 }
 
 let prettier: Promise<typeof import("prettier/standalone")> | undefined;
@@ -75,7 +63,7 @@ export async function formatFile(path: string, text: string, options: Options): 
   const parser = parserFor(path);
   if (!parser) return text;
   prettier ??= import("prettier/standalone");
-  const [{ format }, plugins] = await Promise.all([prettier, PLUGINS[parser]!()]);
+  const [{ format }, plugins] = await Promise.all([prettier, Promise.all(PARSER_PLUGINS[parser]!.map(plugin))]);
   try {
     return await format(text, { ...options, parser, plugins, filepath: path });
   } catch (e) {
