@@ -3,7 +3,7 @@
  * README's Performance section. `bench/run.ts` runs the suites in `SUITES`.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { arch, availableParallelism, cpus, platform, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 
@@ -70,6 +70,8 @@ export interface Task {
   readonly cwd?: string;
   /** Environment variables to set for it, over this process's own. */
   readonly env?: Readonly<Record<string, string>>;
+  /** How the README shows `env` in front of the command (`TMPDIR=<empty directory>`). */
+  readonly shownEnv?: string;
   /** Untimed, before every run (clear output directories here). */
   prepare?(): void;
   /** Untimed, after every run: throw when the run did not do its job. */
@@ -179,6 +181,30 @@ export function median(xs: readonly number[]): number {
 
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/**
+ * `task` as the first run on a machine: with an empty temporary directory, so without the
+ * TypeScript compiler's code cache that kb keeps there (src/loader/typescript.ts).
+ */
+export function firstRun(task: Task, emptyTmp: string): Task {
+  return {
+    ...task,
+    tool: `${task.tool}, first run`,
+    does: "the same, with no code cache of the TypeScript compiler yet (an empty temporary directory)",
+    env: { ...task.env, TMPDIR: emptyTmp },
+    shownEnv: "TMPDIR=<empty directory>",
+    prepare: () => {
+      rmSync(emptyTmp, { recursive: true, force: true });
+      mkdirSync(emptyTmp, { recursive: true });
+      task.prepare?.();
+    },
+  };
+}
+
+/** A task's command line for the README, `argv` (default: all of it) after any shown environment. */
+export function showTask(task: Task, argv: readonly string[] = task.argv): string {
+  return `${task.shownEnv ? `${task.shownEnv} ` : ""}${showCommand(argv)}`;
 }
 
 /** A command as a shell would take it. */

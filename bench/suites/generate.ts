@@ -2,9 +2,9 @@
  * `kb generate` against `tsc --noEmit` and ts-json-schema-generator on the synthetic API
  * tree of bench/synthetic-tree.ts, each command a separate child process.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
-import { measure, median, nodeCommand, seconds, showCommand, timingTable, type Suite, type Task } from "../framework.js";
+import { firstRun, measure, median, nodeCommand, seconds, showTask, timingTable, type Suite, type Task } from "../framework.js";
 import { writeSyntheticTree, type SyntheticTree } from "../synthetic-tree.js";
 
 const TSC = "node_modules/typescript/bin/tsc";
@@ -46,19 +46,7 @@ export const generateSuite: Suite = {
         if (/\b(error|warning)\b/.test(r.stderr)) throw new Error(`kb generate reported problems:\n${r.stderr.slice(0, 4000)}`);
       },
     };
-    // The same, as the first run on a machine: no code cache of the TypeScript compiler yet.
-    const coldTmp = join(ctx.workDir, "cold-tmp");
-    const kbCold: Task = {
-      ...kb,
-      tool: "kb generate, first run",
-      does: "the same, with no code cache of the TypeScript compiler yet (an empty temporary directory)",
-      env: { TMPDIR: coldTmp },
-      prepare: () => {
-        kb.prepare!();
-        rmSync(coldTmp, { recursive: true, force: true });
-        mkdirSync(coldTmp, { recursive: true });
-      },
-    };
+    const kbCold = firstRun(kb, join(ctx.workDir, "cold-tmp"));
     const tsc: Task = {
       tool: "tsc --noEmit",
       does: "type-checks the tree (api/ and src/)",
@@ -136,7 +124,7 @@ export const generateSuite: Suite = {
           "Exactly what ran (from the project root, after `npm run build`; `--require ./bench/cpu-usage.cjs` only " +
             "reports the process's CPU time when it exits):",
           "",
-          ...tasks.map((task) => `- ${task.tool}: \`${task.env ? "TMPDIR=<empty directory> " : ""}${showCommand(task.argv)}\``),
+          ...tasks.map((task) => `- ${task.tool}: \`${showTask(task)}\``),
           "",
           "ts-json-schema-generator 2.4.0 needs no special options on this tree: it succeeds with its type check " +
             "on (the default, timed here); `--no-type-check` also succeeds and writes the same schema.",

@@ -7,7 +7,7 @@
  */
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { median, nodeCommandAt, seconds, showCommand, timeCommand, timingTable, measure, type Suite, type Task } from "../framework.js";
+import { firstRun, median, nodeCommandAt, seconds, showCommand, showTask, timeCommand, timingTable, measure, type Suite, type Task } from "../framework.js";
 
 const TARGET_MS = 1000;
 
@@ -42,27 +42,11 @@ export const scaffoldSuite: Suite = {
     const expectFile = (path: string) => () => {
       if (!existsSync(join(dir, path))) throw new Error(`${path} was not written`);
     };
-    // An empty temporary directory: no code cache of the TypeScript compiler (src/loader/typescript.ts),
-    // as on the first kb create or kb generate after installing kubebuilder-ts or Node.
-    const coldTmp = join(base, "cold-tmp");
-    const cold = (then: () => void) => () => {
-      rmSync(coldTmp, { recursive: true, force: true });
-      mkdirSync(coldTmp, { recursive: true });
-      then();
-    };
-
+    const createApi: Task = { tool: "kb create api", does: "API types, controller, test, sample, roles, main.ts and kustomize insertions, then kb generate", argv: kb(...api), cwd: dir, prepare: fresh(afterInit), verify: expectFile("config/crd/bases/batch.example.com_cronjobs.yaml") };
     const tasks: Task[] = [
       { tool: "kb init", does: "writes a new project (PROJECT, package.json, main.ts, config/, CI, Dockerfile), formatted", argv: kb(...init), cwd: dir, prepare: fresh(), verify: expectFile("PROJECT") },
-      { tool: "kb create api", does: "API types, controller, test, sample, roles, main.ts and kustomize insertions, then kb generate", argv: kb(...api), cwd: dir, prepare: fresh(afterInit), verify: expectFile("config/crd/bases/batch.example.com_cronjobs.yaml") },
-      {
-        tool: "kb create api, first run",
-        does: "the same, with no code cache of the TypeScript compiler yet (an empty temporary directory)",
-        argv: kb(...api),
-        cwd: dir,
-        env: { TMPDIR: coldTmp },
-        prepare: cold(fresh(afterInit)),
-        verify: expectFile("config/crd/bases/batch.example.com_cronjobs.yaml"),
-      },
+      createApi,
+      firstRun(createApi, join(base, "cold-tmp")),
       { tool: "kb create webhook", does: "defaulting and validating webhooks with tests, config/webhook and cert-manager wiring, then kb generate", argv: kb(...webhook), cwd: dir, prepare: fresh(afterApi), verify: expectFile("config/webhook/manifests.yaml") },
     ];
     ctx.log(`timing ${tasks.length} commands, ${ctx.warmup} warm-up + ${ctx.runs} measured runs each …`);
@@ -93,7 +77,7 @@ export const scaffoldSuite: Suite = {
         [
           "Exactly what ran, in the project directory:",
           "",
-          ...tasks.map((t) => `- ${t.tool}: \`${t.env ? `TMPDIR=<empty directory> ` : ""}kb ${showCommand(t.argv.slice(4))}\``),
+          ...tasks.map((t) => `- ${t.tool}: \`${showTask(t, ["kb", ...t.argv.slice(4)])}\``),
         ].join("\n"),
       ],
     };
