@@ -4,6 +4,8 @@ import type { WatchHandle } from "../watch/start-watch.js";
 import type { WatchSink } from "../watch/watch-hub.js";
 import { coreVersions, groupInfo, groupList, resourceList, SERVER_VERSION } from "./discovery.js";
 import type { FaultRequest, ServerFaults } from "./faults.js";
+import { checkUnknownFields, decodeBody } from "./field-validation.js";
+import { answerOpenApiV2, answerOpenApiV3Document, answerOpenApiV3Index } from "./openapi/serve.js";
 import { handleResource, watchRequestOf, type RequestBody } from "./resource-handler.js";
 import { parseRoute } from "./route.js";
 
@@ -17,13 +19,23 @@ export interface ApiRequest {
   readonly contentType?: string | undefined;
   /** The `User-Agent`: up to its first "/", the field manager of writes that name none. */
   readonly userAgent?: string | undefined;
+  /** The `Accept` header (only the OpenAPI documents are negotiated; everything else is JSON). */
+  readonly accept?: string | undefined;
   readonly body: RequestBody;
 }
 
-/** What the API answers: a JSON document, plain text, or a started watch. */
+/** What the API answers: a JSON document, plain text, a body already encoded, or a started watch. */
 export type ApiAnswer =
   | { readonly kind: "json"; readonly status: number; readonly body: unknown; readonly headers: Readonly<Record<string, string>> }
   | { readonly kind: "text"; readonly status: number; readonly text: string }
+  /** A body already encoded (the OpenAPI documents: cached JSON text, or protobuf). */
+  | {
+      readonly kind: "raw";
+      readonly status: number;
+      readonly contentType: string;
+      readonly body: string | Uint8Array;
+      readonly headers: Readonly<Record<string, string>>;
+    }
   | { readonly kind: "watch"; readonly handle: WatchHandle };
 
 /** Where a served watch's events go: a connection that can also break (a fault), not just end. */
@@ -77,6 +89,12 @@ export async function answerApiRequest(context: ApiContext, request: ApiRequest,
         return json(SERVER_VERSION);
       case "health":
         return { kind: "text", status: 200, text: "ok" };
+      case "openapi-v2":
+        return answerOpenApiV2(store.registry, request.accept);
+      case "openapi-v3":
+        return answerOpenApiV3Index(store.registry);
+      case "openapi-v3-document":
+        return answerOpenApiV3Document(store.registry, route.path, query.get("hash"), request.accept);
       case "core-versions":
         return json(coreVersions(context.serverAddress()));
       case "groups":
@@ -102,14 +120,27 @@ export async function answerApiRequest(context: ApiContext, request: ApiRequest,
           const fieldSelector = [watchRequest.fieldSelector, byName].filter((s) => s).join(",") || undefined;
           return { kind: "watch", handle: store.watch(resolved, { ...watchRequest, fieldSelector }, watchSink()) };
         }
+        const contentType = request.contentType ?? "application/json";
+        const subresource = route.kind === "object" ? route.subresource : undefined;
+        if ((method === "POST" || method === "PUT" || method === "PATCH") && (subresource === undefined || subresource === "status")) {
+          checkUnknownFields(store, {
+            method,
+            res: resolved,
+            namespace: route.namespace,
+            name: route.kind === "object" ? route.name : undefined,
+            query,
+            contentType,
+            body: decodeBody(request.body, contentType),
+          });
+        }
         const reply = handleResource(store, {
           method,
           res: resolved,
           namespace: route.namespace,
           name: route.kind === "object" ? route.name : undefined,
-          subresource: route.kind === "object" ? route.subresource : undefined,
+          subresource,
           query,
-          contentType: request.contentType ?? "application/json",
+          contentType,
           body: request.body,
           manager: query.get("fieldManager") || managerOf(request.userAgent),
         });

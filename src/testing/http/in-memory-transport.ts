@@ -160,6 +160,12 @@ function valueOf(answer: ApiAnswer, method: string, path: string): unknown {
       } catch (error) {
         throw new TransportError("invalid-response", method, path, `answer is not JSON: ${answer.text.slice(0, 200)}`, { cause: error });
       }
+    case "raw": {
+      const text = typeof answer.body === "string" ? answer.body : Buffer.from(answer.body).toString("utf8");
+      if (answer.status < 200 || answer.status >= 300) throw apiErrorFromResponse(answer.status, text, method, path);
+      if (answer.contentType !== "application/json") throw new TransportError("invalid-response", method, path, `answer is not JSON but ${answer.contentType}`);
+      return JSON.parse(text) as unknown;
+    }
     case "watch":
       answer.handle.stop();
       throw new TransportError("invalid-response", method, path, "a watch answered a plain request");

@@ -1,11 +1,16 @@
 /**
  * The paths of the Kubernetes REST API, parsed: discovery documents, collections, objects
  * and their subresources, for the core group (`/api/v1/...`) and named groups
- * (`/apis/<group>/<version>/...`). The deprecated `/watch/` path prefix is understood too.
+ * (`/apis/<group>/<version>/...`), and the OpenAPI documents (`/openapi/v2`, `/openapi/v3`,
+ * `/openapi/v3/<group version path>`). The deprecated `/watch/` path prefix is understood too.
  */
 export type Route =
   | { readonly kind: "version" }
   | { readonly kind: "health" }
+  | { readonly kind: "openapi-v2" }
+  | { readonly kind: "openapi-v3" }
+  /** One group version's v3 document; `path` is `api/v1` or `apis/<group>/<version>`. */
+  | { readonly kind: "openapi-v3-document"; readonly path: string }
   | { readonly kind: "core-versions" }
   | { readonly kind: "groups" }
   | { readonly kind: "group"; readonly group: string }
@@ -63,6 +68,12 @@ export function parseRoute(pathname: string): Route {
   }
   if (parts.length === 1 && parts[0] === "version") return { kind: "version" };
   if (parts.length === 1 && (parts[0] === "healthz" || parts[0] === "readyz" || parts[0] === "livez")) return { kind: "health" };
+  if (parts[0] === "openapi") {
+    if (parts.length === 2 && parts[1] === "v2") return { kind: "openapi-v2" };
+    if (parts.length === 2 && parts[1] === "v3") return { kind: "openapi-v3" };
+    if (parts.length > 2 && parts[1] === "v3") return { kind: "openapi-v3-document", path: parts.slice(2).join("/") };
+    return { kind: "unknown" };
+  }
   if (parts[0] === "api") {
     if (parts.length === 1) return { kind: "core-versions" };
     return resourcePart("", parts[1]!, parts.slice(2));

@@ -161,7 +161,15 @@ export class TestApiServer {
       const body = method === "GET" ? "" : await readBody(req);
       const stream = new ChunkedJsonStream(res);
       const answer = await this.serve(
-        { method, pathname: url.pathname, query: url.searchParams, contentType: req.headers["content-type"], userAgent: req.headers["user-agent"], body },
+        {
+          method,
+          pathname: url.pathname,
+          query: url.searchParams,
+          contentType: req.headers["content-type"],
+          userAgent: req.headers["user-agent"],
+          accept: req.headers.accept,
+          body,
+        },
         () => stream,
       );
       switch (answer.kind) {
@@ -170,6 +178,10 @@ export class TestApiServer {
         case "text":
           res.writeHead(answer.status, { "Content-Type": "text/plain" });
           res.end(answer.text);
+          return;
+        case "raw":
+          res.writeHead(answer.status, { "Content-Type": answer.contentType, "Content-Length": Buffer.byteLength(answer.body), ...answer.headers });
+          res.end(answer.body);
           return;
         case "watch": {
           stream.sendHeaders();
