@@ -1,6 +1,9 @@
 // The public surface of kubebuilder-ts/testing. Named exports only.
 export { FakeClock, realClock, type Clock, type ClockTimer } from "./clock.js";
-export { startTestEnv, type TestEnv, type TestEnvOptions } from "./env/start-test-env.js";
+export { selectBackend, startTestEnv, type TestEnv, type TestEnvBackend, type TestEnvOptions } from "./env/start-test-env.js";
+export { ControlPlane, ADMIN_USER, type ControlPlaneOptions } from "./control-plane/control-plane.js";
+export { KUBEBUILDER_ASSETS } from "./control-plane/assets.js";
+export { CertificateAuthority, type CertificatePair } from "./pki/certificate-authority.js";
 export type { StoreSetup } from "./env/build-store.js";
 export { installCrds, shouldUseExistingCluster, USE_EXISTING_CLUSTER, type InstallCrdsOptions } from "./env/existing-cluster.js";
 export { kubeConfigFor } from "./env/kubeconfig.js";

@@ -1,4 +1,6 @@
-import { KubernetesObjectApi, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import { HttpTransport } from "../../runtime/client/transport.js";
+import { ApiError, isAlreadyExists, isNotFound } from "../../runtime/errors.js";
 
 /** The environment variable that points `startTestEnv` at the current kubeconfig's cluster. */
 export const USE_EXISTING_CLUSTER = "USE_EXISTING_CLUSTER";
@@ -20,11 +22,6 @@ export interface InstallCrdsOptions {
   readonly pollIntervalMs?: number | undefined;
 }
 
-function codeOf(e: unknown): number | undefined {
-  const c = (e as { code?: unknown; statusCode?: unknown } | null)?.code ?? (e as { statusCode?: unknown } | null)?.statusCode;
-  return typeof c === "number" ? c : undefined;
-}
-
 function established(crd: KubernetesObject): boolean {
   const conditions = (crd as { status?: { conditions?: { type?: string; status?: string }[] } }).status?.conditions ?? [];
   return conditions.some((c) => c.type === "Established" && c.status === "True");
@@ -32,9 +29,14 @@ function established(crd: KubernetesObject): boolean {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+const CRDS_PATH = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
 /**
  * Installs CustomResourceDefinitions on the cluster `kc` points at, as envtest does: creates
- * each, or replaces it when it exists, then waits until each is `Established`.
+ * each, or replaces it when it exists, then waits until each is `Established` and its
+ * versions are listed in discovery. The CRDs are sent as they are, not through
+ * client-node's typed models, which drop the schema's `default`, `enum` and `x-kubernetes-*`
+ * keys of YAML (they know them under other names).
  * @example
  * ```ts
  * const kc = new KubeConfig(); kc.loadFromDefault();
@@ -42,29 +44,55 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * ```
  */
 export async function installCrds(kc: KubeConfig, crds: readonly KubernetesObject[], options: InstallCrdsOptions = {}): Promise<void> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
+  const transport = new HttpTransport({ kubeConfig: kc, userAgent: "kubebuilder-ts-testing" });
+  try {
+    await installWith(transport, crds, options);
+  } finally {
+    transport.close();
+  }
+}
+
+async function installWith(transport: HttpTransport, crds: readonly KubernetesObject[], options: InstallCrdsOptions): Promise<void> {
   const timeout = options.establishTimeoutMs ?? 10_000;
   const interval = options.pollIntervalMs ?? 100;
   for (const crd of crds) {
     const name = crd.metadata?.name ?? "";
-    const ref = { apiVersion: crd.apiVersion ?? "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name } };
-    let existing: KubernetesObject | undefined;
     try {
-      existing = await api.read(ref);
+      await transport.request({ method: "POST", path: CRDS_PATH, body: crd });
     } catch (e) {
-      if (codeOf(e) !== 404) throw e;
+      if (!isAlreadyExists(e)) throw e;
+      const existing = await transport.request<KubernetesObject>({ method: "GET", path: `${CRDS_PATH}/${name}` });
+      await transport.request({ method: "PUT", path: `${CRDS_PATH}/${name}`, body: { ...crd, metadata: { ...crd.metadata, resourceVersion: existing.metadata?.resourceVersion } } });
     }
-    if (existing) await api.replace({ ...crd, metadata: { ...crd.metadata, resourceVersion: existing.metadata?.resourceVersion } });
-    else await api.create(crd);
   }
   for (const crd of crds) {
     const name = crd.metadata?.name ?? "";
-    const ref = { apiVersion: crd.apiVersion ?? "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name } };
     const deadline = Date.now() + timeout;
     for (;;) {
-      if (established(await api.read(ref))) break;
+      if (established(await transport.request<KubernetesObject>({ method: "GET", path: `${CRDS_PATH}/${name}` }))) break;
       if (Date.now() > deadline) throw new Error(`CustomResourceDefinition "${name}" was not Established within ${timeout} ms`);
       await sleep(interval);
     }
+    // As envtest: Established, and then served in discovery, where clients look the kind up.
+    const spec = (crd as { spec?: { group?: string; names?: { plural?: string }; versions?: { name?: string; served?: boolean }[] } }).spec;
+    for (const version of (spec?.versions ?? []).filter((v) => v.served !== false)) {
+      const path = `/apis/${spec?.group ?? ""}/${version.name ?? ""}`;
+      for (;;) {
+        if (await discoveryLists(transport, path, spec?.names?.plural ?? "")) break;
+        if (Date.now() > deadline) throw new Error(`CustomResourceDefinition "${name}": ${path} did not list ${spec?.names?.plural ?? ""} within ${timeout} ms`);
+        await sleep(interval);
+      }
+    }
+  }
+}
+
+/** Whether the discovery document at `path` lists `plural`. */
+async function discoveryLists(transport: HttpTransport, path: string, plural: string): Promise<boolean> {
+  try {
+    const list = await transport.request<{ resources?: { name?: string }[] }>({ method: "GET", path });
+    return (list.resources ?? []).some((r) => r.name === plural);
+  } catch (e) {
+    if (isNotFound(e) || (e instanceof ApiError && e.statusCode === 503)) return false;
+    throw e;
   }
 }

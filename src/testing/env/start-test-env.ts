@@ -1,63 +1,101 @@
-import { KubeConfig, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
+import { KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import { ControlPlane } from "../control-plane/control-plane.js";
+import { assetsDirectoryFrom, KUBEBUILDER_ASSETS } from "../control-plane/assets.js";
 import { TestApiServer } from "../http/test-api-server.js";
 import { readCrdFiles } from "../store/crd-files.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { buildStore, type StoreSetup } from "./build-store.js";
 import { installCrds, shouldUseExistingCluster } from "./existing-cluster.js";
 import { kubeConfigFor } from "./kubeconfig.js";
+import { createObjects } from "./seed-cluster.js";
+
+/**
+ * What a test environment runs on:
+ * - `in-process`: kubebuilder-ts's own API server in this process (milliseconds to start,
+ *   fault injection, direct access to the store);
+ * - `real`: a real kube-apiserver and etcd started as child processes, as envtest does
+ *   (binaries from `KUBEBUILDER_ASSETS` or `binaryAssetsDirectory`);
+ * - `existing-cluster`: the current kubeconfig's cluster.
+ */
+export type TestEnvBackend = "in-process" | "real" | "existing-cluster";
 
 /** What {@link startTestEnv} takes. */
 export interface TestEnvOptions extends StoreSetup {
+  /**
+   * The backend to use; by default `existing-cluster` when `USE_EXISTING_CLUSTER=true`, else
+   * `real` when `KUBEBUILDER_ASSETS` (or `binaryAssetsDirectory`) is set, else `in-process`.
+   * Tests that need fault injection or the store pin `in-process`.
+   */
+  readonly backend?: TestEnvBackend | undefined;
   /** Use the current kubeconfig's cluster instead of the in-process server (default: `USE_EXISTING_CLUSTER=true`). */
   readonly useExistingCluster?: boolean | undefined;
-  /** The default namespace of the returned kubeconfig's context (in-process only; default "default"). */
+  /** The folder of kube-apiserver and etcd for the real backend (default `KUBEBUILDER_ASSETS`); setting it selects that backend. */
+  readonly binaryAssetsDirectory?: string | undefined;
+  /** Extra or replaced kube-apiserver flags for the real backend, without "--" (`{ "feature-gates": "X=true" }`). */
+  readonly apiServerFlags?: Readonly<Record<string, string>> | undefined;
+  /** The default namespace of the returned kubeconfig's context (default "default"; not for an existing cluster). */
   readonly namespace?: string | undefined;
-  /** Where `USE_EXISTING_CLUSTER` is read (default `process.env`). */
+  /** Where `USE_EXISTING_CLUSTER`, `KUBEBUILDER_ASSETS` and envtest's other variables are read (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** A running test environment. */
 export interface TestEnv {
-  /** Configuration for clients: the in-process server, or the existing cluster. */
+  /** Configuration for clients: the in-process server, the real API server (as its admin), or the existing cluster. */
   readonly kubeConfig: KubeConfig;
-  /** Whether this is an existing cluster rather than the in-process server. */
+  /** What the environment runs on. */
+  readonly backend: TestEnvBackend;
+  /** Whether this is an existing cluster rather than a server started for the test. */
   readonly existingCluster: boolean;
-  /** The in-process server (faults, store); throws on an existing cluster, which has none. */
+  /** The in-process server (faults, store); throws on the other backends, which have none. */
   readonly server: TestApiServer;
-  /** The in-process server's store; throws on an existing cluster. */
+  /** The in-process server's store; throws on the other backends. */
   readonly store: ObjectStore;
-  /** Stops the in-process server (a no-op for an existing cluster, which keeps what was installed). */
+  /** Stops what was started (a no-op for an existing cluster, which keeps what was installed). */
   stop(): Promise<void>;
 }
 
-function noServer(): never {
+function noServer(backend: TestEnvBackend): never {
+  const what = backend === "real" ? "a real API server (KUBEBUILDER_ASSETS is set)" : "an existing cluster (USE_EXISTING_CLUSTER=true)";
   throw new Error(
-    "this test environment uses an existing cluster (USE_EXISTING_CLUSTER=true): there is no in-process server, so no store and no fault injection; skip such tests when env.existingCluster is true",
+    `this test environment uses ${what}: there is no in-process server, so no store and no fault injection; ` +
+      `pin such tests to the in-process server with startTestEnv({ backend: "in-process" }), or skip them when env.backend is not "in-process"`,
   );
 }
 
+/** The backend `options` and the environment choose (see {@link TestEnvOptions.backend}). */
+export function selectBackend(options: TestEnvOptions, env: Readonly<Record<string, string | undefined>> = options.env ?? process.env): TestEnvBackend {
+  if (options.backend !== undefined) return options.backend;
+  if (shouldUseExistingCluster(env, options.useExistingCluster)) return "existing-cluster";
+  return assetsDirectoryFrom(env, options.binaryAssetsDirectory) !== undefined ? "real" : "in-process";
+}
+
 /**
- * Starts a test environment, as envtest does for Go: by default an in-process Kubernetes API
- * server on 127.0.0.1 (started in milliseconds, nothing downloaded) with the CRDs of
- * `crdDirectoryPaths` installed and `objects` created. With `USE_EXISTING_CLUSTER=true` (or
- * `useExistingCluster: true`) it uses the current kubeconfig's cluster instead (for example
- * one made by kind): the CRDs are installed there and the objects created; `stop` leaves
- * them in place.
+ * Starts a test environment, as envtest does for Go. By default an in-process Kubernetes API
+ * server on 127.0.0.1 (started in milliseconds, nothing downloaded). With `KUBEBUILDER_ASSETS`
+ * set (or `binaryAssetsDirectory`), a real kube-apiserver and etcd from that folder, as
+ * envtest runs them (`npm run envtest:assets` builds them). With `USE_EXISTING_CLUSTER=true`
+ * (or `useExistingCluster: true`), the current kubeconfig's cluster. In every case the CRDs
+ * of `crdDirectoryPaths` and `crds` are installed and Established before it returns, and
+ * `objects` are created.
  * @example
  * ```ts
  * const env = await startTestEnv({ crdDirectoryPaths: ["config/crd/bases"] });
  * const core = env.kubeConfig.makeApiClient(CoreV1Api);
  * await core.createNamespacedConfigMap({ namespace: "default", body: { metadata: { name: "x" } } });
- * env.server.faults.dropWatches();
  * await env.stop();
  * ```
  */
 export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
-  if (shouldUseExistingCluster(options.env ?? process.env, options.useExistingCluster)) return startOnExistingCluster(options);
+  const env = options.env ?? process.env;
+  const backend = selectBackend(options, env);
+  if (backend === "existing-cluster") return startOnExistingCluster(options);
+  if (backend === "real") return startOnRealApiServer(options, env);
   const store = buildStore(options);
   const server = await TestApiServer.start({ store });
   return {
     kubeConfig: kubeConfigFor(server.url, options.namespace),
+    backend,
     existingCluster: false,
     server,
     store,
@@ -65,21 +103,68 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
   };
 }
 
+/** The CRDs of `crdDirectoryPaths` and `crds`. */
+function crdsOf(options: TestEnvOptions): KubernetesObject[] {
+  return [...readCrdFiles(options.crdDirectoryPaths ?? []), ...((options.crds ?? []) as KubernetesObject[])] as KubernetesObject[];
+}
+
+/** Checks what a cluster backend cannot honour, before anything is started. */
+function refuseInProcessOnly(options: TestEnvOptions, backend: TestEnvBackend): void {
+  const inProcessOnly = (["resources", "clock", "admit", "historySize", "bookmarkIntervalMs"] as const).filter((k) => options[k] !== undefined);
+  if (inProcessOnly.length > 0) {
+    throw new Error(`startTestEnv: ${inProcessOnly.join(", ")} only apply to the in-process server, and this environment is ${backend}; pass backend: "in-process" for this test`);
+  }
+}
+
+async function startOnRealApiServer(options: TestEnvOptions, env: Readonly<Record<string, string | undefined>>): Promise<TestEnv> {
+  refuseInProcessOnly(options, "real");
+  const fromOption = options.binaryAssetsDirectory !== undefined;
+  const assets = assetsDirectoryFrom(env, options.binaryAssetsDirectory);
+  if (assets === undefined) throw new Error(`startTestEnv: the real backend needs ${KUBEBUILDER_ASSETS} (or binaryAssetsDirectory): the folder of kube-apiserver and etcd; npm run envtest:assets builds them`);
+  const crds = crdsOf(options); // read before starting: a bad file fails fast
+  const plane = await ControlPlane.start({
+    assetsDirectory: assets,
+    assetsSource: fromOption ? "binaryAssetsDirectory" : KUBEBUILDER_ASSETS,
+    apiServerFlags: options.apiServerFlags,
+    env,
+  });
+  try {
+    const kubeConfig = plane.kubeConfig(options.namespace);
+    await installCrds(kubeConfig, crds);
+    await createObjects(kubeConfig, options.objects ?? []);
+    return {
+      kubeConfig,
+      backend: "real",
+      existingCluster: false,
+      get server(): TestApiServer {
+        return noServer("real");
+      },
+      get store(): ObjectStore {
+        return noServer("real");
+      },
+      stop: () => plane.stop(),
+    };
+  } catch (error) {
+    await plane.stop({ kill: true });
+    throw error;
+  }
+}
+
 async function startOnExistingCluster(options: TestEnvOptions): Promise<TestEnv> {
+  refuseInProcessOnly(options, "existing-cluster");
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
-  const crds = [...readCrdFiles(options.crdDirectoryPaths ?? []), ...((options.crds ?? []) as KubernetesObject[])];
-  await installCrds(kubeConfig, crds as KubernetesObject[]);
-  const api = KubernetesObjectApi.makeApiClient(kubeConfig);
-  for (const object of options.objects ?? []) await api.create(object);
+  await installCrds(kubeConfig, crdsOf(options));
+  await createObjects(kubeConfig, options.objects ?? []);
   return {
     kubeConfig,
+    backend: "existing-cluster",
     existingCluster: true,
     get server(): TestApiServer {
-      return noServer();
+      return noServer("existing-cluster");
     },
     get store(): ObjectStore {
-      return noServer();
+      return noServer("existing-cluster");
     },
     stop: async () => {},
   };

@@ -47,13 +47,17 @@ describe("USE_EXISTING_CLUSTER", () => {
     expect(shouldUseExistingCluster({}, true)).toBe(true);
   });
 
-  it("installs CRDs (create, then replace) and waits until they are Established", async () => {
+  it("installs CRDs (create, then replace) as written, and waits until they are Established", async () => {
     const host = await startTestEnv({ env: {} });
     try {
       const crds = readCrdFiles([CRD_DIR]);
       await installCrds(host.kubeConfig, crds as never, { pollIntervalMs: 5 });
       await installCrds(host.kubeConfig, crds as never, { pollIntervalMs: 5 });
       expect(host.store.registry.resolve("example.com", "v1", "widgets")).toBeDefined();
+      // Sent as written: client-node's typed models would drop default, enum and x-kubernetes-* keys.
+      const stored = host.store.get(host.store.resolve("apiextensions.k8s.io", "v1", "customresourcedefinitions"), undefined, "widgets.example.com");
+      expect(JSON.stringify(stored)).toEqual(expect.stringContaining('"color":{"type":"string","enum":["red","blue","green"],"default":"blue"}'));
+      expect(JSON.stringify(stored)).toEqual(expect.stringContaining('"x-kubernetes-list-type":"set"'));
     } finally {
       await host.stop();
     }

@@ -1,0 +1,73 @@
+import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import { isAlreadyExists, isNotFound } from "../../runtime/errors.js";
+import { HttpTransport } from "../../runtime/client/transport.js";
+
+const USER_AGENT = "kubebuilder-ts-testing";
+
+interface ApiResource {
+  readonly name: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+}
+
+/**
+ * Creates `objects` on the cluster `kc` points at, as the in-process store seeds them:
+ * CRDs first, then namespaces, then the rest; a namespace an object names is created when
+ * missing; a given `status` is written through the status subresource where the kind has
+ * one (a plain create drops it there). Returns the objects as stored.
+ */
+export async function createObjects(kc: KubeConfig, objects: readonly KubernetesObject[]): Promise<KubernetesObject[]> {
+  const transport = new HttpTransport({ kubeConfig: kc, userAgent: USER_AGENT });
+  const discovered = new Map<string, Promise<readonly ApiResource[]>>();
+  const resourceOf = async (apiVersion: string, kind: string): Promise<{ base: string; resource: ApiResource }> => {
+    const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    let list = discovered.get(base);
+    if (list === undefined) {
+      list = transport.request<{ resources: ApiResource[] }>({ method: "GET", path: base }).then((l) => l.resources);
+      discovered.set(base, list);
+    }
+    const resource = (await list.catch(() => [])).find((r) => r.kind === kind && !r.name.includes("/"));
+    if (!resource) throw new Error(`the cluster does not serve ${kind} in ${apiVersion}`);
+    return { base, resource };
+  };
+  const rank = (o: KubernetesObject): number => (o.kind === "CustomResourceDefinition" ? 0 : o.kind === "Namespace" ? 1 : 2);
+  const ordered = [...objects].sort((a, b) => rank(a) - rank(b));
+  const namespaces = new Set<string>();
+  const out: KubernetesObject[] = [];
+  try {
+    for (const object of ordered) {
+      if (!object.apiVersion || !object.kind) {
+        throw new Error('an object to create needs apiVersion and kind, e.g. { apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace } }');
+      }
+      const { base, resource } = await resourceOf(object.apiVersion, object.kind);
+      const namespace = resource.namespaced ? (object.metadata?.namespace ?? "default") : undefined;
+      if (namespace !== undefined && !namespaces.has(namespace)) {
+        try {
+          await transport.request({ method: "POST", path: "/api/v1/namespaces", body: { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } } });
+        } catch (e) {
+          if (!isAlreadyExists(e)) throw e;
+        }
+        namespaces.add(namespace);
+      }
+      const collection = `${base}${namespace !== undefined ? `/namespaces/${namespace}` : ""}/${resource.name}`;
+      let created = await transport.request<KubernetesObject>({
+        method: "POST",
+        path: collection,
+        body: { ...object, metadata: { ...object.metadata, ...(namespace !== undefined ? { namespace } : {}) } },
+      });
+      const status = (object as { status?: unknown }).status;
+      if (status !== undefined) {
+        try {
+          created = await transport.request<KubernetesObject>({ method: "PUT", path: `${collection}/${created.metadata?.name ?? ""}/status`, body: { ...created, status } });
+        } catch (e) {
+          // No status subresource: the create kept the status already.
+          if (!isNotFound(e)) throw e;
+        }
+      }
+      out.push(created);
+    }
+  } finally {
+    transport.close();
+  }
+  return out;
+}
