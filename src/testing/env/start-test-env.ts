@@ -1,6 +1,8 @@
 import { KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
 import { ControlPlane } from "../control-plane/control-plane.js";
 import { assetsDirectoryFrom, KUBEBUILDER_ASSETS } from "../control-plane/assets.js";
+import { HttpTransport } from "../../runtime/client/transport.js";
+import type { Resource } from "../../runtime/resource.js";
 import { TestApiServer } from "../http/test-api-server.js";
 import { readCrdFiles } from "../store/crd-files.js";
 import type { ObjectStore } from "../store/object-store.js";
@@ -110,9 +112,29 @@ function crdsOf(options: TestEnvOptions): KubernetesObject[] {
 
 /** Checks what a cluster backend cannot honour, before anything is started. */
 function refuseInProcessOnly(options: TestEnvOptions, backend: TestEnvBackend): void {
-  const inProcessOnly = (["resources", "clock", "admit", "historySize", "bookmarkIntervalMs"] as const).filter((k) => options[k] !== undefined);
+  const inProcessOnly = (["clock", "admit", "historySize", "bookmarkIntervalMs"] as const).filter((k) => options[k] !== undefined);
   if (inProcessOnly.length > 0) {
     throw new Error(`startTestEnv: ${inProcessOnly.join(", ")} only apply to the in-process server, and this environment is ${backend}; pass backend: "in-process" for this test`);
+  }
+}
+
+/**
+ * `resources` are kinds the in-process server serves without a CRD; a cluster serves its own
+ * kinds, so there each must already be served (a built-in kind, or one whose CRD is installed).
+ */
+async function checkServed(kc: KubeConfig, resources: readonly Resource[]): Promise<void> {
+  if (resources.length === 0) return;
+  const transport = new HttpTransport({ kubeConfig: kc, userAgent: "kubebuilder-ts-testing" });
+  try {
+    for (const r of resources) {
+      const path = r.group === "" ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
+      const list = await transport.request<{ resources?: { name?: string }[] }>({ method: "GET", path }).catch(() => ({ resources: [] }));
+      if (!(list.resources ?? []).some((x) => x.name === r.plural)) {
+        throw new Error(`startTestEnv: resources names ${r.kind} (${r.plural} in ${path}), which this cluster does not serve; install its CRD with crdDirectoryPaths or crds`);
+      }
+    }
+  } finally {
+    transport.close();
   }
 }
 
@@ -131,6 +153,7 @@ async function startOnRealApiServer(options: TestEnvOptions, env: Readonly<Recor
   try {
     const kubeConfig = plane.kubeConfig(options.namespace);
     await installCrds(kubeConfig, crds);
+    await checkServed(kubeConfig, options.resources ?? []);
     await createObjects(kubeConfig, options.objects ?? []);
     return {
       kubeConfig,
@@ -155,6 +178,7 @@ async function startOnExistingCluster(options: TestEnvOptions): Promise<TestEnv>
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
   await installCrds(kubeConfig, crdsOf(options));
+  await checkServed(kubeConfig, options.resources ?? []);
   await createObjects(kubeConfig, options.objects ?? []);
   return {
     kubeConfig,

@@ -91,6 +91,16 @@ describe.skipIf(skipReal("startTestEnv on a real API server"))("startTestEnv on 
     expect((await core.readNamespacedConfigMap({ name: "cm", namespace: "default" })).data).toEqual({ k: "v" });
   });
 
+  it("accepts resources the cluster serves, and names one it does not", async () => {
+    const deployments = { group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true } as never;
+    const gizmos = { group: "example.com", version: "v1", kind: "Gizmo", plural: "gizmos", namespaced: true } as never;
+    await expect(startTestEnv({ binaryAssetsDirectory: assets(), resources: [deployments, gizmos] })).rejects.toThrow(
+      "startTestEnv: resources names Gizmo (gizmos in /apis/example.com/v1), which this cluster does not serve; install its CRD",
+    );
+    const ok = await startTestEnv({ binaryAssetsDirectory: assets(), resources: [deployments] });
+    await ok.stop();
+  });
+
   it("has no in-process store or faults, and says how to pin a test to the in-process server", () => {
     expect(() => env.server).toThrow('startTestEnv({ backend: "in-process" })');
     expect(() => env.store).toThrow("a real API server");
