@@ -18,12 +18,13 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machine, renderSection, updateReadme, type BenchContext, type Suite, type SuiteResult } from "./framework.js";
 import { generateSuite } from "./suites/generate.js";
+import { envtestSuite } from "./suites/envtest.js";
 import { runtimeSuite } from "./suites/runtime.js";
 import { scaffoldSuite } from "./suites/scaffold.js";
 import { PROJECT_ROOT } from "./synthetic-tree.js";
 
 /** Every suite, in the order they run and appear in the README. */
-export const SUITES: readonly Suite[] = [generateSuite, scaffoldSuite, runtimeSuite];
+export const SUITES: readonly Suite[] = [generateSuite, scaffoldSuite, runtimeSuite, envtestSuite];
 
 const DEFAULTS = { runs: 3, warmup: 1, kinds: 500 } as const;
 
