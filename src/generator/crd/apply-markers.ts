@@ -232,14 +232,16 @@ function applyOne(
       for (const f of fields) {
         if (!known.includes(f)) fail(`"${f}" is not a field of this type`, `fields: ${known.join(", ")}`);
       }
+      // controller-gen's rule and message, word for word: the number of fields set, counted
+      // by filtering a list of has() results, compared with 1.
       const list = `[${fields.join(" ")}]`;
-      const sum = fields.map((f) => `(has(self.${f})?1:0)`).join("+");
+      const count = `[${fields.map((f) => `has(self.${f})`).join(",")}].filter(x,x==true).size()`;
       const rule: ValidationRule =
         short === "ExactlyOneOf"
-          ? { rule: `${sum} == 1`, message: `exactly one of the fields in ${list} must be set` }
+          ? { rule: `${count} == 1`, message: `exactly one of the fields in ${list} must be set` }
           : short === "AtMostOneOf"
-            ? { rule: `${sum} <= 1`, message: `at most one of the fields in ${list} may be set` }
-            : { rule: fields.map((f) => `has(self.${f})`).join("||"), message: `at least one of the fields in ${list} must be set` };
+            ? { rule: `${count} <= 1`, message: `at most one of the fields in ${list} may be set` }
+            : { rule: `${count} >= 1`, message: `at least one of the fields in ${list} must be set` };
       (schema["x-kubernetes-validations"] ??= []).push(rule);
       rules.push({ rule, schema, marker });
       return;

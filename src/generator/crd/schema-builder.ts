@@ -1,6 +1,6 @@
 import type { DiagnosticList, SourceLocation } from "../../diagnostics/index.js";
 import type { Marker } from "../../markers/index.js";
-import type { ApiModel, Field, JSONSchemaProps, NamedType, TypeRef } from "../../model/index.js";
+import type { ApiModel, Field, JSONSchemaProps, NamedType, TypeRef, ValidationRule } from "../../model/index.js";
 import { VALIDATION_PREFIX } from "../../markers/definitions/validation.js";
 import { applySchemaMarkers, type PlacedRule } from "./apply-markers.js";
 import { clone, mergeSchemaInto } from "./flatten.js";
@@ -14,6 +14,16 @@ export interface BuiltinSchemas {
 
 /** Object-valued embeds that only stand for apiVersion/kind/metadata on a kind. */
 const OBJECT_BASES = new Set(["KubernetesObject"]);
+
+/**
+ * An object type's schema before its type markers apply, with the CEL rules of the types it
+ * extends or intersects kept apart: controller-gen orders a type's rules by where the type
+ * is used (see {@link SchemaBuilder.objectParts}).
+ */
+interface ObjectParts {
+  readonly schema: JSONSchemaProps;
+  readonly embeddedRules: ValidationRule[];
+}
 
 /** Context of an object being built: whose package rules (required/optional) apply. */
 interface Scope {
@@ -59,7 +69,8 @@ export class SchemaBuilder {
             embeds: body.embeds.filter((e) => !(e.kind === "builtin" && OBJECT_BASES.has(e.name))),
           }
         : body;
-    const schema = this.schemaOf(obj, scope);
+    const parts = obj.kind === "object" ? this.objectParts(obj.fields, obj.embeds, scope) : undefined;
+    const schema = parts ? parts.schema : this.schemaOf(obj, scope);
     schema.properties = {
       apiVersion: { description: API_VERSION_DESCRIPTION, type: "string" },
       kind: { description: KIND_DESCRIPTION, type: "string" },
@@ -72,6 +83,9 @@ export class SchemaBuilder {
     }
     if (type.description) schema.description = type.description;
     applySchemaMarkers(type.markers, schema, this.diagnostics, this.rules);
+    // The kind is controller-gen's root schema, into which the embedded types' rules are
+    // flattened in front of its own.
+    if (parts) withRules(schema, [...parts.embeddedRules, ...(schema["x-kubernetes-validations"] ?? [])]);
     this.checkOneOfRequired(type.markers, schema);
     this.roots.add(schema);
     return schema;
@@ -101,8 +115,11 @@ export class SchemaBuilder {
         return { type: "object", additionalProperties: this.schemaOf(ref.values, scope) };
       case "nullable":
         return { ...this.schemaOf(ref.type, scope), nullable: true };
-      case "object":
-        return this.objectSchema(ref.fields, ref.embeds, scope);
+      case "object": {
+        // An object used in place: its own rules first, as for a named type (namedSchema).
+        const { schema, embeddedRules } = this.objectParts(ref.fields, ref.embeds, scope);
+        return withRules(schema, [...(schema["x-kubernetes-validations"] ?? []), ...embeddedRules]);
+      }
       case "named":
         return this.cloneTracked(this.namedSchema(ref.id));
       case "known":
@@ -164,7 +181,8 @@ export class SchemaBuilder {
       schema = this.schemaOf(target, scope);
       this.mergeMarkers(schema, type.markers, type.description);
     } else {
-      schema = this.schemaOf(target, scope);
+      const parts = target.kind === "object" ? this.objectParts(target.fields, target.embeds, scope) : undefined;
+      schema = parts ? parts.schema : this.schemaOf(target, scope);
       if (type.enumConsts) {
         if (schema.type !== "string" && schema.type !== "integer") {
           this.diagnostics.error("marker-target", `+k8s:enum applies to string types, but ${type.name} is not one`, type.location);
@@ -176,6 +194,9 @@ export class SchemaBuilder {
       }
       if (type.description) schema.description = type.description;
       applySchemaMarkers(type.markers, schema, this.diagnostics, this.rules);
+      // Wherever a named type is used, controller-gen flattens its own rules (immutable
+      // fields', then its markers') in front of those of the types it embeds.
+      if (parts) withRules(schema, [...(schema["x-kubernetes-validations"] ?? []), ...parts.embeddedRules]);
       this.checkOneOfRequired(type.markers, schema);
     }
     this.building.delete(id);
@@ -222,13 +243,24 @@ export class SchemaBuilder {
       this.mergeMarkers(schema, field.markers, field.description);
     } else {
       if (field.description) schema.description = field.description;
+      // The field's rules go in front of its (inline) type's, as for a named type.
+      const typeRules = schema["x-kubernetes-validations"] ?? [];
+      delete schema["x-kubernetes-validations"];
       applySchemaMarkers(field.markers, schema, this.diagnostics, this.rules);
+      withRules(schema, [...(schema["x-kubernetes-validations"] ?? []), ...typeRules]);
     }
     return schema;
   }
 
-  private objectSchema(fields: readonly Field[], embeds: readonly TypeRef[], scope: Scope): JSONSchemaProps {
+  /**
+   * An object's schema: its fields, and the types it extends or intersects merged in. The
+   * merged types' CEL rules are returned apart, last embed's first (controller-gen flattens
+   * each embed's rules in front of those flattened before): the caller places them after
+   * or before the object's own rules, as controller-gen does where the object is used.
+   */
+  private objectParts(fields: readonly Field[], embeds: readonly TypeRef[], scope: Scope): ObjectParts {
     const schema: JSONSchemaProps = { type: "object" };
+    let embeddedRules: ValidationRule[] = [];
     const properties: Record<string, JSONSchemaProps> = {};
     const required: string[] = [];
     const immutable: string[] = [];
@@ -251,6 +283,8 @@ export class SchemaBuilder {
         continue;
       }
       delete part.description;
+      embeddedRules = [...(part["x-kubernetes-validations"] ?? []), ...embeddedRules];
+      delete part["x-kubernetes-validations"];
       const conflict = mergeSchemaInto(schema, part);
       if (conflict) this.diagnostics.error("type-conflict", conflict, scope.location);
     }
@@ -261,7 +295,7 @@ export class SchemaBuilder {
         message: `field ${name} is immutable once set`,
       });
     }
-    return schema;
+    return { schema, embeddedRules };
   }
 
   /** A field named by a one-of marker cannot also be required (it could never be unset). */
@@ -281,6 +315,13 @@ export class SchemaBuilder {
       }
     }
   }
+}
+
+/** Sets a schema's CEL rules, leaving the keyword out when there are none. */
+function withRules(schema: JSONSchemaProps, rules: ValidationRule[]): JSONSchemaProps {
+  if (rules.length > 0) schema["x-kubernetes-validations"] = rules;
+  else delete schema["x-kubernetes-validations"];
+  return schema;
 }
 
 function isNamedRef(ref: TypeRef): boolean {

@@ -1,0 +1,268 @@
+import { execFile, spawnSync } from "node:child_process";
+import { accessSync, constants, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTwoFilesPatch } from "diff";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { listFiles } from "../helpers/golden.js";
+import { diffData, parseManifests } from "./compare.js";
+import { DIFFERENCES, REJECTED } from "./differences.js";
+
+/**
+ * controller-gen as an oracle. fixtures/oracle/go is a Go module of API types, RBAC and
+ * webhook markers, one package tree per case; fixtures/oracle/ts/<case> is each case's
+ * TypeScript port, laid out as kb expects (api/<version>/, src/). controller-gen v0.21.0
+ * (`node scripts/envtest-assets.mjs --only controller-gen`) runs once over the module, kb
+ * generate once per port, and each case's manifests are compared as data, document by
+ * document. Every deliberate or known difference is applied from ./differences.ts, and
+ * described in docs/controller-gen-differences.md.
+ *
+ * Needs controller-gen (`$CONTROLLER_GEN`, or `$KUBEBUILDER_ASSETS/controller-gen`) and the
+ * go command (Go modules come from the module proxy); skipped without them.
+ */
+
+const ORACLE = join(import.meta.dirname, "../../fixtures/oracle");
+const GO_MODULE = join(ORACLE, "go");
+const TS_CASES = join(ORACLE, "ts");
+const DOC = join(import.meta.dirname, "../../docs/controller-gen-differences.md");
+
+/** Every CRD of the corpus is in a group `<case>.oracle.example.com` or `<name>.<case>.oracle.example.com`. */
+const GROUP_SUFFIX = ".oracle.example.com";
+/** The cases that hold the RBAC and webhook markers (controller-gen writes one file of each for all). */
+const SINGLE_FILE_OUTPUTS: Readonly<Record<string, string>> = { "rbac/role.yaml": "rbac", "webhook/manifests.yaml": "webhook" };
+/** The difference every CRD shows, which leaves the rest byte for byte comparable. */
+const VERSION_STAMP = "version-annotation";
+
+const CASES = readdirSync(TS_CASES, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
+
+/** controller-gen, or why the comparison cannot run here. */
+function locateControllerGen(): { bin: string; goflags: string } | { skip: string } {
+  const assets = process.env.KUBEBUILDER_ASSETS;
+  const bin = process.env.CONTROLLER_GEN || (assets ? join(assets, "controller-gen") : undefined);
+  const build = "build it with `node scripts/envtest-assets.mjs --only controller-gen` and set KUBEBUILDER_ASSETS to the folder it prints";
+  if (!bin) return { skip: `neither CONTROLLER_GEN nor KUBEBUILDER_ASSETS is set (${build})` };
+  try {
+    accessSync(bin, constants.X_OK);
+  } catch {
+    return { skip: `${bin} is not an executable file (${build})` };
+  }
+  const go = spawnSync("go", ["env", "GOFLAGS"], { encoding: "utf8" });
+  if (go.error || go.status !== 0) return { skip: "the go command is missing, and controller-gen needs it to load Go packages" };
+  // Go modules resolve through the module proxy (-mod=mod), whatever else GOFLAGS says.
+  const goflags = [
+    ...go.stdout
+      .trim()
+      .split(/\s+/)
+      .filter((f) => f !== "" && !f.startsWith("-mod=")),
+    "-mod=mod",
+  ].join(" ");
+  return { bin, goflags };
+}
+
+const located = locateControllerGen();
+const skipReason = "skip" in located ? located.skip : undefined;
+if (skipReason) console.warn(`controller-gen oracle skipped: ${skipReason}`);
+
+/** Output files by path relative to the output root: crd/..., rbac/role.yaml, webhook/manifests.yaml. */
+type Files = Map<string, string>;
+
+function readOutputs(root: string): Files {
+  return new Map(listFiles(root).map((f) => [f, readFileSync(join(root, f), "utf8")]));
+}
+
+/** Runs controller-gen over `cases` of the Go module copied to `module`, writing under `out`. */
+function runControllerGen(
+  { bin, goflags }: { bin: string; goflags: string },
+  module: string,
+  cases: readonly string[],
+  out: string,
+): Promise<{ files: Files; stderr: string; ok: boolean }> {
+  const args = [
+    // TypeScript's number is a float64 in Go, which controller-gen only maps with this option.
+    "crd:allowDangerousTypes=true",
+    "rbac:roleName=manager-role",
+    "webhook",
+    `paths=${cases.map((c) => `./${c}/...`).join(";")}`,
+    `output:crd:dir=${join(out, "crd")}`,
+    `output:rbac:dir=${join(out, "rbac")}`,
+    `output:webhook:dir=${join(out, "webhook")}`,
+  ];
+  const env = { ...process.env, GOFLAGS: goflags, GOWORK: "off" };
+  return new Promise((resolve) => {
+    execFile(bin, args, { cwd: module, env, maxBuffer: 64 << 20, timeout: 540_000 }, (error, _stdout, stderr) => {
+      resolve({ files: readOutputs(out), stderr, ok: !error });
+    });
+  });
+}
+
+/** Runs `kb generate` in a case's directory (its api/ and src/), writing under `out`. */
+async function runKb(caseDir: string, out: string): Promise<{ code: number; err: string; files: Files }> {
+  let err = "";
+  const io = { cwd: caseDir, out: () => {}, err: (t: string) => void (err += t) };
+  const code = await main(
+    ["generate", "--crd-dir", join(out, "crd"), "--rbac-dir", join(out, "rbac"), "--webhook-dir", join(out, "webhook")],
+    io,
+  );
+  return { code, err, files: readOutputs(out) };
+}
+
+/** The case a controller-gen output file belongs to. */
+function caseOf(file: string): string | undefined {
+  if (file in SINGLE_FILE_OUTPUTS) return SINGLE_FILE_OUTPUTS[file];
+  const m = /^crd\/(.+)_[^_]+\.yaml$/.exec(file);
+  if (!m || !m[1]!.endsWith(GROUP_SUFFIX)) return undefined;
+  return m[1]!.slice(0, -GROUP_SUFFIX.length).split(".").at(-1);
+}
+
+/** A manifest without the line of either tool's version annotation. */
+function withoutVersionStamp(text: string): string {
+  return text.replace(/^ {4}(controller-gen\.kubebuilder\.io|kubebuilder-ts\.io)\/version: .*\n/m, "");
+}
+
+/** How often each difference changed a document, over the cases run. */
+const applied = new Map<string, number>(DIFFERENCES.map((d) => [d.id, 0]));
+const tally = { cases: 0, documents: 0, equal: 0, files: 0, identical: 0 };
+
+/**
+ * Applies the differences of the table to deep copies of the two documents of one file;
+ * returns them and the ids of the differences that changed something.
+ */
+function normalize(cgDoc: unknown, kbDoc: unknown, caseName: string, file: string): { cg: unknown; kb: unknown; used: string[] } {
+  const cg = structuredClone(cgDoc);
+  const kb = structuredClone(kbDoc);
+  const used: string[] = [];
+  for (const d of DIFFERENCES) {
+    if (!d.normalize || (d.cases && !d.cases.includes(caseName))) continue;
+    const n = d.normalize(cg, kb, { caseName, file });
+    if (n > 0) used.push(d.id);
+    applied.set(d.id, applied.get(d.id)! + n);
+  }
+  return { cg, kb, used };
+}
+
+describe.skipIf(skipReason !== undefined)("controller-gen as an oracle", () => {
+  let work: string;
+  let accepted: Awaited<ReturnType<typeof runControllerGen>>;
+  let rejected: Awaited<ReturnType<typeof runControllerGen>>;
+  const acceptedCases = CASES.filter((c) => REJECTED[c]?.by !== "controller-gen");
+  const rejectedCases = CASES.filter((c) => REJECTED[c]?.by === "controller-gen");
+
+  beforeAll(async () => {
+    const tool = located as { bin: string; goflags: string };
+    work = mkdtempSync(join(tmpdir(), "kb-oracle-"));
+    // A copy, so that nothing the go command does (go.sum, GOFLAGS=-mod=mod) touches the repository.
+    const module = join(work, "go");
+    cpSync(GO_MODULE, module, { recursive: true });
+    // One run for the corpus, which must succeed; one for the cases controller-gen rejects.
+    const none = Promise.resolve({ files: new Map<string, string>(), stderr: "", ok: true });
+    [accepted, rejected] = await Promise.all([
+      runControllerGen(tool, module, acceptedCases, join(work, "accepted")),
+      rejectedCases.length > 0 ? runControllerGen(tool, module, rejectedCases, join(work, "rejected")) : none,
+    ]);
+    if (!accepted.ok) throw new Error(`controller-gen failed on the corpus:\n${accepted.stderr}`);
+  }, 600_000);
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("has a Go package tree and a TypeScript port for every case", () => {
+    const goCases = readdirSync(GO_MODULE, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
+    expect(goCases).toEqual(CASES);
+  });
+
+  for (const name of CASES) {
+    it(name, async () => {
+      const kb = await runKb(join(TS_CASES, name), join(work, "kb", name));
+      const rejection = REJECTED[name];
+      if (rejection?.by === "controller-gen") {
+        expect(kb.code, `kb accepts ${name}:\n${kb.err}`).toBe(0);
+        const errors = rejected.stderr
+          .split("\n")
+          .filter((l) => l.includes(`/${name}/`))
+          .join("\n");
+        for (const message of rejection.messages) expect(errors, `controller-gen rejects ${name}`).toMatch(message);
+        applied.set(rejection.difference, applied.get(rejection.difference)! + 1);
+        tally.cases++;
+        return;
+      }
+      const cgFiles = [...accepted.files.keys()].filter((f) => caseOf(f) === name).sort();
+      if (rejection?.by === "kb") {
+        expect(kb.code, `kb rejects ${name}`).toBe(2);
+        for (const message of rejection.messages) expect(kb.err).toMatch(message);
+        expect(cgFiles.length, `controller-gen accepts ${name}`).toBeGreaterThan(0);
+        applied.set(rejection.difference, applied.get(rejection.difference)! + 1);
+        tally.cases++;
+        return;
+      }
+      // Warnings (a CRD over the client-side apply limit) are kb's own; errors are not.
+      expect(kb.code, kb.err).toBe(0);
+      expect([...kb.files.keys()].sort(), "kb writes the files controller-gen writes").toEqual(cgFiles);
+      const problems: string[] = [];
+      for (const file of cgFiles) {
+        const cgText = accepted.files.get(file)!;
+        const kbText = kb.files.get(file)!;
+        const cgDocs = parseManifests(cgText, `controller-gen ${file}`);
+        const kbDocs = parseManifests(kbText, `kb ${file}`);
+        if (cgDocs.length !== kbDocs.length) {
+          problems.push(`${file}: controller-gen wrote ${cgDocs.length} documents, kb ${kbDocs.length}`);
+          continue;
+        }
+        let equal = true;
+        let onlyStamps = true;
+        cgDocs.forEach((cgDoc, i) => {
+          const { cg, kb: kbDoc, used } = normalize(cgDoc, kbDocs[i], name, file);
+          const diff = diffData(cg, kbDoc);
+          tally.documents++;
+          if (diff.length === 0) tally.equal++;
+          else problems.push(`${file}, document ${i + 1}:`, ...diff.map((d) => `  ${d}`));
+          equal &&= diff.length === 0;
+          onlyStamps &&= used.every((id) => id === VERSION_STAMP);
+        });
+        // Where the data agree but for the version stamps, so do the bytes: kb writes YAML
+        // as controller-gen's go-yaml does (key order, quoting, folding, block scalars).
+        tally.files++;
+        let [a, b] = [withoutVersionStamp(cgText), withoutVersionStamp(kbText)];
+        for (const d of DIFFERENCES) {
+          if (!d.normalizeText || (d.cases && !d.cases.includes(name))) continue;
+          const text = d.normalizeText(a, b, { caseName: name, file });
+          [a, b] = [text.cg, text.kb];
+          applied.set(d.id, applied.get(d.id)! + text.changes);
+        }
+        if (a === b) tally.identical++;
+        else if (equal && onlyStamps)
+          problems.push(
+            `${file}: equal as data, but not byte for byte:`,
+            createTwoFilesPatch("controller-gen", "kb", a, b, "", "", { context: 1 }),
+          );
+      }
+      tally.cases++;
+      if (problems.length > 0) expect.fail(`kb differs from controller-gen beyond the listed differences:\n${problems.join("\n")}\n`);
+    });
+  }
+
+  it("attributes every controller-gen output to a case", () => {
+    const orphans = [...accepted.files.keys()].filter((f) => !CASES.includes(caseOf(f) ?? ""));
+    expect(orphans).toEqual([]);
+  });
+
+  it("needs every listed difference, and documents each", () => {
+    const doc = readFileSync(DOC, "utf8");
+    for (const d of DIFFERENCES) expect(doc, `docs/controller-gen-differences.md has a section {#${d.id}}`).toContain(`{#${d.id}}`);
+    if (tally.cases < CASES.length) return; // a filtered run (-t) cannot tell
+    const stale = DIFFERENCES.filter((d) => applied.get(d.id) === 0).map((d) => d.id);
+    expect(stale, "differences that no longer show: remove them from differences.ts and the doc").toEqual([]);
+    console.info(
+      `controller-gen oracle: ${CASES.length} cases; ${tally.equal} of ${tally.documents} documents equal as data ` +
+        `with the listed differences applied; ${tally.identical} of ${tally.files} files byte for byte equal with them\n` +
+        DIFFERENCES.map((d) => `  ${d.id}: ${applied.get(d.id)}`).join("\n"),
+    );
+  });
+});

@@ -1,0 +1,386 @@
+/**
+ * The deliberate and known differences between kb generate and controller-gen, as the
+ * oracle test (controller-gen.test.ts) applies them. Each has a section `{#id}` in
+ * docs/controller-gen-differences.md saying what differs, why, and which case shows it.
+ */
+
+type Json = Record<string, unknown>;
+
+/** Which tool wrote a document. */
+export type Side = "controller-gen" | "kb";
+
+export interface Context {
+  readonly caseName: string;
+  /** The output file, relative to the output root: crd/<group>_<plural>.yaml, rbac/role.yaml, ... */
+  readonly file: string;
+}
+
+/**
+ * A difference the comparison allows. `normalize` edits the two documents of one file (a
+ * deep copy of each) so the rest can be compared, and returns how many changes it made: a
+ * difference that changes nothing over the whole corpus is stale, and the test says so.
+ * A difference with neither `normalize` nor `normalizeText` is one where a tool rejects a
+ * case ({@link REJECTED}).
+ */
+export interface Difference {
+  readonly id: string;
+  readonly reason: string;
+  /** The cases it applies to; all when absent. */
+  readonly cases?: readonly string[];
+  readonly normalize?: (cg: unknown, kb: unknown, context: Context) => number;
+  /**
+   * For a difference of YAML style only: edits the two texts of one file (the version
+   * stamps already removed) for the byte for byte comparison, and counts its changes.
+   */
+  readonly normalizeText?: (cg: string, kb: string, context: Context) => { cg: string; kb: string; changes: number };
+}
+
+/** A case that one tool rejects, and the messages it must give. */
+export interface Rejection {
+  readonly by: Side;
+  readonly messages: readonly RegExp[];
+  /** The id of the difference in {@link DIFFERENCES}. */
+  readonly difference: string;
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A schema node and where it is. */
+interface Pair {
+  readonly cg: Json;
+  readonly kb: Json;
+  /** Property names from the version's openAPIV3Schema down, `[]` for array items, `{}` for map values. */
+  readonly path: readonly string[];
+}
+
+/**
+ * Every pair of schema nodes at the same place in the two CRDs (versions matched by name),
+ * parents before children. Only places both sides have are visited.
+ */
+function schemaPairs(cgDoc: unknown, kbDoc: unknown): Pair[] {
+  const out: Pair[] = [];
+  const walk = (cg: unknown, kb: unknown, path: string[]): void => {
+    if (!isObject(cg) || !isObject(kb)) return;
+    out.push({ cg, kb, path });
+    const cp = cg.properties;
+    const kp = kb.properties;
+    if (isObject(cp) && isObject(kp)) for (const k of Object.keys(cp)) walk(cp[k], kp[k], [...path, k]);
+    walk(cg.items, kb.items, [...path, "[]"]);
+    walk(cg.additionalProperties, kb.additionalProperties, [...path, "{}"]);
+  };
+  const versions = (doc: unknown): Json[] => {
+    const v = isObject(doc) && isObject(doc.spec) ? doc.spec.versions : undefined;
+    return Array.isArray(v) ? v.filter(isObject) : [];
+  };
+  const kbVersions = new Map(versions(kbDoc).map((v) => [v.name, v]));
+  for (const v of versions(cgDoc)) {
+    const k = kbVersions.get(v.name);
+    const schema = (x: Json | undefined) => (isObject(x?.schema) ? x.schema.openAPIV3Schema : undefined);
+    walk(schema(v), schema(k), []);
+  }
+  return out;
+}
+
+/**
+ * Where the corpus uses Kubernetes' own types (client-node models on kb's side, k8s.io/api
+ * and apimachinery Go types on controller-gen's): the schema paths, per case, of the fields
+ * whose type is one. Their own description (the field's doc in the corpus) is compared as is.
+ */
+const BUILTIN_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  "builtin-refs": ["spec.secretRef", "spec.passwordKey", "spec.target", "spec.resources", "spec.tolerations", "spec.selector", "spec.env"],
+  "builtin-templates": ["spec.template", "spec.jobTemplate"],
+  conditions: ["status.conditions", "status.last"],
+};
+
+/**
+ * The pairs inside a built-in type: below one of {@link BUILTIN_FIELDS} of the case, and the
+ * field itself with `withField` (its markers and, without a doc of its own, its description
+ * come from the built-in type).
+ */
+function builtinPairs(cg: unknown, kb: unknown, caseName: string, withField = false): Pair[] {
+  const roots = (BUILTIN_FIELDS[caseName] ?? []).map((r) => r.split("."));
+  const min = withField ? 0 : 1;
+  return schemaPairs(cg, kb).filter((p) => roots.some((r) => p.path.length >= r.length + min && r.every((part, i) => p.path[i] === part)));
+}
+
+/**
+ * What changed in the Kubernetes types the corpus uses between 1.34 (client-node 1.4's
+ * models) and 1.36 (the k8s.io/api the Go module requires): where, as a suffix of the
+ * schema path (`[]` for list items), and what.
+ */
+const KUBERNETES_1_34_TO_1_36: readonly { readonly at: string; readonly what: "description" | "added" | "required" }[] = [
+  { at: "tolerations.[].operator", what: "description" }, // the Lt and Gt operators
+  { at: "securityContext.procMount", what: "description" }, // no ProcMountType feature gate note
+  { at: "spec.hostUsers", what: "description" }, // no "alpha-level" note
+  { at: "spec.resourceClaims", what: "description" }, // "a stable field", was "an alpha field"
+  { at: "resourceClaims.[].resourceClaimTemplateName", what: "description" }, // PodGroup claims
+  { at: "containers.[].resizePolicy", what: "description" }, // not on ephemeral containers
+  { at: "initContainers.[].resizePolicy", what: "description" },
+  { at: "jobTemplate.spec.managedBy", what: "description" },
+  { at: "onPodConditions.[]", what: "required" }, // status became optional
+  { at: "spec.schedulingGroup", what: "added" },
+  { at: "podCertificate.userAnnotations", what: "added" },
+];
+
+/** Whether a schema path ends with the given property names (a suffix `a.b`, matched whole). */
+const endsWithPath = (path: readonly string[], suffix: string) => `.${path.join(".")}`.endsWith(`.${suffix}`);
+
+const squash = (s: unknown) => (typeof s === "string" ? s.replace(/\s+/g, " ").trim() : s);
+
+/** Deletes `keys` from controller-gen's node where kb's has none of them; counts the deletions. */
+function dropMissing(p: Pair, keys: readonly string[]): number {
+  let n = 0;
+  for (const key of keys) {
+    if (key in p.cg && !(key in p.kb)) {
+      delete p.cg[key];
+      n++;
+    }
+  }
+  return n;
+}
+
+const isObjectTyped = (s: Json) => s.type === "object" || "properties" in s;
+
+export const DIFFERENCES: readonly Difference[] = [
+  {
+    id: "version-annotation",
+    reason: "each tool stamps its own name and version on a CRD",
+    normalize: (cg, kb) => {
+      let n = 0;
+      for (const [doc, key] of [
+        [cg, "controller-gen.kubebuilder.io/version"],
+        [kb, "kubebuilder-ts.io/version"],
+      ] as const) {
+        const metadata = isObject(doc) && isObject(doc.metadata) ? doc.metadata : undefined;
+        const annotations = metadata?.annotations;
+        if (!isObject(annotations) || !(key in annotations)) continue;
+        delete annotations[key];
+        if (Object.keys(annotations).length === 0) delete metadata!.annotations;
+        n++;
+      }
+      return n;
+    },
+  },
+  {
+    id: "yaml-timestamps-unquoted",
+    reason:
+      "kb writes a string that a YAML 1.1 reader takes for a timestamp (2024-06-30, 2024-01-01T00:00:00Z) unquoted; go-yaml double-quotes it (src/output/scalars.ts lacks the timestamp forms)",
+    normalizeText: (cg, kb) => {
+      let changes = 0;
+      const unquoted = cg.replace(
+        /(: |- )"(\d{4}-\d{1,2}-\d{1,2}(?:[Tt ][0-9:.]+(?:Z|[+-][0-9:]+)?)?)"$/gm,
+        (_m, lead: string, stamp: string) => {
+          changes++;
+          return `${lead}${stamp}`;
+        },
+      );
+      return { cg: unquoted, kb, changes };
+    },
+  },
+  {
+    id: "yaml-float-format",
+    reason:
+      "kb writes a fractional number as JavaScript prints it (0.000001, 1234567.5); controller-gen's go-yaml uses Go's shortest %g form, an exponent below -4 or from 6 up (1e-06, 1.2345675e+06)",
+    normalizeText: (cg, kb) => {
+      let changes = 0;
+      const js = cg.replace(/^( *(?:- )*(?:[A-Za-z0-9_.\/-]+: )?)([-+]?[0-9.]+e[-+][0-9]+)$/gm, (m, lead: string, n: string) => {
+        const printed = String(Number(n));
+        if (printed === n) return m;
+        changes++;
+        return `${lead}${printed}`;
+      });
+      return { cg: js, kb, changes };
+    },
+  },
+  {
+    id: "pattern-js-regex",
+    reason: "kb checks +kubebuilder:validation:Pattern as a JavaScript regular expression; the API server uses RE2 (issue 12)",
+  },
+  {
+    id: "markers-on-named-collections",
+    reason:
+      "controller-gen type-checks array and map markers against the field's $ref before it is resolved, so it rejects them on fields of named list and map types; kb checks them against the named type",
+  },
+  {
+    id: "string-markers-on-int-or-string",
+    reason:
+      "controller-gen only lets string markers apply to an IntOrString field that also has +kubebuilder:validation:XIntOrString; kb knows IntOrString is int-or-string",
+  },
+  {
+    id: "bare-strings-with-colons",
+    reason:
+      "controller-gen's marker grammar ends a bare string at ':', so an unquoted url= fails to parse; kb ends one at ':' only inside a map",
+  },
+  {
+    id: "k8s-list-type",
+    reason:
+      "kb reads +k8s:listType and +k8s:listMapKey as +listType and +listMapKey; controller-gen v0.21 does not know them and ignores them",
+    cases: ["k8s-list-type"],
+    normalize: (cg, kb) => {
+      let n = 0;
+      for (const p of schemaPairs(cg, kb)) {
+        for (const key of ["x-kubernetes-list-type", "x-kubernetes-list-map-keys"]) {
+          if (key in p.kb && !(key in p.cg)) {
+            delete p.kb[key];
+            n++;
+          }
+        }
+      }
+      return n;
+    },
+  },
+  {
+    id: "redundant-all-of",
+    reason:
+      "where a field repeats a keyword of its named type with the same value, controller-gen keeps both in an allOf (it compares the two values by pointer); kb keeps the keyword once",
+    normalize: (cg, kb) => {
+      let n = 0;
+      for (const p of schemaPairs(cg, kb)) {
+        const all = p.cg.allOf;
+        if (!Array.isArray(all) || all.length !== 2 || "allOf" in p.kb) continue;
+        const [a, b] = all;
+        if (!isObject(a) || !isObject(b) || JSON.stringify(a) !== JSON.stringify(b)) continue;
+        if (Object.keys(a).some((k) => k in p.cg)) continue;
+        delete p.cg.allOf;
+        Object.assign(p.cg, a);
+        n++;
+      }
+      return n;
+    },
+  },
+  {
+    id: "printer-columns-without-status",
+    reason:
+      "controller-gen writes an empty subresources: {} for a version with printer columns and no subresource; kb leaves subresources out",
+    normalize: (cg, kb) => {
+      let n = 0;
+      const versions = (doc: unknown) => (isObject(doc) && isObject(doc.spec) && Array.isArray(doc.spec.versions) ? doc.spec.versions : []);
+      const kbByName = new Map(
+        versions(kb)
+          .filter(isObject)
+          .map((v) => [v.name, v]),
+      );
+      for (const v of versions(cg).filter(isObject)) {
+        const k = kbByName.get(v.name);
+        if (k && isObject(v.subresources) && Object.keys(v.subresources).length === 0 && !("subresources" in k)) {
+          delete v.subresources;
+          n++;
+        }
+      }
+      return n;
+    },
+  },
+  {
+    id: "builtin-line-breaks",
+    reason:
+      "client-node's descriptions of Kubernetes types are single lines (the OpenAPI spec's text); controller-gen keeps the Go comment's line breaks (issue 12)",
+    normalize: (cg, kb, { caseName }) => {
+      let n = 0;
+      for (const p of builtinPairs(cg, kb, caseName, true)) {
+        const [a, b] = [p.cg.description, p.kb.description];
+        if (typeof a === "string" && typeof b === "string" && a !== b && squash(a) === squash(b)) {
+          p.cg.description = b;
+          n++;
+        }
+      }
+      return n;
+    },
+  },
+  {
+    id: "builtin-markers",
+    reason:
+      "client-node's model metadata does not carry the Go markers of Kubernetes types: x-kubernetes-list-type, x-kubernetes-list-map-keys, x-kubernetes-map-type and default are missing (issue 12)",
+    normalize: (cg, kb, { caseName }) => {
+      let n = 0;
+      for (const p of builtinPairs(cg, kb, caseName, true)) {
+        n += dropMissing(p, ["x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type", "default"]);
+      }
+      return n;
+    },
+  },
+  {
+    id: "builtin-field-docs",
+    reason:
+      "client-node keeps no doc for a field whose type is another model, so an object-valued field inside a Kubernetes type carries its type's description (or, for a template's metadata, none) instead of the field's own (issue 12)",
+    normalize: (cg, kb, { caseName }) => {
+      let n = 0;
+      for (const p of builtinPairs(cg, kb, caseName)) {
+        if (!isObjectTyped(p.cg) || !("description" in p.cg)) continue;
+        if (squash(p.cg.description) === squash(p.kb.description)) continue;
+        delete p.cg.description;
+        delete p.kb.description;
+        n++;
+      }
+      return n;
+    },
+  },
+  {
+    id: "builtin-int-or-string-docs",
+    reason:
+      "client-node has only IntOrString's generic doc on an IntOrString field of a Kubernetes type (a probe's port, ...), which kb leaves out; controller-gen has the field's doc",
+    normalize: (cg, kb, { caseName }) => {
+      let n = 0;
+      for (const p of builtinPairs(cg, kb, caseName)) {
+        if (p.cg["x-kubernetes-int-or-string"] === true) n += dropMissing(p, ["description"]);
+      }
+      return n;
+    },
+  },
+  {
+    id: "builtin-named-item-docs",
+    reason:
+      "client-node erases named string types, so the items of a list of one (a container's capabilities) have no description; controller-gen gives them the named type's doc",
+    normalize: (cg, kb, { caseName }) => {
+      let n = 0;
+      for (const p of builtinPairs(cg, kb, caseName)) {
+        if (p.path.at(-1) === "[]" && p.cg.type === "string") n += dropMissing(p, ["description"]);
+      }
+      return n;
+    },
+  },
+  {
+    id: "builtin-kubernetes-version",
+    reason:
+      "kb's built-in schemas are those of client-node 1.4 (Kubernetes 1.34); the Go module's k8s.io/api is 1.36, whose types have new fields and changed docs (issue 12)",
+    normalize: (cg, kb, { caseName }) => {
+      let n = 0;
+      for (const p of builtinPairs(cg, kb, caseName, true)) {
+        for (const change of KUBERNETES_1_34_TO_1_36) {
+          if (change.what === "added") {
+            const dot = change.at.lastIndexOf(".");
+            const [parent, name] = [change.at.slice(0, dot), change.at.slice(dot + 1)];
+            if (!endsWithPath(p.path, parent) || !isObject(p.cg.properties) || !(name in p.cg.properties)) continue;
+            if (isObject(p.kb.properties) && name in p.kb.properties) continue;
+            delete p.cg.properties[name];
+            if (Array.isArray(p.cg.required)) p.cg.required = p.cg.required.filter((r) => r !== name);
+            n++;
+          } else if (endsWithPath(p.path, change.at)) {
+            const key = change.what;
+            if (JSON.stringify(squash(p.cg[key])) === JSON.stringify(squash(p.kb[key]))) continue;
+            delete p.cg[key];
+            delete p.kb[key];
+            n++;
+          }
+        }
+      }
+      return n;
+    },
+  },
+];
+
+export const REJECTED: Readonly<Record<string, Rejection>> = {
+  "pattern-re2": { by: "kb", messages: [/invalid regular expression/], difference: "pattern-js-regex" },
+  "named-collection-markers": {
+    by: "controller-gen",
+    messages: [/must apply maxitem to an array/, /must apply minproperties to an object/],
+    difference: "markers-on-named-collections",
+  },
+  "int-or-string-length": {
+    by: "controller-gen",
+    messages: [/must apply maxlength to a textual value/],
+    difference: "string-markers-on-int-or-string",
+  },
+  "bare-url": { by: "controller-gen", messages: [/expected comma, got ":"/], difference: "bare-strings-with-colons" },
+};
