@@ -13,7 +13,9 @@ import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse, parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpTransport } from "../../../src/runtime/client/transport.js";
 import { startTestEnv } from "../../../src/testing/index.js";
+import { realAssets, skipReal } from "../../helpers/real-kubernetes.js";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const KB = join(REPO, "bin", "kb.js");
@@ -32,16 +34,20 @@ interface Run {
   readonly ms: number;
 }
 
-/** The environment of the commands: USE_EXISTING_CLUSTER unset, so that nothing reaches a cluster. */
+/**
+ * The environment of the commands: USE_EXISTING_CLUSTER unset, so that nothing reaches a
+ * cluster, and KUBEBUILDER_ASSETS unset unless a step asks for the real API server.
+ */
 function commandEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: "true", NO_COLOR: "1", FORCE_COLOR: "0", ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" };
   delete env.USE_EXISTING_CLUSTER;
-  return env;
+  delete env.KUBEBUILDER_ASSETS;
+  return { ...env, ...extra };
 }
 
 /** Runs a command to completion. */
-function run(command: string, args: readonly string[], cwd: string): Run {
-  const env = commandEnv();
+function run(command: string, args: readonly string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Run {
+  const env = commandEnv(extraEnv);
   const started = performance.now();
   const r = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - started;
@@ -168,8 +174,15 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
     expectOk(run(NPM, ["run", "lint"], project));
   }, STEP_TIMEOUT);
 
-  it("npm test", () => {
+  it("npm test, on the in-process test API server", () => {
     expectOk(run(NPM, ["test"], project));
+  }, STEP_TIMEOUT);
+
+  const real = realAssets();
+  it.skipIf(skipReal("a scaffolded project's npm test on a real API server"))("npm test, on a real API server (KUBEBUILDER_ASSETS set)", () => {
+    const r = expectOk(run(NPM, ["test"], project, { KUBEBUILDER_ASSETS: "directory" in real ? real.directory : "" }));
+    // Every test ran, none skipped.
+    expect(r.output).toMatch(/Tests\s+\d+ passed \(\d+\)/);
   }, STEP_TIMEOUT);
 
   it("npm run manifests, then kb generate --check finds nothing stale", () => {
@@ -183,7 +196,8 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
   }, STEP_TIMEOUT);
 
   it("npm run run starts the manager against the current kubeconfig; it becomes ready and reconciles a sample", async () => {
-    // The testing kit's API server stands in for a cluster; KUBECONFIG points the manager at it.
+    // The testing kit's API server (in-process, or real with KUBEBUILDER_ASSETS) stands in for a
+    // cluster; KUBECONFIG points the manager at it.
     const env = await startTestEnv({ crdDirectoryPaths: [join(project, "config", "crd", "bases")] });
     const kubeconfig = join(work, "kubeconfig");
     writeFileSync(kubeconfig, env.kubeConfig.exportConfig());
@@ -213,15 +227,20 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
     try {
       await until("the manager's /readyz did not answer 200", async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 180_000);
 
-      // The sample, created and read back over the API server's REST API.
+      // The sample, created and read back over the API server's REST API (in-process, or the
+      // real kube-apiserver when KUBEBUILDER_ASSETS is set).
       const sample = parse(readFileSync(join(project, "config", "samples", "batch_v1_cronjob.yaml"), "utf8")) as { apiVersion: string; metadata: { name: string } };
-      const cronjobs = `${env.server.url}/apis/${sample.apiVersion}/namespaces/default/cronjobs`;
-      const created = await fetch(cronjobs, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(sample) });
-      expect(created.status, await created.text()).toBe(201);
-      await until("the sample CronJob did not get an Available condition", async () => {
-        const got = (await (await fetch(`${cronjobs}/${sample.metadata.name}`)).json()) as { status?: { conditions?: { type: string; status: string }[] } };
-        return got.status?.conditions?.some((c) => c.type === "Available" && c.status === "True") === true;
-      }, 60_000);
+      const cronjobs = `/apis/${sample.apiVersion}/namespaces/default/cronjobs`;
+      const api = new HttpTransport({ kubeConfig: env.kubeConfig });
+      try {
+        await api.request({ method: "POST", path: cronjobs, body: sample });
+        await until("the sample CronJob did not get an Available condition", async () => {
+          const got = await api.request<{ status?: { conditions?: { type: string; status: string }[] } }>({ method: "GET", path: `${cronjobs}/${sample.metadata.name}` });
+          return got.status?.conditions?.some((c) => c.type === "Available" && c.status === "True") === true;
+        }, 60_000);
+      } finally {
+        api.close();
+      }
     } finally {
       if (manager.exitCode === null && manager.signalCode === null) process.kill(-manager.pid!, "SIGTERM");
       await exited;
