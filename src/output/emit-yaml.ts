@@ -1,11 +1,12 @@
-import { looksLikeOtherScalar } from "./scalars.js";
+import { formatNumber, looksLikeOtherScalar } from "./scalars.js";
 
 /**
  * A small YAML emitter for plain JSON data, in go-yaml's block style: map keys sorted,
  * sequences not indented under their key, `{}` and `[]` for empty collections, `|-`
  * literals for multi-line strings, double quotes for strings a reader would take for
  * another type (or that need escapes), single quotes for strings that cannot be plain
- * for syntax reasons. Written by hand because the general YAML library spent most of
+ * for syntax reasons, numbers as go-yaml writes the ints and float64s it reads from Go's
+ * JSON (scalars.ts). Written by hand because the general YAML library spent most of
  * `kb generate`'s time building and visiting documents for what is a fixed style.
  */
 export function emitYaml(value: unknown): string {
@@ -88,7 +89,7 @@ function emitItem(item: unknown, indent: number, lead: string, out: string[]): v
 function scalar(v: unknown, indent: number): string {
   if (v === null || v === undefined) return "null";
   if (typeof v === "boolean") return v ? "true" : "false";
-  if (typeof v === "number") return Number.isFinite(v) ? String(v) : v > 0 ? ".inf" : v < 0 ? "-.inf" : ".nan";
+  if (typeof v === "number") return formatNumber(v);
   if (typeof v === "bigint") return v.toString();
   const s = String(v);
   if (s.includes("\n") && isLiteralSafe(s)) {

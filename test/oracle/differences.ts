@@ -164,37 +164,6 @@ export const DIFFERENCES: readonly Difference[] = [
     },
   },
   {
-    id: "yaml-timestamps-unquoted",
-    reason:
-      "kb writes a string that a YAML 1.1 reader takes for a timestamp (2024-06-30, 2024-01-01T00:00:00Z) unquoted; go-yaml double-quotes it (src/output/scalars.ts lacks the timestamp forms)",
-    normalizeText: (cg, kb) => {
-      let changes = 0;
-      const unquoted = cg.replace(
-        /(: |- )"(\d{4}-\d{1,2}-\d{1,2}(?:[Tt ][0-9:.]+(?:Z|[+-][0-9:]+)?)?)"$/gm,
-        (_m, lead: string, stamp: string) => {
-          changes++;
-          return `${lead}${stamp}`;
-        },
-      );
-      return { cg: unquoted, kb, changes };
-    },
-  },
-  {
-    id: "yaml-float-format",
-    reason:
-      "kb writes a fractional number as JavaScript prints it (0.000001, 1234567.5); controller-gen's go-yaml uses Go's shortest %g form, an exponent below -4 or from 6 up (1e-06, 1.2345675e+06)",
-    normalizeText: (cg, kb) => {
-      let changes = 0;
-      const js = cg.replace(/^( *(?:- )*(?:[A-Za-z0-9_.\/-]+: )?)([-+]?[0-9.]+e[-+][0-9]+)$/gm, (m, lead: string, n: string) => {
-        const printed = String(Number(n));
-        if (printed === n) return m;
-        changes++;
-        return `${lead}${printed}`;
-      });
-      return { cg: js, kb, changes };
-    },
-  },
-  {
     id: "pattern-js-regex",
     reason: "kb checks +kubebuilder:validation:Pattern as a JavaScript regular expression; the API server uses RE2 (issue 12)",
   },
