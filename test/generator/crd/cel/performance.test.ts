@@ -49,8 +49,11 @@ describe("checking many rules", () => {
       return performance.now() - start;
     };
     run(200); // warm up the parser
-    const small = run(250);
-    const large = run(1000);
+    // The fastest of three runs of each: a loaded machine only ever adds time, so the minimum
+    // is the closest to the work itself.
+    const fastest = (n: number) => Math.min(run(n), run(n), run(n));
+    const small = fastest(250);
+    const large = fastest(1000);
     // 4x the rules should cost about 4x the time; 16x would mean a quadratic walk
     expect(large).toBeLessThan(Math.max(small, 5) * 10);
   });
