@@ -1,10 +1,12 @@
 import { KubeConfig, KubernetesObjectApi, type KubernetesObject } from "@kubernetes/client-node";
 import { TestApiServer } from "../http/test-api-server.js";
 import { readCrdFiles } from "../store/crd-files.js";
+import type { JsonObject } from "../store/json.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { buildStore, type StoreSetup } from "./build-store.js";
 import { installCrds, shouldUseExistingCluster } from "./existing-cluster.js";
 import { kubeConfigFor } from "./kubeconfig.js";
+import { prepareWebhookInstall, type LocalWebhookServing, type PreparedWebhooks, type WebhookInstallOptions } from "./webhook-install.js";
 
 /** What {@link startTestEnv} takes. */
 export interface TestEnvOptions extends StoreSetup {
@@ -14,6 +16,13 @@ export interface TestEnvOptions extends StoreSetup {
   readonly namespace?: string | undefined;
   /** Where `USE_EXISTING_CLUSTER` is read (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /**
+   * Webhooks to install, pointed at a local webhook server (as envtest's
+   * `WebhookInstallOptions`): start a `WebhookServer` with `env.webhook`'s host, port and
+   * certDir, and the API server calls it for admission and for the conversions of the CRDs
+   * named in `conversionCrds` (or declaring `conversion.strategy: Webhook`).
+   */
+  readonly webhookInstallOptions?: WebhookInstallOptions | undefined;
 }
 
 /** A running test environment. */
@@ -26,6 +35,8 @@ export interface TestEnv {
   readonly server: TestApiServer;
   /** The in-process server's store; throws on an existing cluster. */
   readonly store: ObjectStore;
+  /** Where the local webhook server must serve (`new WebhookServer({ host, port, certDir })`), when `webhookInstallOptions` was given. */
+  readonly webhook: LocalWebhookServing | undefined;
   /** Stops the in-process server (a no-op for an existing cluster, which keeps what was installed). */
   stop(): Promise<void>;
 }
@@ -53,24 +64,52 @@ function noServer(): never {
  * ```
  */
 export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
-  if (shouldUseExistingCluster(options.env ?? process.env, options.useExistingCluster)) return startOnExistingCluster(options);
-  const store = buildStore(options);
-  const server = await TestApiServer.start({ store });
-  return {
-    kubeConfig: kubeConfigFor(server.url, options.namespace),
-    existingCluster: false,
-    server,
-    store,
-    stop: () => server.stop(),
-  };
+  const existing = shouldUseExistingCluster(options.env ?? process.env, options.useExistingCluster);
+  const webhooks = options.webhookInstallOptions ? await prepareWebhookInstall(options.webhookInstallOptions) : undefined;
+  try {
+    if (existing) return await startOnExistingCluster(options, webhooks);
+    const crds = [...readCrdFiles(options.crdDirectoryPaths ?? []), ...((options.crds ?? []) as object[])];
+    const store = buildStore({ ...options, crdDirectoryPaths: [], crds: webhooks ? webhooks.patchCrds(crds) : (crds as JsonObject[]) });
+    if (webhooks) store.seed(webhooks.configurations);
+    const server = await TestApiServer.start({ store });
+    return {
+      kubeConfig: kubeConfigFor(server.url, options.namespace),
+      existingCluster: false,
+      server,
+      store,
+      webhook: webhooks?.serving,
+      stop: async () => {
+        await server.stop();
+        await webhooks?.cleanup();
+      },
+    };
+  } catch (e) {
+    await webhooks?.cleanup();
+    throw e;
+  }
 }
 
-async function startOnExistingCluster(options: TestEnvOptions): Promise<TestEnv> {
+/** Creates `object`, or replaces it (keeping its resourceVersion) when it exists. */
+async function createOrReplace(api: KubernetesObjectApi, object: KubernetesObject): Promise<void> {
+  const ref = { apiVersion: object.apiVersion ?? "", kind: object.kind ?? "", metadata: { name: object.metadata?.name ?? "" } };
+  let existing: KubernetesObject | undefined;
+  try {
+    existing = await api.read(ref);
+  } catch (e) {
+    if ((e as { code?: unknown } | null)?.code !== 404) throw e;
+  }
+  if (existing) await api.replace({ ...object, metadata: { ...object.metadata, resourceVersion: existing.metadata?.resourceVersion } });
+  else await api.create(object);
+}
+
+async function startOnExistingCluster(options: TestEnvOptions, webhooks: PreparedWebhooks | undefined): Promise<TestEnv> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
-  const crds = [...readCrdFiles(options.crdDirectoryPaths ?? []), ...((options.crds ?? []) as KubernetesObject[])];
+  const read = [...readCrdFiles(options.crdDirectoryPaths ?? []), ...((options.crds ?? []) as object[])];
+  const crds = webhooks ? webhooks.patchCrds(read) : read;
   await installCrds(kubeConfig, crds as KubernetesObject[]);
   const api = KubernetesObjectApi.makeApiClient(kubeConfig);
+  for (const configuration of webhooks?.configurations ?? []) await createOrReplace(api, configuration as KubernetesObject);
   for (const object of options.objects ?? []) await api.create(object);
   return {
     kubeConfig,
@@ -81,6 +120,9 @@ async function startOnExistingCluster(options: TestEnvOptions): Promise<TestEnv>
     get store(): ObjectStore {
       return noServer();
     },
-    stop: async () => {},
+    webhook: webhooks?.serving,
+    stop: async () => {
+      await webhooks?.cleanup();
+    },
   };
 }
