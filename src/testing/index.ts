@@ -7,6 +7,13 @@ export { CertificateAuthority, type CertificatePair } from "./pki/certificate-au
 export type { StoreSetup } from "./env/build-store.js";
 export { installCrds, shouldUseExistingCluster, USE_EXISTING_CLUSTER, type InstallCrdsOptions } from "./env/existing-cluster.js";
 export { kubeConfigFor } from "./env/kubeconfig.js";
+export {
+  prepareWebhookInstall,
+  WebhookInstallError,
+  type LocalWebhookServing,
+  type PreparedWebhooks,
+  type WebhookInstallOptions,
+} from "./env/webhook-install.js";
 export { fakeClient, type FakeClient, type FakeClientOptions } from "./fake/fake-client.js";
 export { TestApiServer, type TestApiServerOptions } from "./http/test-api-server.js";
 export { InMemoryTransport, type InMemoryTransportOptions } from "./http/in-memory-transport.js";

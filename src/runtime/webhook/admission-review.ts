@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { outcomeFromError } from "./admission-outcome.js";
 import { httpError, type HttpAnswer } from "./http-io.js";
-import type { AdmissionHandler, AdmissionOperation, AdmissionOutcome, AdmissionRequest, AdmissionReviewVersion } from "./types.js";
+import type { AdmissionHandler, AdmissionOperation, AdmissionOutcome, AdmissionRequest, AdmissionResponse, AdmissionReviewVersion } from "./types.js";
 
 const REVIEW_VERSIONS: readonly AdmissionReviewVersion[] = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"];
 const OPERATIONS: readonly AdmissionOperation[] = ["CREATE", "UPDATE", "DELETE", "CONNECT"];
@@ -40,8 +40,8 @@ export function parseAdmissionReview(doc: unknown): ParsedAdmissionReview {
 
 /**
  * Answers an AdmissionReview document with `handler`: 400 with a Status body when the document
- * is not a review; otherwise 200 with the review response (the request's uid echoed, in the
- * request's apiVersion). A handler that throws is answered `allowed: false` (code 500 unless it
+ * is not a review; otherwise 200 with the review response (the request's uid echoed, the
+ * outcome's `result` sent as `status`, in the request's apiVersion). A handler that throws is answered `allowed: false` (code 500 unless it
  * threw a ValidationError or ApiError) and never escapes.
  */
 export async function answerAdmissionReview(doc: unknown, handler: AdmissionHandler, log: Logger, signal: AbortSignal): Promise<HttpAnswer> {
@@ -65,8 +65,10 @@ export async function answerAdmissionReview(doc: unknown, handler: AdmissionHand
     outcome = outcomeFromError(err, req, reqLog);
   }
   reqLog.debug({ allowed: outcome.allowed, code: outcome.result?.code, patched: outcome.patch !== undefined }, "admission answered");
+  const { result, ...rest } = outcome;
+  const response: AdmissionResponse = { uid: req.uid, ...rest, ...(result !== undefined ? { status: result } : {}) };
   return {
     status: 200,
-    body: { apiVersion: parsed.apiVersion, kind: "AdmissionReview", response: { ...outcome, uid: req.uid } },
+    body: { apiVersion: parsed.apiVersion, kind: "AdmissionReview", response },
   };
 }

@@ -71,9 +71,15 @@ export interface AdmissionOutcome {
   readonly warnings?: readonly string[];
 }
 
-/** `AdmissionReview.response`. */
-export interface AdmissionResponse extends AdmissionOutcome {
+/**
+ * `AdmissionReview.response` as it goes on the wire: the outcome with the request's `uid`,
+ * and `result` under the name the API server reads, `status` (admission/v1
+ * `AdmissionResponse.Result` is `json:"status"`; a `result` member would be ignored, and a
+ * denial shown without its message).
+ */
+export interface AdmissionResponse extends Omit<AdmissionOutcome, "result"> {
   readonly uid: string;
+  readonly status?: StatusBody;
 }
 
 /** The `admission.k8s.io` versions whose AdmissionReview the server accepts (same shape). */

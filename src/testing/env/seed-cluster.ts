@@ -71,3 +71,33 @@ export async function createObjects(kc: KubeConfig, objects: readonly Kubernetes
   }
   return out;
 }
+
+/**
+ * Creates each of `objects` on the cluster, or replaces it (keeping its resourceVersion) when
+ * it exists: how webhook configurations are installed, as envtest installs them. Sent as
+ * written, not through client-node's typed models.
+ */
+export async function createOrReplace(kc: KubeConfig, objects: readonly KubernetesObject[]): Promise<void> {
+  if (objects.length === 0) return;
+  const transport = new HttpTransport({ kubeConfig: kc, userAgent: USER_AGENT });
+  try {
+    for (const object of objects) {
+      const apiVersion = object.apiVersion ?? "";
+      const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+      const list = await transport.request<{ resources: ApiResource[] }>({ method: "GET", path: base });
+      const resource = list.resources.find((r) => r.kind === object.kind && !r.name.includes("/"));
+      if (!resource || resource.namespaced) throw new Error(`createOrReplace takes cluster-scoped kinds the cluster serves; got ${object.kind ?? "?"} in ${apiVersion}`);
+      const collection = `${base}/${resource.name}`;
+      const name = object.metadata?.name ?? "";
+      try {
+        await transport.request({ method: "POST", path: collection, body: object });
+      } catch (e) {
+        if (!isAlreadyExists(e)) throw e;
+        const existing = await transport.request<KubernetesObject>({ method: "GET", path: `${collection}/${name}` });
+        await transport.request({ method: "PUT", path: `${collection}/${name}`, body: { ...object, metadata: { ...object.metadata, resourceVersion: existing.metadata?.resourceVersion } } });
+      }
+    }
+  } finally {
+    transport.close();
+  }
+}

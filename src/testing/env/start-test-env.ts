@@ -5,11 +5,13 @@ import { HttpTransport } from "../../runtime/client/transport.js";
 import type { Resource } from "../../runtime/resource.js";
 import { TestApiServer } from "../http/test-api-server.js";
 import { readCrdFiles } from "../store/crd-files.js";
+import type { JsonObject } from "../store/json.js";
 import type { ObjectStore } from "../store/object-store.js";
 import { buildStore, type StoreSetup } from "./build-store.js";
 import { installCrds, shouldUseExistingCluster } from "./existing-cluster.js";
 import { kubeConfigFor } from "./kubeconfig.js";
-import { createObjects } from "./seed-cluster.js";
+import { createObjects, createOrReplace } from "./seed-cluster.js";
+import { prepareWebhookInstall, type LocalWebhookServing, type PreparedWebhooks, type WebhookInstallOptions } from "./webhook-install.js";
 
 /**
  * What a test environment runs on:
@@ -39,6 +41,13 @@ export interface TestEnvOptions extends StoreSetup {
   readonly namespace?: string | undefined;
   /** Where `USE_EXISTING_CLUSTER`, `KUBEBUILDER_ASSETS` and envtest's other variables are read (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /**
+   * Webhooks to install, pointed at a local webhook server (as envtest's
+   * `WebhookInstallOptions`): start a `WebhookServer` with `env.webhook`'s host, port and
+   * certDir, and the API server (in-process or real) calls it for admission and for the
+   * conversions of the CRDs named in `conversionCrds` (or declaring `conversion.strategy: Webhook`).
+   */
+  readonly webhookInstallOptions?: WebhookInstallOptions | undefined;
 }
 
 /** A running test environment. */
@@ -53,6 +62,8 @@ export interface TestEnv {
   readonly server: TestApiServer;
   /** The in-process server's store; throws on the other backends. */
   readonly store: ObjectStore;
+  /** Where the local webhook server must serve (`new WebhookServer({ host, port, certDir })`), when `webhookInstallOptions` was given. */
+  readonly webhook: LocalWebhookServing | undefined;
   /** Stops what was started (a no-op for an existing cluster, which keeps what was installed). */
   stop(): Promise<void>;
 }
@@ -91,18 +102,31 @@ export function selectBackend(options: TestEnvOptions, env: Readonly<Record<stri
 export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   const env = options.env ?? process.env;
   const backend = selectBackend(options, env);
-  if (backend === "existing-cluster") return startOnExistingCluster(options);
-  if (backend === "real") return startOnRealApiServer(options, env);
-  const store = buildStore(options);
-  const server = await TestApiServer.start({ store });
-  return {
-    kubeConfig: kubeConfigFor(server.url, options.namespace),
-    backend,
-    existingCluster: false,
-    server,
-    store,
-    stop: () => server.stop(),
-  };
+  if (backend !== "in-process") refuseInProcessOnly(options, backend);
+  const webhooks = options.webhookInstallOptions ? await prepareWebhookInstall(options.webhookInstallOptions) : undefined;
+  try {
+    if (backend === "existing-cluster") return await startOnExistingCluster(options, webhooks);
+    if (backend === "real") return await startOnRealApiServer(options, env, webhooks);
+    const crds = crdsOf(options);
+    const store = buildStore({ ...options, crdDirectoryPaths: [], crds: webhooks ? webhooks.patchCrds(crds) : (crds as JsonObject[]) });
+    if (webhooks) store.seed(webhooks.configurations);
+    const server = await TestApiServer.start({ store });
+    return {
+      kubeConfig: kubeConfigFor(server.url, options.namespace),
+      backend,
+      existingCluster: false,
+      server,
+      store,
+      webhook: webhooks?.serving,
+      stop: async () => {
+        await server.stop();
+        await webhooks?.cleanup();
+      },
+    };
+  } catch (e) {
+    await webhooks?.cleanup();
+    throw e;
+  }
 }
 
 /** The CRDs of `crdDirectoryPaths` and `crds`. */
@@ -138,12 +162,12 @@ async function checkServed(kc: KubeConfig, resources: readonly Resource[]): Prom
   }
 }
 
-async function startOnRealApiServer(options: TestEnvOptions, env: Readonly<Record<string, string | undefined>>): Promise<TestEnv> {
-  refuseInProcessOnly(options, "real");
+async function startOnRealApiServer(options: TestEnvOptions, env: Readonly<Record<string, string | undefined>>, webhooks: PreparedWebhooks | undefined): Promise<TestEnv> {
   const fromOption = options.binaryAssetsDirectory !== undefined;
   const assets = assetsDirectoryFrom(env, options.binaryAssetsDirectory);
   if (assets === undefined) throw new Error(`startTestEnv: the real backend needs ${KUBEBUILDER_ASSETS} (or binaryAssetsDirectory): the folder of kube-apiserver and etcd; npm run envtest:assets builds them`);
-  const crds = crdsOf(options); // read before starting: a bad file fails fast
+  const read = crdsOf(options); // read before starting: a bad file fails fast
+  const crds = webhooks ? (webhooks.patchCrds(read) as KubernetesObject[]) : read;
   const plane = await ControlPlane.start({
     assetsDirectory: assets,
     assetsSource: fromOption ? "binaryAssetsDirectory" : KUBEBUILDER_ASSETS,
@@ -153,6 +177,7 @@ async function startOnRealApiServer(options: TestEnvOptions, env: Readonly<Recor
   try {
     const kubeConfig = plane.kubeConfig(options.namespace);
     await installCrds(kubeConfig, crds);
+    await createOrReplace(kubeConfig, (webhooks?.configurations ?? []) as KubernetesObject[]);
     await checkServed(kubeConfig, options.resources ?? []);
     await createObjects(kubeConfig, options.objects ?? []);
     return {
@@ -165,7 +190,11 @@ async function startOnRealApiServer(options: TestEnvOptions, env: Readonly<Recor
       get store(): ObjectStore {
         return noServer("real");
       },
-      stop: () => plane.stop(),
+      webhook: webhooks?.serving,
+      stop: async () => {
+        await plane.stop();
+        await webhooks?.cleanup();
+      },
     };
   } catch (error) {
     await plane.stop({ kill: true });
@@ -173,11 +202,12 @@ async function startOnRealApiServer(options: TestEnvOptions, env: Readonly<Recor
   }
 }
 
-async function startOnExistingCluster(options: TestEnvOptions): Promise<TestEnv> {
-  refuseInProcessOnly(options, "existing-cluster");
+async function startOnExistingCluster(options: TestEnvOptions, webhooks: PreparedWebhooks | undefined): Promise<TestEnv> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
-  await installCrds(kubeConfig, crdsOf(options));
+  const read = crdsOf(options);
+  await installCrds(kubeConfig, webhooks ? (webhooks.patchCrds(read) as KubernetesObject[]) : read);
+  await createOrReplace(kubeConfig, (webhooks?.configurations ?? []) as KubernetesObject[]);
   await checkServed(kubeConfig, options.resources ?? []);
   await createObjects(kubeConfig, options.objects ?? []);
   return {
@@ -190,6 +220,9 @@ async function startOnExistingCluster(options: TestEnvOptions): Promise<TestEnv>
     get store(): ObjectStore {
       return noServer("existing-cluster");
     },
-    stop: async () => {},
+    webhook: webhooks?.serving,
+    stop: async () => {
+      await webhooks?.cleanup();
+    },
   };
 }

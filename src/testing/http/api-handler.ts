@@ -1,4 +1,5 @@
 import type { ObjectStore } from "../store/object-store.js";
+import type { ServingStore } from "../webhooks/serving-store.js";
 import { internalError, resourceNotFound, StatusError, type ApiStatus } from "../store/status-error.js";
 import type { WatchHandle } from "../watch/start-watch.js";
 import type { WatchSink } from "../watch/watch-hub.js";
@@ -6,7 +7,7 @@ import { coreVersions, groupInfo, groupList, resourceList, SERVER_VERSION } from
 import type { FaultRequest, ServerFaults } from "./faults.js";
 import { checkUnknownFields, decodeBody } from "./field-validation.js";
 import { answerOpenApiV2, answerOpenApiV3Document, answerOpenApiV3Index } from "./openapi/serve.js";
-import { handleResource, watchRequestOf, type RequestBody } from "./resource-handler.js";
+import { handleResource, watchRequestOf, type RequestBody, type ResourceCall } from "./resource-handler.js";
 import { parseRoute } from "./route.js";
 
 /** One request to the API, however it arrived (HTTP, or the in-memory transport). */
@@ -26,7 +27,7 @@ export interface ApiRequest {
 
 /** What the API answers: a JSON document, plain text, a body already encoded, or a started watch. */
 export type ApiAnswer =
-  | { readonly kind: "json"; readonly status: number; readonly body: unknown; readonly headers: Readonly<Record<string, string>> }
+  | { readonly kind: "json"; readonly status: number; readonly body: unknown; readonly headers: Readonly<Record<string, string | readonly string[]>> }
   | { readonly kind: "text"; readonly status: number; readonly text: string }
   /** A body already encoded (the OpenAPI documents: cached JSON text, or protobuf). */
   | {
@@ -44,9 +45,10 @@ export interface WatchConnection extends WatchSink {
   break(): void;
 }
 
-/** What answering needs: the store, the faults, the address discovery reports, and where watch events go. */
+/** What answering needs: the store (and the store as served, with webhooks), the faults, the address discovery reports. */
 export interface ApiContext {
   readonly store: ObjectStore;
+  readonly serving: ServingStore;
   readonly faults: ServerFaults;
   /** `host:port`, as `/api` reports it. */
   serverAddress(): string;
@@ -61,11 +63,14 @@ export function statusAnswer(status: ApiStatus): ApiAnswer {
 const json = (body: unknown, status = 200): ApiAnswer => ({ kind: "json", status, body, headers: {} });
 
 /**
- * Answers one API request: runs the faults, then discovery, the store's resource verbs, or
- * a watch whose events go to `watchSink()`. Errors become the API server's Status answers.
+ * Answers one API request: runs the faults, then discovery, the store's resource verbs (with
+ * admission and conversion webhooks, see {@link ServingStore}), or a watch whose events go to
+ * `watchSink()`. Errors become the API server's Status answers; webhooks' warnings become
+ * `Warning` headers.
  * Both the HTTP server and the in-memory transport answer through here, so they cannot differ.
  */
 export async function answerApiRequest(context: ApiContext, request: ApiRequest, watchSink: () => WatchSink): Promise<ApiAnswer> {
+  const warnings: string[] = [];
   try {
     const route = parseRoute(request.pathname);
     const method = request.method.toUpperCase();
@@ -118,7 +123,7 @@ export async function answerApiRequest(context: ApiContext, request: ApiRequest,
           const watchRequest = watchRequestOf(query, route.namespace);
           const byName = route.kind === "object" ? `metadata.name=${route.name}` : undefined;
           const fieldSelector = [watchRequest.fieldSelector, byName].filter((s) => s).join(",") || undefined;
-          return { kind: "watch", handle: store.watch(resolved, { ...watchRequest, fieldSelector }, watchSink()) };
+          return { kind: "watch", handle: context.serving.watch(resolved, { ...watchRequest, fieldSelector }, watchSink()) };
         }
         const contentType = request.contentType ?? "application/json";
         const subresource = route.kind === "object" ? route.subresource : undefined;
@@ -133,7 +138,7 @@ export async function answerApiRequest(context: ApiContext, request: ApiRequest,
             body: decodeBody(request.body, contentType),
           });
         }
-        const reply = handleResource(store, {
+        const call: ResourceCall = {
           method,
           res: resolved,
           namespace: route.namespace,
@@ -143,8 +148,9 @@ export async function answerApiRequest(context: ApiContext, request: ApiRequest,
           contentType,
           body: request.body,
           manager: query.get("fieldManager") || managerOf(request.userAgent),
-        });
-        return json(reply.body, reply.status);
+        };
+        const reply = await handleResource(context.serving, call, { warnings });
+        return { kind: "json", status: reply.status, body: reply.body, headers: warningHeaders(warnings) };
       }
       case "unknown":
         throw resourceNotFound();
@@ -154,12 +160,18 @@ export async function answerApiRequest(context: ApiContext, request: ApiRequest,
       }
     }
   } catch (e) {
-    if (e instanceof StatusError) return statusAnswer(e.status);
-    return statusAnswer(internalError(e instanceof Error ? e.message : String(e)).status);
+    const answer = statusAnswer(e instanceof StatusError ? e.status : internalError(e instanceof Error ? e.message : String(e)).status);
+    return warnings.length > 0 && answer.kind === "json" ? { ...answer, headers: { ...answer.headers, ...warningHeaders(warnings) } } : answer;
   }
 }
 
 /** The field manager of a request without `fieldManager`: the User-Agent up to its first "/". */
 function managerOf(userAgent: string | undefined): string {
   return (userAgent ?? "").split("/")[0] || "unknown";
+}
+
+/** `Warning` headers for the warnings of admission webhooks, as the API server sends them (`299 - "text"`). */
+function warningHeaders(warnings: readonly string[]): Record<string, string | readonly string[]> {
+  if (warnings.length === 0) return {};
+  return { Warning: warnings.map((w) => `299 - ${JSON.stringify(w.replace(/[\r\n]+/g, " "))}`) };
 }

@@ -4,7 +4,8 @@ import type { DeleteOutcome, DeleteRequest } from "../store/deletion.js";
 import type { Propagation } from "../store/gc.js";
 import { isObject } from "../store/json.js";
 import type { ResolvedResource } from "../store/kind-info.js";
-import type { ObjectStore } from "../store/object-store.js";
+import type { RequestContext } from "../webhooks/admission-dispatch.js";
+import type { ServingStore } from "../webhooks/serving-store.js";
 import { badRequest, methodNotSupported, resourceNotFound, success, unsupportedMediaType } from "../store/status-error.js";
 import type { WatchRequest } from "../watch/start-watch.js";
 
@@ -115,8 +116,12 @@ function patchBody(call: ResourceCall, type: PatchType): unknown {
   }
 }
 
-/** Handles one non-watch resource request against the store. */
-export function handleResource(store: ObjectStore, call: ResourceCall): Reply {
+/**
+ * Handles one non-watch resource request against the store, as the API server serves it
+ * (admission webhooks called on writes, conversion webhooks on other versions); the
+ * webhooks' warnings go to `context`.
+ */
+export async function handleResource(store: ServingStore, call: ResourceCall, context: RequestContext): Promise<Reply> {
   const { res, query } = call;
   const namespace = res.info.namespaced ? call.namespace : undefined;
   if (!res.info.namespaced && call.namespace !== undefined) throw resourceNotFound();
@@ -129,7 +134,7 @@ export function handleResource(store: ObjectStore, call: ResourceCall): Reply {
         const limit = query.get("limit");
         return {
           status: 200,
-          body: store.list(res, {
+          body: await store.list(res, {
             namespace,
             labelSelector: query.get("labelSelector") ?? undefined,
             fieldSelector: query.get("fieldSelector") ?? undefined,
@@ -142,16 +147,20 @@ export function handleResource(store: ObjectStore, call: ResourceCall): Reply {
       }
       case "POST":
         if (res.info.namespaced && namespace === undefined) throw methodNotSupported(res.groupResource, "create");
-        return { status: 201, body: store.create(res, namespace, parseJson(call.body), { manager: call.manager, dryRun }) };
+        return { status: 201, body: await store.create(res, namespace, parseJson(call.body), { manager: call.manager, dryRun }, context) };
       case "DELETE": {
         const request = deleteRequestOf(call);
-        const outcomes = store.deleteCollection(res, {
-          ...request,
-          namespace,
-          labelSelector: query.get("labelSelector") ?? undefined,
-          fieldSelector: query.get("fieldSelector") ?? undefined,
-        });
-        return { status: 200, body: { kind: res.info.listKind, apiVersion: res.apiVersion, metadata: { resourceVersion: store.resourceVersion }, items: outcomes.map((o) => o.object) } };
+        const outcomes = await store.deleteCollection(
+          res,
+          {
+            ...request,
+            namespace,
+            labelSelector: query.get("labelSelector") ?? undefined,
+            fieldSelector: query.get("fieldSelector") ?? undefined,
+          },
+          context,
+        );
+        return { status: 200, body: { kind: res.info.listKind, apiVersion: res.apiVersion, metadata: { resourceVersion: store.store.resourceVersion }, items: outcomes.map((o) => o.object) } };
       }
       default:
         throw methodNotSupported(res.groupResource, call.method.toLowerCase());
@@ -160,27 +169,33 @@ export function handleResource(store: ObjectStore, call: ResourceCall): Reply {
   const name = call.name;
   switch (call.method) {
     case "GET":
-      return { status: 200, body: store.get(res, namespace, name) };
+      return { status: 200, body: await store.get(res, namespace, name) };
     case "PUT":
-      return { status: 200, body: store.update(res, namespace, name, parseJson(call.body), { manager: call.manager, dryRun, subresource }) };
+      return { status: 200, body: await store.update(res, namespace, name, parseJson(call.body), { manager: call.manager, dryRun, subresource }, context) };
     case "PATCH": {
       const mediaType = call.contentType.split(";")[0]!.trim().toLowerCase();
       const type = PATCH_TYPES[mediaType];
       if (!type) throw unsupportedMediaType(mediaType, Object.keys(PATCH_TYPES));
-      const { object, created } = store.patch(res, namespace, name, {
-        type,
-        patch: patchBody(call, type),
-        manager: query.get("fieldManager") ?? (type === "apply" ? "" : call.manager),
-        force: flag(query, "force"),
-        dryRun,
-        subresource,
-      });
+      const { object, created } = await store.patch(
+        res,
+        namespace,
+        name,
+        {
+          type,
+          patch: patchBody(call, type),
+          manager: query.get("fieldManager") ?? (type === "apply" ? "" : call.manager),
+          force: flag(query, "force"),
+          dryRun,
+          subresource,
+        },
+        context,
+      );
       return { status: created ? 201 : 200, body: object };
     }
     case "DELETE": {
       if (subresource) throw methodNotSupported(res.groupResource, "delete");
       const request = deleteRequestOf(call);
-      return deleteReply(res, store.delete(res, namespace, name, request), request.orphanDependents);
+      return deleteReply(res, await store.delete(res, namespace, name, request, context), request.orphanDependents);
     }
     default:
       throw methodNotSupported(res.groupResource, call.method.toLowerCase());

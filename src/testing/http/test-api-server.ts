@@ -5,6 +5,7 @@ import type { ObjectStore } from "../store/object-store.js";
 import { internalError } from "../store/status-error.js";
 import type { WatchHandle } from "../watch/start-watch.js";
 import type { WatchEvent } from "../watch/watch-hub.js";
+import { ServingStore } from "../webhooks/serving-store.js";
 import { answerApiRequest, type ApiAnswer, type ApiContext, type ApiRequest, type WatchConnection } from "./api-handler.js";
 import { ServerFaults } from "./faults.js";
 
@@ -22,9 +23,11 @@ interface OpenWatch {
   handle: WatchHandle | undefined;
 }
 
-function writeJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+function writeJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string | readonly string[]>> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private", ...headers });
+  const extra: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(headers)) extra[k] = typeof v === "string" ? v : [...v];
+  res.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text), "Cache-Control": "no-cache, private", ...extra });
   res.end(text);
 }
 
@@ -64,7 +67,7 @@ export class TestApiServer {
       clock: store.clock,
       dropWatchConnections: (abrupt) => this.#dropWatches(abrupt),
     });
-    this.#context = { store, faults: this.faults, serverAddress: () => `127.0.0.1:${this.#port}` };
+    this.#context = { store, serving: new ServingStore(store), faults: this.faults, serverAddress: () => `127.0.0.1:${this.#port}` };
     this.#server = createServer((req, res) => void this.#handle(req, res));
     this.#server.on("connection", (s) => {
       s.setNoDelay(true);

@@ -1,6 +1,6 @@
 import type { JSONSchemaProps } from "../../model/index.js";
 import { isObject, type JsonObject } from "./json.js";
-import type { KindInfo, VersionInfo } from "./kind-info.js";
+import type { ConversionConfig, KindInfo, VersionInfo } from "./kind-info.js";
 import type { FieldCause } from "./status-error.js";
 
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
@@ -73,5 +73,22 @@ export function kindFromCrd(crd: JsonObject): KindInfo {
     allowUnconditionalUpdate: false,
     deleteReturnsObject: true,
     crdName: isObject(crd["metadata"]) ? str(crd["metadata"]["name"]) : undefined,
+    conversion: conversionOf(spec["conversion"]),
+  };
+}
+
+/** `spec.conversion` of a CRD whose strategy is Webhook (undefined for None). */
+function conversionOf(conversion: unknown): ConversionConfig | undefined {
+  if (!isObject(conversion) || conversion["strategy"] !== "Webhook") return undefined;
+  const webhook = isObject(conversion["webhook"]) ? conversion["webhook"] : {};
+  const cc = isObject(webhook["clientConfig"]) ? webhook["clientConfig"] : {};
+  const service = isObject(cc["service"]) ? cc["service"] : undefined;
+  const caBundle = str(cc["caBundle"]);
+  return {
+    strategy: "Webhook",
+    url: str(cc["url"]) || undefined,
+    service: service ? `${str(service["namespace"])}/${str(service["name"])}` : undefined,
+    caBundle: caBundle ? Buffer.from(caBundle, "base64") : undefined,
+    reviewVersions: strings(webhook["conversionReviewVersions"]),
   };
 }

@@ -1,6 +1,6 @@
 import { clone, isObject, type Json, type JsonObject } from "./json.js";
 import type { ResolvedResource } from "./kind-info.js";
-import { present } from "./present.js";
+import { presentSteps, runNow, StaleWrite, type WriteSteps } from "./steps.js";
 import { conflict, notFound } from "./status-error.js";
 import { CRD_CLEANUP, FOREGROUND, ORPHAN, type GarbageCollector, type Propagation } from "./gc.js";
 import { finalizersOf, isDeleting, meta, uidOf, type StoreCore } from "./store-core.js";
@@ -81,16 +81,34 @@ function markCrdTerminating(crd: JsonObject, now: string): void {
   ];
 }
 
-/** A delete request: preconditions, then {@link beginDeletion}; the outcome is shown at the requested version. */
-export function deleteObject(
+/** The DeleteOptions of a request, as admission webhooks get them. */
+function deleteOptionsOf(request: DeleteRequest): JsonObject {
+  const out: JsonObject = { kind: "DeleteOptions", apiVersion: "meta.k8s.io/v1" };
+  if (request.propagationPolicy) out["propagationPolicy"] = request.propagationPolicy;
+  if (request.orphanDependents !== undefined) out["orphanDependents"] = request.orphanDependents;
+  const pre: JsonObject = {};
+  if (request.preconditions?.uid) pre["uid"] = request.preconditions.uid;
+  if (request.preconditions?.resourceVersion) pre["resourceVersion"] = request.preconditions.resourceVersion;
+  if (Object.keys(pre).length > 0) out["preconditions"] = pre;
+  if (request.dryRun) out["dryRun"] = ["All"];
+  return out;
+}
+
+/**
+ * A delete request, as the API server's steps: preconditions, mutating admission (which, as
+ * on the API server, gets neither object nor old object), validating admission with the
+ * object as `oldObject`, then {@link beginDeletion}; the outcome is shown at the requested version.
+ */
+export function* deleteSteps(
   core: StoreCore,
   gc: GarbageCollector,
   res: ResolvedResource,
   namespace: string,
   name: string,
   request: DeleteRequest,
-): DeleteOutcome {
-  const stored = core.get(res.storageKey, res.info.namespaced ? namespace : "", name);
+): WriteSteps<DeleteOutcome> {
+  const ns = res.info.namespaced ? namespace : "";
+  const stored = core.get(res.storageKey, ns, name);
   if (!stored) throw notFound(res.groupResource, name);
   const m = meta(stored);
   const pre = request.preconditions;
@@ -104,7 +122,33 @@ export function deleteObject(
       `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${String(m["resourceVersion"] ?? "")}). The object might have been modified`,
     );
   }
-  if (isDeleting(stored)) return { kind: "already-deleting", object: present(res, stored) };
+  const attributes = {
+    operation: "DELETE" as const,
+    res,
+    subresource: "",
+    namespace: ns,
+    name,
+    object: undefined,
+    dryRun: request.dryRun === true,
+    options: deleteOptionsOf(request),
+  };
+  yield { kind: "admission", phase: "mutating", attributes: { ...attributes, oldObject: undefined } };
+  const before = yield* presentSteps(res, stored);
+  yield { kind: "admission", phase: "validating", attributes: { ...attributes, oldObject: before } };
+  if (core.get(res.storageKey, ns, name) !== stored) throw new StaleWrite();
+  if (isDeleting(stored)) return { kind: "already-deleting", object: before };
   const outcome = beginDeletion(core, gc, res.storageKey, stored, propagationOf(request, finalizersOf(stored)), request.dryRun === true);
-  return { kind: outcome.kind, object: present(res, outcome.object) };
+  return { kind: outcome.kind, object: yield* presentSteps(res, outcome.object) };
+}
+
+/** A delete request without webhooks. */
+export function deleteObject(
+  core: StoreCore,
+  gc: GarbageCollector,
+  res: ResolvedResource,
+  namespace: string,
+  name: string,
+  request: DeleteRequest,
+): DeleteOutcome {
+  return runNow(deleteSteps(core, gc, res, namespace, name, request));
 }

@@ -36,6 +36,21 @@ export interface KindInfo {
   readonly deleteReturnsObject: boolean;
   /** The CRD that defines this kind, for custom resources. */
   readonly crdName?: string | undefined;
+  /** How objects are converted between versions (custom resources; absent: strategy None). */
+  readonly conversion?: ConversionConfig | undefined;
+}
+
+/** A CRD's `spec.conversion` when its strategy is `Webhook`. */
+export interface ConversionConfig {
+  readonly strategy: "Webhook";
+  /** `webhook.clientConfig.url` (absent when the CRD names a Service). */
+  readonly url?: string | undefined;
+  /** `webhook.clientConfig.service`, as `namespace/name`, when there is no URL. */
+  readonly service?: string | undefined;
+  /** `webhook.clientConfig.caBundle`, decoded (PEM). */
+  readonly caBundle?: Buffer | undefined;
+  /** `webhook.conversionReviewVersions`. */
+  readonly reviewVersions: readonly string[];
 }
 
 /** A kind seen through one of its versions: what every request works on. */

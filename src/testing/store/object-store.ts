@@ -3,7 +3,7 @@ import { startWatch, type WatchHandle, type WatchRequest } from "../watch/start-
 import type { WatchSink } from "../watch/watch-hub.js";
 import { acceptAll, type AdmitFunction } from "./admission.js";
 import { kindFromCrd, validateCrd } from "./crd-kinds.js";
-import { beginDeletion, deleteObject, type DeleteOutcome, type DeleteRequest } from "./deletion.js";
+import { beginDeletion, deleteObject, deleteSteps, type DeleteOutcome, type DeleteRequest } from "./deletion.js";
 import { GarbageCollector } from "./gc.js";
 import { clone, isObject, type JsonObject } from "./json.js";
 import type { ResolvedResource } from "./kind-info.js";
@@ -12,7 +12,8 @@ import { present } from "./present.js";
 import type { ResourceRegistry } from "./resource-registry.js";
 import { badRequest, expired, notFound, resourceNotFound, StatusError } from "./status-error.js";
 import { isDeleting, meta, uidOf, StoreCore } from "./store-core.js";
-import { createObject, patchObject, updateObject, type PatchRequest, type UpdateRequest, type WriteRequest } from "./write.js";
+import type { WriteSteps } from "./steps.js";
+import { createObject, createSteps, patchObject, patchSteps, updateObject, updateSteps, type PatchRequest, type UpdateRequest, type WriteRequest } from "./write.js";
 
 /** What {@link ObjectStore} takes. */
 export interface ObjectStoreOptions {
@@ -150,6 +151,23 @@ export class ObjectStore {
     }
     return out;
   }
+
+  /**
+   * The writes above taken apart where the API server waits (admission webhooks, conversion
+   * webhooks): generators of {@link WriteSteps}, resumed with each step's answer. The test
+   * server's request handling runs them (`src/testing/webhooks/serving-store.ts`); the methods
+   * above run them with every step answered at once (no webhooks).
+   */
+  readonly steps = {
+    create: (res: ResolvedResource, namespace: string | undefined, body: unknown, request: WriteRequest): WriteSteps<JsonObject> =>
+      createSteps(this.#core, res, namespace, body, request),
+    update: (res: ResolvedResource, namespace: string | undefined, name: string, body: unknown, request: UpdateRequest): WriteSteps<JsonObject> =>
+      updateSteps(this.#core, res, namespace, name, body, request),
+    patch: (res: ResolvedResource, namespace: string | undefined, name: string, request: PatchRequest): WriteSteps<{ object: JsonObject; created: boolean }> =>
+      patchSteps(this.#core, res, namespace, name, request),
+    delete: (res: ResolvedResource, namespace: string | undefined, name: string, request: DeleteRequest = {}): WriteSteps<DeleteOutcome> =>
+      deleteSteps(this.#core, this.#gc, res, namespace ?? "", name, request),
+  };
 
   /** Starts a watch; events go to `sink` until the handle or the server stops it. */
   watch(res: ResolvedResource, request: WatchRequest, sink: WatchSink): WatchHandle {

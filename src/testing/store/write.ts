@@ -6,7 +6,7 @@ import { applyConfiguration, type ApplyOptions } from "../patch/server-side-appl
 import { validateCrd } from "./crd-kinds.js";
 import { clone, deepEqual, isObject, type JsonObject } from "./json.js";
 import type { ResolvedResource } from "./kind-info.js";
-import { present, structureOf, toStorage } from "./present.js";
+import { structureOf } from "./present.js";
 import {
   alreadyExists,
   badRequest,
@@ -19,6 +19,7 @@ import {
   unsupportedMediaType,
   type FieldCause,
 } from "./status-error.js";
+import { presentSteps, runNow, StaleWrite, toStorageSteps, type WriteSteps } from "./steps.js";
 import { finalizersOf, isDeleting, meta, type StoreCore } from "./store-core.js";
 import { generateName, prepareCreate, prepareUpdate, validateBuiltinUpdate, validateMetadata } from "./strategy.js";
 
@@ -109,29 +110,130 @@ function checkWritable(core: StoreCore, res: ResolvedResource, namespace: string
   }
 }
 
-/** Creates an object (POST). Returns it as stored, at the requested version. */
-export function createObject(core: StoreCore, res: ResolvedResource, namespace: string | undefined, body: unknown, request: WriteRequest, managed: Managed = "update"): JsonObject {
-  const object = normalize(res, body, namespace);
+/** The options object of a write, as admission webhooks get it. */
+function optionsOf(kind: "CreateOptions" | "UpdateOptions", request: WriteRequest): JsonObject {
+  const out: JsonObject = { kind, apiVersion: "meta.k8s.io/v1" };
+  if (request.dryRun) out["dryRun"] = ["All"];
+  if (request.manager) out["fieldManager"] = request.manager;
+  return out;
+}
+
+/**
+ * How the API server decodes a custom resource (pruned and defaulted by its schema, errors
+ * left for later), which is what mutating webhooks get; undefined for kinds without schema.
+ */
+function decoder(core: StoreCore, res: ResolvedResource, old: JsonObject | undefined): ((object: JsonObject) => JsonObject) | undefined {
+  const schema = res.version.schema;
+  if (res.info.builtin || !schema) return undefined;
+  return (object) => {
+    const result = core.admit(schema, object, old);
+    if (!isObject(result.object)) return object;
+    const out = result.object;
+    out["apiVersion"] = object["apiVersion"]!;
+    out["kind"] = object["kind"]!;
+    out["metadata"] = object["metadata"]!;
+    return out;
+  };
+}
+
+/** The mutating admission step: the object the write goes on with. */
+function* mutating(
+  core: StoreCore,
+  res: ResolvedResource,
+  operation: "CREATE" | "UPDATE",
+  object: JsonObject,
+  old: JsonObject | undefined,
+  request: UpdateRequest,
+): WriteSteps<JsonObject> {
+  const m = meta(object);
+  const answer = yield {
+    kind: "admission",
+    phase: "mutating",
+    attributes: {
+      operation,
+      res,
+      subresource: request.subresource ?? "",
+      namespace: str(m["namespace"]),
+      name: str(m["name"]),
+      object,
+      oldObject: old,
+      dryRun: request.dryRun === true,
+      options: optionsOf(operation === "CREATE" ? "CreateOptions" : "UpdateOptions", request),
+    },
+    decode: decoder(core, res, old),
+  };
+  return isObject(answer) ? answer : object;
+}
+
+/** The validating admission step (a throw refuses the write). */
+function* validating(res: ResolvedResource, operation: "CREATE" | "UPDATE", object: JsonObject, old: JsonObject | undefined, request: UpdateRequest): WriteSteps<void> {
+  const m = meta(object);
+  yield {
+    kind: "admission",
+    phase: "validating",
+    attributes: {
+      operation,
+      res,
+      subresource: request.subresource ?? "",
+      namespace: str(m["namespace"]),
+      name: str(m["name"]),
+      object,
+      oldObject: old,
+      dryRun: request.dryRun === true,
+      options: optionsOf(operation === "CREATE" ? "CreateOptions" : "UpdateOptions", request),
+    },
+  };
+}
+
+/** After a step: the write starts over when the object it read was changed or removed meanwhile. */
+function ensureCurrent(core: StoreCore, res: ResolvedResource, old: JsonObject): void {
+  if (core.get(res.storageKey, str(meta(old)["namespace"]), str(meta(old)["name"])) !== old) throw new StaleWrite();
+}
+
+/**
+ * Creates an object (POST), as the API server's steps: namespace checks, mutating admission,
+ * name generation and server-set fields, schema admission, managedFields, validating
+ * admission, conversion to the storage version, store. Returns it at the requested version.
+ */
+export function* createSteps(
+  core: StoreCore,
+  res: ResolvedResource,
+  namespace: string | undefined,
+  body: unknown,
+  request: WriteRequest,
+  managed: Managed = "update",
+): WriteSteps<JsonObject> {
+  let object = normalize(res, body, namespace);
+  const ns = str(meta(object)["namespace"]);
+  checkWritable(core, res, ns, str(meta(object)["name"]));
+  const mutated = yield* mutating(core, res, "CREATE", object, undefined, request);
+  if (mutated !== object) object = normalize(res, mutated, namespace);
   const m = meta(object);
   if (!str(m["name"]) && str(m["generateName"])) m["name"] = generateName(str(m["generateName"]));
   const name = str(m["name"]);
-  const ns = str(m["namespace"]);
-  checkWritable(core, res, ns, name);
   const now = core.now();
   prepareCreate(res, object, now);
   const admitted = admit(core, res, object, undefined);
-  if (core.get(res.storageKey, ns, name)) throw alreadyExists(res.groupResource, name);
   if (managed === "update") {
     delete meta(admitted)["managedFields"];
     recordUpdate(undefined, admitted, { manager: request.manager, apiVersion: res.apiVersion, time: now, structure: structureOf(res) });
   }
-  const stored = toStorage(res, admitted);
-  if (request.dryRun) return present(res, stored);
-  return present(res, core.put(res.storageKey, stored, undefined));
+  yield* validating(res, "CREATE", admitted, undefined, request);
+  checkWritable(core, res, ns, name);
+  if (core.get(res.storageKey, ns, name)) throw alreadyExists(res.groupResource, name);
+  const stored = yield* toStorageSteps(res, admitted);
+  if (core.get(res.storageKey, ns, name)) throw alreadyExists(res.groupResource, name);
+  if (request.dryRun) return yield* presentSteps(res, stored);
+  return yield* presentSteps(res, core.put(res.storageKey, stored, undefined));
+}
+
+/** Creates an object (POST) without webhooks. Returns it as stored, at the requested version. */
+export function createObject(core: StoreCore, res: ResolvedResource, namespace: string | undefined, body: unknown, request: WriteRequest): JsonObject {
+  return runNow(createSteps(core, res, namespace, body, request));
 }
 
 /** Replaces an object (PUT), or its status (PUT .../status). */
-export function updateObject(core: StoreCore, res: ResolvedResource, namespace: string | undefined, name: string, body: unknown, request: UpdateRequest): JsonObject {
+export function* updateSteps(core: StoreCore, res: ResolvedResource, namespace: string | undefined, name: string, body: unknown, request: UpdateRequest): WriteSteps<JsonObject> {
   if (request.subresource === "status" && !res.version.statusSubresource) throw resourceNotFound();
   const object = normalize(res, body, namespace);
   const m = meta(object);
@@ -147,31 +249,86 @@ export function updateObject(core: StoreCore, res: ResolvedResource, namespace: 
       ]);
     }
   } else if (rv !== meta(old)["resourceVersion"]) throw conflict(res.groupResource, name);
-  return commitUpdate(core, res, old, object, request, "update");
+  const before = yield* presentSteps(res, old);
+  ensureCurrent(core, res, old);
+  return yield* commitUpdateSteps(core, res, old, before, object, request, "update");
 }
 
-/** Applies update rules, admission and managedFields to `next`, then stores it (or removes it when its last finalizer went). */
-function commitUpdate(core: StoreCore, res: ResolvedResource, old: JsonObject, next: JsonObject, request: UpdateRequest, managed: Managed): JsonObject {
+/** Replaces an object (PUT), or its status, without webhooks. */
+export function updateObject(core: StoreCore, res: ResolvedResource, namespace: string | undefined, name: string, body: unknown, request: UpdateRequest): JsonObject {
+  return runNow(updateSteps(core, res, namespace, name, body, request));
+}
+
+/**
+ * The update steps after the new object is known: mutating admission, update rules, schema
+ * admission, managedFields, validating admission, then the store (or removal when the last
+ * finalizer of a deleted object went). `before` is `old` at the requested version.
+ */
+function* commitUpdateSteps(
+  core: StoreCore,
+  res: ResolvedResource,
+  old: JsonObject,
+  before: JsonObject,
+  object: JsonObject,
+  request: UpdateRequest,
+  managed: Managed,
+): WriteSteps<JsonObject> {
+  let next = object;
+  const mutated = yield* mutating(core, res, "UPDATE", next, before, request);
+  if (mutated !== next) {
+    next = normalize(res, mutated, res.info.namespaced ? str(meta(old)["namespace"]) : undefined);
+    meta(next)["name"] = meta(old)["name"]!;
+  }
+  ensureCurrent(core, res, old);
   const now = core.now();
-  const before = present(res, old);
   prepareUpdate(res, next, before, request.subresource, now);
   const admitted = admit(core, res, next, before);
   if (managed === "update") {
     recordUpdate(before, admitted, { manager: request.manager, apiVersion: res.apiVersion, time: now, subresource: request.subresource, structure: structureOf(res) });
   }
   meta(admitted)["resourceVersion"] = meta(old)["resourceVersion"]!;
+  yield* validating(res, "UPDATE", admitted, before, request);
+  ensureCurrent(core, res, old);
   if (deepEqual(admitted, before)) return before;
-  const stored = toStorage(res, admitted);
-  if (request.dryRun) return present(res, stored);
+  const stored = yield* toStorageSteps(res, admitted);
+  ensureCurrent(core, res, old);
+  if (request.dryRun) return yield* presentSteps(res, stored);
   if (isDeleting(stored) && finalizersOf(stored).length === 0 && res.storageKey !== "/namespaces") {
     const gone = core.remove(res.storageKey, old);
     meta(stored)["resourceVersion"] = meta(gone)["resourceVersion"]!;
-    return present(res, stored);
+    return yield* presentSteps(res, stored);
   }
-  return present(res, core.put(res.storageKey, stored, old));
+  return yield* presentSteps(res, core.put(res.storageKey, stored, old));
 }
 
 /** Patches an object or its status: merge, JSON (RFC 6902), strategic (as merge) or server-side apply. */
+export function* patchSteps(
+  core: StoreCore,
+  res: ResolvedResource,
+  namespace: string | undefined,
+  name: string,
+  request: PatchRequest,
+): WriteSteps<{ object: JsonObject; created: boolean }> {
+  if (request.subresource === "status" && !res.version.statusSubresource) throw resourceNotFound();
+  if (request.type === "strategic" && !res.info.builtin) {
+    throw unsupportedMediaType("application/strategic-merge-patch+json", ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"]);
+  }
+  const ns = res.info.namespaced ? (namespace ?? "") : "";
+  const old = core.get(res.storageKey, ns, name);
+  if (request.type === "apply") return yield* applySteps(core, res, ns, name, old, request);
+  if (!old) throw notFound(res.groupResource, name);
+  const current = yield* presentSteps(res, old);
+  ensureCurrent(core, res, old);
+  const patched = request.type === "json" ? applyJsonPatch(current, request.patch) : applyMergePatch(current, checkMergePatch(request.patch));
+  const object = normalize(res, patched, namespace);
+  const m = meta(object);
+  if (m["name"] !== name) throw badRequest(`the name of the object (${String(m["name"] ?? "")}) does not match the name on the URL (${name})`);
+  const rv = str(m["resourceVersion"]);
+  if (rv && rv !== meta(old)["resourceVersion"]) throw conflict(res.groupResource, name);
+  return { object: yield* commitUpdateSteps(core, res, old, current, object, request, "update"), created: false };
+}
+
+/** Patches an object or its status without webhooks; `created` when server-side apply created it. */
 export function patchObject(
   core: StoreCore,
   res: ResolvedResource,
@@ -179,22 +336,7 @@ export function patchObject(
   name: string,
   request: PatchRequest,
 ): { object: JsonObject; created: boolean } {
-  if (request.subresource === "status" && !res.version.statusSubresource) throw resourceNotFound();
-  if (request.type === "strategic" && !res.info.builtin) {
-    throw unsupportedMediaType("application/strategic-merge-patch+json", ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"]);
-  }
-  const ns = res.info.namespaced ? (namespace ?? "") : "";
-  const old = core.get(res.storageKey, ns, name);
-  if (request.type === "apply") return applyObject(core, res, ns, name, old, request);
-  if (!old) throw notFound(res.groupResource, name);
-  const current = present(res, old);
-  const patched = request.type === "json" ? applyJsonPatch(current, request.patch) : applyMergePatch(current, checkMergePatch(request.patch));
-  const object = normalize(res, patched, namespace);
-  const m = meta(object);
-  if (m["name"] !== name) throw badRequest(`the name of the object (${String(m["name"] ?? "")}) does not match the name on the URL (${name})`);
-  const rv = str(m["resourceVersion"]);
-  if (rv && rv !== meta(old)["resourceVersion"]) throw conflict(res.groupResource, name);
-  return { object: commitUpdate(core, res, old, object, request, "update"), created: false };
+  return runNow(patchSteps(core, res, namespace, name, request));
 }
 
 function checkMergePatch(patch: unknown): unknown {
@@ -202,14 +344,14 @@ function checkMergePatch(patch: unknown): unknown {
   return patch;
 }
 
-function applyObject(
+function* applySteps(
   core: StoreCore,
   res: ResolvedResource,
   namespace: string,
   name: string,
   old: JsonObject | undefined,
   request: PatchRequest,
-): { object: JsonObject; created: boolean } {
+): WriteSteps<{ object: JsonObject; created: boolean }> {
   const applied = request.patch;
   if (!isObject(applied)) throw badRequest("error decoding YAML: the applied configuration must be an object");
   if (!str(applied["apiVersion"]) || !str(applied["kind"])) {
@@ -231,10 +373,12 @@ function applyObject(
   if (!old) {
     if (request.subresource === "status") throw notFound(res.groupResource, name);
     const merged = applyConfiguration(undefined, config, options);
-    return { object: createObject(core, res, namespace, merged, request, "keep"), created: true };
+    return { object: yield* createSteps(core, res, namespace, merged, request, "keep"), created: true };
   }
   const rv = str(meta(config)["resourceVersion"]);
   if (rv && rv !== meta(old)["resourceVersion"]) throw conflict(res.groupResource, name);
-  const merged = applyConfiguration(present(res, old), config, options);
-  return { object: commitUpdate(core, res, old, merged, request, "keep"), created: false };
+  const current = yield* presentSteps(res, old);
+  ensureCurrent(core, res, old);
+  const merged = applyConfiguration(current, config, options);
+  return { object: yield* commitUpdateSteps(core, res, old, current, merged, request, "keep"), created: false };
 }

@@ -130,7 +130,7 @@ describe.skipIf(skipReason !== undefined)("Manager with a webhook server and a c
     const patch = JSON.parse(Buffer.from(mutated.json.response.patch as string, "base64").toString("utf8")) as unknown;
     expect(patch).toEqual([{ op: "add", path: "/metadata/labels", value: { greeted: "yes" } }]);
     const denied = await post(port, validatingPath(GreetingResource), review("u2", greeting("w", "rude words")), { ca: pair.cert });
-    expect(denied.json.response).toMatchObject({ uid: "u2", allowed: false, result: { code: 403, message: "greetings must be polite" } });
+    expect(denied.json.response).toMatchObject({ uid: "u2", allowed: false, status: { code: 403, message: "greetings must be polite" } });
 
     const metrics = await mgr.registry.metrics();
     expect(metrics).toContain(`controller_runtime_webhook_requests_total{webhook="${defaultingPath(GreetingResource)}",code="200"} 1`);
