@@ -39,7 +39,8 @@ export async function startWebhookEnv(
   register: (server: WebhookServer) => void,
   cleanups: (() => Promise<void> | void)[],
 ): Promise<WebhookEnv> {
-  const env = await startTestEnv(options);
+  // In-process unless the test names a backend: these tests read the store and count requests.
+  const env = await startTestEnv({ backend: "in-process", ...options });
   cleanups.push(() => env.stop());
   const serving = env.webhook!;
   const registry = new Registry();
