@@ -1,13 +1,14 @@
 import { join } from "node:path";
-import type { DiagnosticList } from "../diagnostics/index.js";
+import type { DiagnosticList, SourceLocation } from "../diagnostics/index.js";
 import { loadApi } from "../loader/index.js";
 import type { Marker } from "../markers/index.js";
+import type { ValidationRule } from "../model/index.js";
 import { createMarkerRegistry } from "../markers/definitions/index.js";
 import { RBAC_MARKER } from "../markers/definitions/rbac.js";
 import { WEBHOOK_CONFIGURATION_MARKER, WEBHOOK_MARKER } from "../markers/definitions/webhook.js";
 import { toYaml } from "../output/yaml.js";
 import { builtinSchema, conditionSchema } from "./crd/builtin/index.js";
-import { checkValidationRules } from "./crd/cel/index.js";
+import { checkRuleCosts, checkValidationRules } from "./crd/cel/index.js";
 import { buildCrds } from "./crd/crd-builder.js";
 import { SchemaBuilder } from "./crd/schema-builder.js";
 import { checkCrdSize } from "./crd/size-check.js";
@@ -56,6 +57,20 @@ export function generateManifests(options: GenerateOptions, diagnostics: Diagnos
         location: r.marker.location,
         resourceRoot: schemas.roots.has(r.schema),
       })),
+      diagnostics,
+    );
+    // Cost is per place in each CRD (a rule below a list runs once per item): checked on the CRDs.
+    const ruleMarkers = new Map<string, SourceLocation>();
+    for (const r of schemas.rules) if (!ruleMarkers.has(r.rule.rule)) ruleMarkers.set(r.rule.rule, r.marker.location);
+    checkRuleCosts(
+      crds.flatMap((built) =>
+        built.crd.spec.versions.map((v) => ({
+          schema: v.schema.openAPIV3Schema,
+          label: `${built.crd.spec.names.kind} ${v.name}`,
+          location: built.location,
+          locate: (rule: ValidationRule) => ruleMarkers.get(rule.rule),
+        })),
+      ),
       diagnostics,
     );
     for (const built of crds) {

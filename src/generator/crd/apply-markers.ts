@@ -174,7 +174,16 @@ function applyOne(
       if (isType("array", "arrays") && nonNegative(v as number)) schema.minItems = v as number;
       return;
     case "UniqueItems":
-      if (isType("array", "arrays")) schema.uniqueItems = v as boolean;
+      if (!isType("array", "arrays")) return;
+      if (v === true) {
+        // apiextensions validation forbids it: checking it is quadratic in the list's length.
+        fail(
+          "the API server rejects uniqueItems: true in a CRD (checking it would be quadratic)",
+          "use +listType=set for a list of scalars, or +listType=map with +listMapKey for a list of objects",
+        );
+        return;
+      }
+      schema.uniqueItems = false;
       return;
     case "MaxProperties":
       if (isType("object", "objects") && nonNegative(v as number)) schema.maxProperties = v as number;

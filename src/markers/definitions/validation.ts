@@ -29,7 +29,7 @@ const VALIDATIONS: readonly ValidationSpec[] = [
   { suffix: "Pattern", shape: value(T.string), help: "a regular expression a string must match" },
   { suffix: "MaxItems", shape: value(T.int), help: "the most items an array may have" },
   { suffix: "MinItems", shape: value(T.int), help: "the fewest items an array may have" },
-  { suffix: "UniqueItems", shape: value(T.bool), help: "the items of an array must all differ" },
+  { suffix: "UniqueItems", shape: value(T.bool), help: "only =false: the API server rejects uniqueItems: true (use +listType=set)" },
   { suffix: "MaxProperties", shape: value(T.int), help: "the most properties an object may have" },
   { suffix: "MinProperties", shape: value(T.int), help: "the fewest properties an object may have" },
   { suffix: "Enum", shape: value(T.list(T.any)), help: "the values allowed, as a;b;c or {a,b,c}" },

@@ -36,10 +36,12 @@ const MAX_QUOTED = 80;
  * Checks every CEL rule at generation time, as the API server would when the CRD is applied:
  * the rule and its messageExpression parse; field references are typed against the schema
  * (escaped names, optional selection, macros, maps, int-or-string, embedded resources);
- * the rule gives a bool and the message expression a string; `reason`, `fieldPath`,
- * `message` and `optionalOldSelf` are valid. Iterating lists or maps without
- * maxItems/maxProperties, and scanning strings without maxLength, are warnings, since the
- * API server estimates cost from those bounds. Each rule is parsed once.
+ * operators, indexes, literals and function arguments have matching overloads, and literal
+ * patterns, durations and timestamps parse; the rule gives a bool and the message expression
+ * a string; `reason`, `fieldPath`, `message` and `optionalOldSelf` are valid. Iterating lists
+ * or maps without maxItems/maxProperties, and scanning strings without maxLength, are
+ * warnings, since the API server estimates cost from those bounds (the budgets themselves
+ * are checked on the finished CRDs: see checkRuleCosts). Each rule is parsed once.
  */
 export function checkValidationRules(sites: readonly RuleSite[], diagnostics: DiagnosticList): void {
   for (const site of sites) checkSite(site, diagnostics);
@@ -54,8 +56,8 @@ function checkSite(site: RuleSite, diagnostics: DiagnosticList): void {
   checkFields(rule, schema, error);
 
   const root = site.resourceRoot ?? isResourceRoot(schema);
-  const self = typeFromSchema(schema, "self", "self", root);
-  if (!self) {
+  const env = ruleEnv(rule, schema, root);
+  if (!env) {
     error(
       CelCode.untyped,
       `the API server cannot compile rules on this schema node: ${exposureProblem(schema) ?? "it has no CEL type"}`,
@@ -63,8 +65,6 @@ function checkSite(site: RuleSite, diagnostics: DiagnosticList): void {
     );
     return;
   }
-  const old = typeFromSchema(schema, "oldSelf", "self", root) ?? DYN;
-  const env: RuleEnv = { self, oldSelf: rule.optionalOldSelf === true ? optionalOf(old) : old };
 
   if (rule.rule.trim() !== "") {
     const checked = checkText(rule.rule, env, label, location, diagnostics);
@@ -94,6 +94,17 @@ function checkSite(site: RuleSite, diagnostics: DiagnosticList): void {
       );
     }
   }
+}
+
+/**
+ * The variables a rule on `schema` sees (`self`, and `oldSelf`, optional with
+ * optionalOldSelf), or undefined when the API server gives the node no CEL type.
+ */
+export function ruleEnv(rule: ValidationRule, schema: JSONSchemaProps, root: boolean): RuleEnv | undefined {
+  const self = typeFromSchema(schema, "self", "self", root);
+  if (!self) return undefined;
+  const old = typeFromSchema(schema, "oldSelf", "self", root) ?? DYN;
+  return { self, oldSelf: rule.optionalOldSelf === true ? optionalOf(old) : old };
 }
 
 /** The checks the API server makes on a rule's other fields before compiling it. */

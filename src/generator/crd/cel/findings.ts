@@ -23,6 +23,8 @@ export const CelCode = {
   macro: "cel-macro",
   resultType: "cel-result-type",
   cost: "cel-cost",
+  costBudget: "cel-cost-budget",
+  literal: "cel-literal",
   untyped: "cel-untyped-schema",
   rule: "cel-rule",
   message: "cel-message",
@@ -151,6 +153,14 @@ export function callFinding(
   name: string,
   receiver: CelType | undefined,
 ): Omit<Finding, "offset"> {
+  if (t.kind === "bad-args") {
+    return {
+      severity: "error",
+      code: CelCode.noOverload,
+      message: `no matching overload for ${name}() applied to ${t.given}`,
+      hint: `${name}() takes ${t.expected.join(" or ")}`,
+    };
+  }
   if (t.kind === "bad-receiver") {
     const on = receiver ? `${ownerName(receiver)}, ${withArticle(receiver)}` : "this value";
     return {

@@ -1,4 +1,5 @@
-import { BOOL, DYN, INT, STRING, TYPE, isOpen, listOf, optionalOf, scalar, type CelType } from "./cel-types.js";
+import { BOOL, DYN, INT, STRING, TYPE, describeType, isOpen, listOf, optionalOf, scalar, type CelType } from "./cel-types.js";
+import { kindOf, sameType } from "./operators.js";
 
 /**
  * Result types of the functions of the Kubernetes CEL environment used in CRD validation
@@ -238,7 +239,55 @@ export const LENGTH_BOUND_FUNCTIONS: ReadonlySet<string> = new Set([
 export type CallTyping =
   | { readonly kind: "ok"; readonly type: CelType }
   | { readonly kind: "unknown" }
-  | { readonly kind: "bad-receiver"; readonly expected: readonly string[] };
+  | { readonly kind: "bad-receiver"; readonly expected: readonly string[] }
+  | { readonly kind: "bad-args"; readonly given: string; readonly expected: readonly string[] };
+
+/**
+ * The argument kinds of the member functions of strings, one list per overload (the API
+ * server rejects a call that matches none).
+ */
+const STRING_MEMBER_ARGS: ReadonlyMap<string, readonly (readonly string[])[]> = new Map([
+  ["size", [[]]],
+  ["contains", [["string"]]],
+  ["startsWith", [["string"]]],
+  ["endsWith", [["string"]]],
+  ["matches", [["string"]]],
+  ["charAt", [["int"]]],
+  ["indexOf", [["string"], ["string", "int"]]],
+  ["lastIndexOf", [["string"], ["string", "int"]]],
+  ["lowerAscii", [[]]],
+  ["upperAscii", [[]]],
+  ["trim", [[]]],
+  ["replace", [["string", "string"], ["string", "string", "int"]]],
+  ["split", [["string"], ["string", "int"]]],
+  ["substring", [["int"], ["int", "int"]]],
+  ["format", [["list"]]],
+  ["find", [["string"]]],
+  ["findAll", [["string"], ["string", "int"]]],
+]);
+
+/** The argument kinds of global functions whose overloads are few. */
+const GLOBAL_ARGS: ReadonlyMap<string, readonly (readonly string[])[]> = new Map([
+  ["size", [["string"], ["bytes"], ["list"], ["map"]]],
+  ["matches", [["string", "string"]]],
+]);
+
+function argsProblem(
+  signatures: readonly (readonly string[])[] | undefined,
+  args: readonly CelType[],
+  receiver?: CelType,
+): CallTyping | undefined {
+  if (!signatures) return undefined;
+  const kinds = args.map(kindOf);
+  const fits = signatures.some((sig) => sig.length === kinds.length && sig.every((k, i) => kinds[i] === "*" || kinds[i] === k));
+  if (fits) return undefined;
+  const on = receiver ? `${describeType(receiver)}.` : "";
+  return {
+    kind: "bad-args",
+    given: `${on}(${args.map(describeType).join(", ")})`,
+    expected: signatures.map((sig) => `${on}(${sig.join(", ")})`),
+  };
+}
 
 function receiverOf(t: CelType): Receiver | undefined {
   switch (t.kind) {
@@ -264,17 +313,63 @@ export function typeMemberCall(name: string, receiver: CelType, args: readonly C
   if (isOpen(receiver)) return { kind: "ok", type: spec.result(receiver, args) };
   const r = receiverOf(receiver);
   if (r === undefined || !spec.receivers.includes(r)) return { kind: "bad-receiver", expected: spec.receivers };
+  if (r === "string") {
+    const problem = argsProblem(STRING_MEMBER_ARGS.get(name), args, receiver);
+    if (problem) return problem;
+  }
+  if (receiver.kind === "list") {
+    const problem = listMemberProblem(name, receiver, args);
+    if (problem) return problem;
+  }
   return { kind: "ok", type: spec.result(receiver, args) };
+}
+
+const SUMMABLE = new Set(["int", "uint", "double", "duration", "*"]);
+const ORDERED = new Set(["bool", "int", "uint", "double", "string", "bytes", "timestamp", "duration", "*"]);
+
+/** The element types the list functions of Kubernetes and ext.Lists accept. */
+function listMemberProblem(name: string, list: Extract<CelType, { kind: "list" }>, args: readonly CelType[]): CallTyping | undefined {
+  const elem = kindOf(list.elem);
+  const bad = (expected: string): CallTyping => ({
+    kind: "bad-args",
+    given: `${describeType(list)}.(${args.map(describeType).join(", ")})`,
+    expected: [expected],
+  });
+  switch (name) {
+    case "indexOf":
+    case "lastIndexOf":
+      return args.length === 1 && sameType(args[0]!, list.elem) ? undefined : bad(`list(T).(T)`);
+    case "join":
+      return elem === "string" || elem === "*" ? undefined : bad("list(string).() or list(string).(string)");
+    case "sum":
+      return SUMMABLE.has(elem) ? undefined : bad("a list of int, uint, double or duration");
+    case "min":
+    case "max":
+    case "isSorted":
+    case "sort":
+      return ORDERED.has(elem) ? undefined : bad("a list of comparable values (numbers, strings, bytes, bools, timestamps, durations)");
+  }
+  return undefined;
 }
 
 /** Types `name(args)`. */
 export function typeGlobalCall(name: string, args: readonly CelType[]): CallTyping {
   const f = GLOBALS.get(name);
-  return f ? { kind: "ok", type: f(args) } : { kind: "unknown" };
+  if (!f) return { kind: "unknown" };
+  return argsProblem(GLOBAL_ARGS.get(name), args) ?? { kind: "ok", type: f(args) };
 }
 
 /** Types `ns.name(args)` for a library namespace (`sets`, `optional`, `format`, ...). */
 export function typeNamespacedCall(ns: string, name: string, args: readonly CelType[]): CallTyping {
   const f = NAMESPACED.get(`${ns}.${name}`);
-  return f ? { kind: "ok", type: f(args) } : { kind: "unknown" };
+  if (!f) return { kind: "unknown" };
+  if (ns === "sets") {
+    const [a, b] = args;
+    const list = (t: CelType | undefined) => t !== undefined && (t.kind === "list" || isOpen(t));
+    const elems = a?.kind === "list" && b?.kind === "list" ? sameType(a.elem, b.elem) : true;
+    if (args.length !== 2 || !list(a) || !list(b) || !elems) {
+      return { kind: "bad-args", given: `(${args.map(describeType).join(", ")})`, expected: ["(list(T), list(T))"] };
+    }
+  }
+  return { kind: "ok", type: f(args) };
 }

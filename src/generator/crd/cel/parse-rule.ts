@@ -190,6 +190,23 @@ interface PeggyLikeError {
  * a syntax error comes back with the parser's message and its offset in the rule.
  */
 export function parseRule(text: string): ParseOutcome {
+  let hit = parsedRules.get(text);
+  if (hit === undefined) {
+    hit = parseUncached(text);
+    if (parsedRules.size >= PARSE_CACHE_LIMIT) parsedRules.clear();
+    parsedRules.set(text, hit);
+  }
+  return hit;
+}
+
+/**
+ * Parsed rules by text: a rule is checked at its marker and again, for its cost, in each CRD
+ * that holds it; it is parsed once. Outcomes are never changed after parsing.
+ */
+const parsedRules = new Map<string, ParseOutcome>();
+const PARSE_CACHE_LIMIT = 5_000;
+
+function parseUncached(text: string): ParseOutcome {
   const scanned = scan(text);
   if (scanned.error) return { ok: false, error: scanned.error };
   try {

@@ -5,6 +5,7 @@ import {
   INT,
   TYPE,
   childPath,
+  describeType,
   isOpen,
   itemPath,
   listOf,
@@ -37,7 +38,8 @@ import {
 } from "./functions.js";
 import type { CelExpr, ParsedRule } from "./parse-rule.js";
 import { checkUnexpandedMacro, computed, type MacroHost } from "./macros.js";
-import { arithmetic, constantType, joinTypes } from "./operators.js";
+import { arithmetic, constantType, joinTypes, operatorAccepts, operatorSymbol, sameType } from "./operators.js";
+import { durationProblem, regexProblem, timestampProblem } from "./literals.js";
 
 /** The variables a rule sees. */
 export interface RuleEnv {
@@ -53,6 +55,8 @@ export interface ExpressionCheck {
   readonly usesOldSelf: boolean;
   /** Schema paths under `self` the expression reads (`self.spec.items[*].name`). */
   readonly selfPaths: ReadonlySet<string>;
+  /** The type of each sub-expression, by node id (for the cost estimate). */
+  readonly types: ReadonlyMap<string, CelType>;
 }
 
 type Call = Extract<CelExpr["exprKind"], { case: "callExpr" }>["value"];
@@ -61,18 +65,20 @@ type Comprehension = Extract<CelExpr["exprKind"], { case: "comprehensionExpr" }>
 /**
  * Types a parsed CEL expression against the schema-derived types of `self` and `oldSelf`,
  * the way the API server's checker does, and reports unknown fields, selections on values
- * without fields, undeclared names, misused macros and functions, and cost-relevant uses
- * of unbounded lists, maps and strings. One walk over the AST; no other pass.
+ * without fields, undeclared names, operators and functions without an overload for their
+ * operands, invalid literals, misused macros, and cost-relevant uses of unbounded lists, maps
+ * and strings. It records each node's type for the cost estimate. One walk over the AST.
  */
 export function checkExpression(parsed: ParsedRule, env: RuleEnv): ExpressionCheck {
   const walker = new Walker(parsed, env);
   const type = walker.check(parsed.expr);
-  return { type, findings: walker.findings, usesOldSelf: walker.usesOldSelf, selfPaths: walker.selfPaths };
+  return { type, findings: walker.findings, usesOldSelf: walker.usesOldSelf, selfPaths: walker.selfPaths, types: walker.types };
 }
 
 class Walker implements MacroHost {
   readonly findings: Finding[] = [];
   readonly selfPaths = new Set<string>();
+  readonly types = new Map<string, CelType>();
   usesOldSelf = false;
   private readonly scopes: Map<string, CelType>[];
   private readonly warned = new Set<string>();
@@ -91,6 +97,12 @@ class Walker implements MacroHost {
 
   check(e: CelExpr | undefined): CelType {
     if (!e) return ERROR;
+    const t = this.checkNode(e);
+    this.types.set(e.id.toString(), t);
+    return t;
+  }
+
+  private checkNode(e: CelExpr): CelType {
     const kind = e.exprKind;
     switch (kind.case) {
       case "constExpr":
@@ -108,21 +120,33 @@ class Walker implements MacroHost {
         return this.call(kind.value, e);
       case "listExpr": {
         let elem: CelType = DYN;
+        let mixed = false;
         kind.value.elements.forEach((el, i) => {
-          const t = this.check(el);
-          elem = i === 0 ? unwrap(t) : joinTypes(elem, unwrap(t));
+          const t = unwrap(this.check(el));
+          if (i > 0 && !sameType(elem, t)) mixed = true;
+          elem = i === 0 ? t : joinTypes(elem, t);
         });
+        if (mixed) {
+          this.report(this.mixedLiteral("list", kind.value.elements.map((el) => this.typeOf(el))), e);
+          return ERROR;
+        }
         return listOf(elem);
       }
       case "structExpr": {
         let key: CelType = DYN;
         let value: CelType = DYN;
+        let mixed = false;
         kind.value.entries.forEach((entry, i) => {
           const k = entry.keyKind.case === "mapKey" ? this.check(entry.keyKind.value) : DYN;
           const v = unwrap(this.check(entry.value));
+          if (i > 0 && (!sameType(key, k) || !sameType(value, v))) mixed = true;
           key = i === 0 ? k : joinTypes(key, k);
           value = i === 0 ? v : joinTypes(value, v);
         });
+        if (mixed && !kind.value.messageName) {
+          this.report(this.mixedLiteral("map", []), e);
+          return ERROR;
+        }
         return kind.value.messageName ? DYN : { kind: "map", key, value };
       }
       case "comprehensionExpr":
@@ -214,15 +238,17 @@ class Walker implements MacroHost {
     return ERROR;
   }
 
-  private index(on: CelType, optional: boolean, e: CelExpr): CelType {
+  private index(on: CelType, optional: boolean, e: CelExpr, key: CelType): CelType {
     let t: CelType;
     switch (on.kind) {
       case "optional":
-        return optionalOf(this.index(on.inner, false, e));
+        return optionalOf(this.index(on.inner, false, e, key));
       case "list":
+        if (!sameType(key, INT)) return this.badIndex(on, key, e);
         t = on.elem;
         break;
       case "map":
+        if (!sameType(key, on.key)) return this.badIndex(on, key, e);
         t = on.value;
         break;
       case "dyn":
@@ -245,13 +271,65 @@ class Walker implements MacroHost {
     return optional ? optionalOf(t) : t;
   }
 
+  /** Whether an operator has an overload for these operands; reports when it has none. */
+  private operator(fn: string, args: readonly CelType[], e: CelExpr): boolean {
+    if (args.some((a) => a.kind === "error")) return true; // reported already
+    if (operatorAccepts(fn, args) !== false) return true;
+    const op = operatorSymbol(fn);
+    const logical = fn === "_&&_" || fn === "_||_" || fn === "!_";
+    this.report(
+      {
+        severity: "error",
+        code: CelCode.noOverload,
+        message: `no matching overload for "${op}" applied to (${args.map(describeOperand).join(", ")})`,
+        hint: logical
+          ? `"${op}" takes bools`
+          : fn === "_?_:_"
+            ? "the condition must be a bool, and both branches of the same type"
+            : "CEL does not convert between types: compare and combine values of the same type (1 and 1.0 differ), or convert with int(), double(), string()",
+      },
+      e,
+    );
+    return false;
+  }
+
+  private badIndex(on: CelType, key: CelType, e: CelExpr): CelType {
+    this.report(
+      {
+        severity: "error",
+        code: CelCode.noOverload,
+        message: `${ownerName(on)} is ${withArticle(on)} and cannot be indexed with ${withArticle(key)}`,
+      },
+      e,
+    );
+    return ERROR;
+  }
+
+  private mixedLiteral(what: "list" | "map", types: readonly CelType[]): Omit<Finding, "offset"> {
+    const shown = types.length > 0 ? ` (${types.map(describeOperand).join(", ")})` : "";
+    return {
+      severity: "error",
+      code: CelCode.noOverload,
+      message: `the ${what === "list" ? "elements" : "keys or values"} of a ${what} literal must all have one type${shown}`,
+      ...(types.some((t) => t.kind === "object")
+        ? { hint: "objects of different fields are different types, even when their fields are the same" }
+        : {}),
+    };
+  }
+
+  private typeOf(e: CelExpr): CelType {
+    return this.types.get(e.id.toString()) ?? DYN;
+  }
+
   private call(c: Call, e: CelExpr): CelType {
     const fn = c.function;
     switch (fn) {
+      case "@not_strictly_false":
+        c.args.forEach((a) => this.check(a));
+        return BOOL;
       case "_&&_":
       case "_||_":
       case "!_":
-      case "@not_strictly_false":
       case "_==_":
       case "_!=_":
       case "_<_":
@@ -259,25 +337,28 @@ class Walker implements MacroHost {
       case "_>_":
       case "_>=_":
       case "@in":
-        c.args.forEach((a) => this.check(a));
-        return BOOL;
+        return this.operator(fn, c.args.map((a) => this.check(a)), e) ? BOOL : ERROR;
       case "_+_":
       case "_-_":
       case "_*_":
       case "_/_":
-      case "_%_":
-        return arithmetic(fn, this.check(c.args[0]), this.check(c.args[1]));
-      case "-_":
-        return computed(this.check(c.args[0]));
+      case "_%_": {
+        const [a, b] = [this.check(c.args[0]), this.check(c.args[1])];
+        return this.operator(fn, [a, b], e) ? arithmetic(fn, a, b) : ERROR;
+      }
+      case "-_": {
+        const a = this.check(c.args[0]);
+        return this.operator(fn, [a], e) ? computed(a) : ERROR;
+      }
       case "_?_:_": {
-        this.check(c.args[0]);
-        return joinTypes(this.check(c.args[1]), this.check(c.args[2]));
+        const args = [this.check(c.args[0]), this.check(c.args[1]), this.check(c.args[2])];
+        return this.operator(fn, args, e) ? joinTypes(args[1]!, args[2]!) : ERROR;
       }
       case "_[_]":
       case "_[?_]": {
         const on = this.check(c.args[0]);
-        this.check(c.args[1]);
-        return this.index(on, fn === "_[?_]" || this.parsed.optionalIndexes.has(this.pos(e) ?? -1), e);
+        const key = this.check(c.args[1]);
+        return this.index(on, fn === "_[?_]" || this.parsed.optionalIndexes.has(this.pos(e) ?? -1), e, key);
       }
       case "has":
         c.args.forEach((a) => this.check(a));
@@ -294,7 +375,32 @@ class Walker implements MacroHost {
     if (c.target) return this.memberCall(c, c.target, e);
     const args = c.args.map((a) => this.check(a));
     if (fn === "matches" && args[0]) this.warnOnce(stringCostFinding(args[0], fn, this.pos(e)));
+    if (!this.literalsValid(fn, fn === "matches" ? c.args[1] : c.args[0], e)) return ERROR;
     return this.typed(typeGlobalCall(fn, args), fn, undefined, e);
+  }
+
+  /**
+   * The API server's checks of literal arguments: the pattern of matches(), find() and
+   * findAll() must be RE2, and duration() and timestamp() of a string literal must parse.
+   */
+  private literalsValid(fn: string, arg: CelExpr | undefined, e: CelExpr): boolean {
+    const k = arg?.exprKind;
+    if (k?.case !== "constExpr" || k.value.constantKind.case !== "stringValue") return true;
+    const text = k.value.constantKind.value;
+    let problem: string | undefined;
+    let hint: string | undefined;
+    if (fn === "matches" || fn === "find" || fn === "findAll") {
+      problem = regexProblem(text);
+      if (problem !== undefined) problem = `invalid ${fn}() pattern: ${problem}`;
+      hint = "CEL patterns are RE2 (Go's regexp): no lookaround or backreferences";
+    } else if (fn === "duration") {
+      problem = durationProblem(text);
+    } else if (fn === "timestamp") {
+      problem = timestampProblem(text);
+    }
+    if (problem === undefined) return true;
+    this.report({ severity: "error", code: CelCode.literal, message: problem, ...(hint ? { hint } : {}) }, e);
+    return false;
   }
 
   private memberCall(c: Call, target: CelExpr, e: CelExpr): CelType {
@@ -324,6 +430,7 @@ class Walker implements MacroHost {
     const receiver = this.check(target);
     const args = c.args.map((a) => this.check(a));
     if (LENGTH_BOUND_FUNCTIONS.has(fn)) this.warnOnce(stringCostFinding(receiver, fn, this.pos(e)));
+    if (!this.literalsValid(fn, c.args[0], e)) return ERROR;
     return this.typed(typeMemberCall(fn, receiver, args), fn, receiver, e);
   }
 
@@ -383,6 +490,11 @@ class Walker implements MacroHost {
     this.report(callFinding(t, name, receiver), e);
     return t.kind === "unknown" ? DYN : ERROR;
   }
+}
+
+/** A type for an overload message: objects are told apart by their schema path. */
+function describeOperand(t: CelType): string {
+  return t.kind === "object" && t.path ? `object ${t.path}` : describeType(t);
 }
 
 /** An optional list element (`[?x]`) adds its value. */

@@ -1,0 +1,44 @@
+import { createRequire } from "node:module";
+
+/**
+ * The checks the API server makes on literal arguments when it compiles a rule (Kubernetes
+ * turns on cel-go's literal validators): regular expressions must compile as RE2, and
+ * `duration()` and `timestamp()` of a string literal must parse.
+ */
+
+type Re2 = { compile(pattern: string): unknown };
+let re2: Re2 | undefined;
+
+/** Why RE2 (Go's regexp) rejects `pattern`, or undefined when it compiles. */
+export function regexProblem(pattern: string): string | undefined {
+  re2 ??= (createRequire(import.meta.url)("@bufbuild/re2") as { RE2JS: Re2 }).RE2JS;
+  try {
+    re2.compile(pattern);
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** Go's time.ParseDuration: "0", or signed decimal numbers each with a unit (ns, us, µs, ms, s, m, h). */
+const DURATION = /^[-+]?(?:0|(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;
+
+/** RFC 3339, as Go's time.Parse(time.RFC3339, ...) reads it. */
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/** Why `duration(text)` would not compile, or undefined. */
+export function durationProblem(text: string): string | undefined {
+  return DURATION.test(text) ? undefined : `"${text}" is not a duration such as "1h30m", "90s" or "250ms"`;
+}
+
+/** Why `timestamp(text)` would not compile, or undefined. */
+export function timestampProblem(text: string): string | undefined {
+  const m = TIMESTAMP.exec(text);
+  const bad = `"${text}" is not an RFC 3339 timestamp such as "2030-01-01T00:00:00Z"`;
+  if (!m) return bad;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return bad;
+  if (m[7] !== undefined && (Number(m[7]) > 23 || Number(m[8]) > 59)) return bad;
+  return undefined;
+}
