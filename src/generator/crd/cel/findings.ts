@@ -147,7 +147,11 @@ function normalisePath(path: string): string {
   return path.startsWith("oldSelf") ? `self${path.slice("oldSelf".length)}` : path;
 }
 
-/** The report for a call that could not be typed: a wrong receiver (error) or an unknown function (warning). */
+/**
+ * The report for a call that could not be typed: a wrong receiver or arguments, or a function
+ * the Kubernetes CEL environment does not have. All are errors, because the API server
+ * refuses such a rule when the CRD is applied (kb knows Kubernetes 1.36's functions).
+ */
 export function callFinding(
   t: Exclude<CallTyping, { kind: "ok" }>,
   name: string,
@@ -172,9 +176,9 @@ export function callFinding(
   }
   const match = closest(name, KNOWN_FUNCTIONS);
   return {
-    severity: "warning",
+    severity: "error",
     code: CelCode.unknownFunction,
-    message: `${name}() is not a function of the Kubernetes CEL environment known to kb; the API server may reject the rule`,
+    message: `${name}() is not a function of the Kubernetes CEL environment; the API server refuses the rule`,
     ...(match !== undefined ? { hint: `did you mean "${match}"?` } : {}),
   };
 }

@@ -146,10 +146,10 @@ describe("CEL field references", () => {
     ]);
   });
 
-  it("warns about functions it does not know, with a did-you-mean", () => {
+  it("refuses functions the Kubernetes CEL environment does not have, as the API server does, with a did-you-mean", () => {
     const out = lines(check(scalerSpec(), ["self.schedule.startWith('*')"]));
     expect(out).toEqual([
-      'warning cel-unknown-function: XValidation rule "self.schedule.startWith(\'*\')": startWith() is not a function of the Kubernetes CEL environment known to kb; the API server may reject the rule (at column 14) (did you mean "startsWith"?)',
+      'error cel-unknown-function: XValidation rule "self.schedule.startWith(\'*\')": startWith() is not a function of the Kubernetes CEL environment; the API server refuses the rule (at column 14) (did you mean "startsWith"?)',
     ]);
   });
 
