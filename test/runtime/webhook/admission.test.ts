@@ -220,7 +220,8 @@ describe("answerAdmissionReview", () => {
     for (const handler of [throwing, rejecting]) {
       const answer = await answerAdmissionReview(review(request("CREATE", job({}))), handler, silent, ctx.signal);
       expect(answer.status).toBe(200);
-      expect(answer.body).toMatchObject({ response: { uid: "uid-1", allowed: false, result: { code: 500 } } });
+      expect(answer.body).toMatchObject({ response: { uid: "uid-1", allowed: false, status: { code: 500 } } });
+      expect((answer.body as { response: object }).response).not.toHaveProperty("result");
     }
   });
 

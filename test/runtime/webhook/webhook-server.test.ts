@@ -135,24 +135,24 @@ describe.skipIf(skipReason !== undefined)("WebhookServer over HTTPS", () => {
   it("validates create (warnings, 422 field errors), update (403) and delete", async () => {
     const path = validatingPath(CronJobResource);
     const ok = await post(port, path, admissionReview("CREATE", cronJob({ schedule: "* * * * *" })), { ca: pair.cert });
-    expect(ok.json.response).toEqual({ uid: "uid-CREATE", allowed: true, result: { code: 200 }, warnings: ["runs every minute"] });
+    expect(ok.json.response).toEqual({ uid: "uid-CREATE", allowed: true, status: { code: 200 }, warnings: ["runs every minute"] });
 
     const invalid = await post(port, path, admissionReview("CREATE", cronJob({})), { ca: pair.cert });
     expect(invalid.status).toBe(200);
     expect(invalid.json.response).toMatchObject({
       allowed: false,
-      result: { code: 422, reason: "Invalid", message: 'CronJob.batch.tutorial.kubebuilder.io "job" is invalid: spec.schedule: Required value' },
+      status: { code: 422, reason: "Invalid", message: 'CronJob.batch.tutorial.kubebuilder.io "job" is invalid: spec.schedule: Required value' },
     });
 
     const update = await post(port, path, admissionReview("UPDATE", cronJob({ schedule: "b" }), cronJob({ schedule: "a" })), { ca: pair.cert });
     expect(update.json.response).toEqual({
       uid: "uid-UPDATE",
       allowed: false,
-      result: { status: "Failure", code: 403, reason: "Forbidden", message: "the schedule cannot change" },
+      status: { status: "Failure", code: 403, reason: "Forbidden", message: "the schedule cannot change" },
     });
 
     const remove = await post(port, path, admissionReview("DELETE", null, cronJob({}, "keep")), { ca: pair.cert });
-    expect(remove.json.response).toMatchObject({ allowed: false, result: { code: 403, message: "this CronJob cannot be deleted" } });
+    expect(remove.json.response).toMatchObject({ allowed: false, status: { code: 403, message: "this CronJob cannot be deleted" } });
     const removeOther = await post(port, path, admissionReview("DELETE", null, cronJob({}, "other")), { ca: pair.cert });
     expect(removeOther.json.response).toMatchObject({ allowed: true });
   });
@@ -184,8 +184,8 @@ describe.skipIf(skipReason !== undefined)("WebhookServer over HTTPS", () => {
   it("answers a handler that throws with allowed false and code 500, and keeps serving", async () => {
     const crashed = await post(port, "/crash", admissionReview("CREATE", cronJob({})), { ca: pair.cert });
     expect(crashed.status).toBe(200);
-    expect(crashed.json.response).toMatchObject({ uid: "uid-CREATE", allowed: false, result: { code: 500 } });
-    expect(crashed.json.response.result.message).toContain("handler crashed");
+    expect(crashed.json.response).toMatchObject({ uid: "uid-CREATE", allowed: false, status: { code: 500 } });
+    expect(crashed.json.response.status.message).toContain("handler crashed");
     const after = await post(port, validatingPath(CronJobResource), admissionReview("CREATE", cronJob({ schedule: "1 1 * * *" })), { ca: pair.cert });
     expect(after.json.response.allowed).toBe(true);
   });
