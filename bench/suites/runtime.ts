@@ -50,7 +50,7 @@ async function runReconciles(variant: Variant, count: number): Promise<Reconcile
     metadata: { name: `g-${i}`, namespace: "default" },
     spec: { message: `hello ${i}` },
   }));
-  const env = await startTestEnv({ crdDirectoryPaths: [FIXTURES], objects });
+  const env = await startTestEnv({ backend: "in-process", crdDirectoryPaths: [FIXTURES], objects });
   const sample = new GreetingReconciler();
   const seen = new Set<string>();
   let done!: () => void;

@@ -184,7 +184,8 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
 
   it("npm run run starts the manager against the current kubeconfig; it becomes ready and reconciles a sample", async () => {
     // The testing kit's API server stands in for a cluster; KUBECONFIG points the manager at it.
-    const env = await startTestEnv({ crdDirectoryPaths: [join(project, "config", "crd", "bases")] });
+    // In-process (whatever KUBEBUILDER_ASSETS says): the sample is written over its plain HTTP URL.
+    const env = await startTestEnv({ backend: "in-process", crdDirectoryPaths: [join(project, "config", "crd", "bases")] });
     const kubeconfig = join(work, "kubeconfig");
     writeFileSync(kubeconfig, env.kubeConfig.exportConfig());
     const port = await freePort();
@@ -269,7 +270,7 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
     // npm prune left only what the manager needs at run time.
     expect(readdirSync(join(image, "node_modules"))).not.toContain("typescript");
 
-    const env = await startTestEnv({ crdDirectoryPaths: [join(project, "config", "crd", "bases")] });
+    const env = await startTestEnv({ backend: "in-process", crdDirectoryPaths: [join(project, "config", "crd", "bases")] });
     const kubeconfig = join(work, "kubeconfig-image");
     writeFileSync(kubeconfig, env.kubeConfig.exportConfig());
     const port = await freePort();
