@@ -8,11 +8,13 @@ import { ApiError } from "../../../src/runtime/errors.js";
 import { silentLogger } from "../../../src/runtime/log/logger.js";
 import { Manager } from "../../../src/runtime/manager/manager.js";
 import { ConfigMap, defineResource, type KubernetesObject } from "../../../src/runtime/resource.js";
+import { conversion } from "../../../src/runtime/webhook/conversion.js";
 import { defaulter } from "../../../src/runtime/webhook/defaulter.js";
-import { defaultingPath, validatingPath } from "../../../src/runtime/webhook/paths.js";
+import { CONVERSION_PATH, defaultingPath, validatingPath } from "../../../src/runtime/webhook/paths.js";
 import { ValidationError } from "../../../src/runtime/webhook/validation-error.js";
 import { validator } from "../../../src/runtime/webhook/validator.js";
 import { WebhookServer } from "../../../src/runtime/webhook/webhook-server.js";
+import { installCrds } from "../../../src/testing/index.js";
 import { describeEachBackend, eventually, freshNamespace, testEnvPerFile } from "../../helpers/backends.js";
 import { skipReal } from "../../helpers/real-kubernetes.js";
 import { makeCert, opensslUnavailable, post, type CertPair } from "../webhook/support.js";
@@ -256,6 +258,74 @@ describe.skipIf(skipReason !== undefined)("Manager with a webhook server", () =>
       await eventually("the ConfigMap of the update", async () => (await client.get(ConfigMap, { namespace: ns, name: "hello-greeting" })).data?.message === "warn me");
       expect(reviewed).toEqual(expect.arrayContaining(["default CREATE hello", "default UPDATE hello"]));
       expect(await mgr.registry.metrics()).toMatch(new RegExp(`controller_runtime_webhook_requests_total\\{webhook="${validatingPath(GreetingResource)}",code="200"\\} [1-9]`));
+    });
+
+    it("converts a custom resource between its versions for the API server through the manager's /convert", async () => {
+      type SalutationV1 = KubernetesObject & { spec: { text: string } };
+      type SalutationV1beta1 = KubernetesObject & { spec: { words: string } };
+      const Salutation = defineResource<SalutationV1>({ group: "example.com", version: "v1", kind: "Salutation", plural: "salutations", namespaced: true });
+      const SalutationBeta = defineResource<SalutationV1beta1>({ group: "example.com", version: "v1beta1", kind: "Salutation", plural: "salutations", namespaced: true });
+      const env = await envFor("real");
+      const ns = await freshNamespace(env.kubeConfig, "conversion");
+      const { pair, certDir } = certDirectory("127.0.0.1");
+      const webhooks = new WebhookServer({ host: "127.0.0.1", port: 0, certDir, certPollInterval: 0, watchCertDir: false, shutdownTimeout: 5_000 });
+      const asked: string[] = [];
+      webhooks.registerConversion(
+        conversion<SalutationV1>({
+          hub: Salutation,
+          spokes: {
+            v1beta1: {
+              toHub: (old: SalutationV1beta1) => (asked.push("toHub"), { ...old, spec: { text: old.spec.words.split("-").join(" ") } }) as SalutationV1,
+              fromHub: (s) => (asked.push("fromHub"), { ...s, spec: { words: s.spec.text.split(" ").join("-") } }),
+            },
+          },
+        }),
+      );
+      const mgr = new Manager({ kubeConfig: env.kubeConfig, webhookServer: webhooks, metricsBindAddress: "0", healthProbeBindAddress: "127.0.0.1:0", handleSignals: false, logger: silentLogger() });
+      const running = mgr.start();
+      cleanups.push(async () => {
+        mgr.stop();
+        await running.catch(() => {});
+      });
+      await eventually("readiness", async () => (await mgr.probeServer.run("readyz")).ok);
+      const schema = (field: string) => ({
+        openAPIV3Schema: { type: "object", properties: { spec: { type: "object", required: [field], properties: { [field]: { type: "string" } } } } },
+      });
+      await installCrds(env.kubeConfig, [
+        {
+          apiVersion: "apiextensions.k8s.io/v1",
+          kind: "CustomResourceDefinition",
+          metadata: { name: "salutations.example.com" },
+          spec: {
+            group: "example.com",
+            names: { kind: "Salutation", listKind: "SalutationList", plural: "salutations", singular: "salutation" },
+            scope: "Namespaced",
+            versions: [
+              { name: "v1", served: true, storage: true, schema: schema("text") },
+              { name: "v1beta1", served: true, storage: false, schema: schema("words") },
+            ],
+            conversion: {
+              strategy: "Webhook",
+              webhook: { conversionReviewVersions: ["v1"], clientConfig: { url: `https://127.0.0.1:${webhooks.address()!.port}${CONVERSION_PATH}`, caBundle: pair.cert.toString("base64") } },
+            },
+          },
+        } as KubernetesObject,
+      ]);
+      const client = new ApiClient(new HttpTransport({ kubeConfig: env.kubeConfig }));
+      cleanups.push(() => (client.transport as HttpTransport).close());
+
+      // written as v1beta1, stored as v1 (the hub), read back in either version
+      const created = await client.create(SalutationBeta, { metadata: { name: "hi", namespace: ns, labels: { a: "b" } }, spec: { words: "good-morning" } });
+      expect(created).toMatchObject({ apiVersion: "example.com/v1beta1", spec: { words: "good-morning" }, metadata: { labels: { a: "b" } } });
+      const hub = await client.get(Salutation, { namespace: ns, name: "hi" });
+      expect(hub).toMatchObject({ apiVersion: "example.com/v1", spec: { text: "good morning" }, metadata: { uid: created.metadata?.uid, labels: { a: "b" } } });
+      const listed = await client.list(SalutationBeta, { namespace: ns });
+      expect(listed.map((o) => o.spec.words)).toEqual(["good-morning"]);
+      const patched = await client.patch(SalutationBeta, { namespace: ns, name: "hi" }, { spec: { words: "good-night" } }, { type: "merge" });
+      expect(patched.spec.words).toBe("good-night");
+      expect((await client.get(Salutation, { namespace: ns, name: "hi" })).spec.text).toBe("good night");
+      expect(asked).toEqual(expect.arrayContaining(["toHub", "fromHub"]));
+      expect(await mgr.registry.metrics()).toMatch(new RegExp(`controller_runtime_webhook_requests_total\\{webhook="${CONVERSION_PATH}",code="200"\\} [1-9]`));
     });
   });
 });

@@ -8,9 +8,11 @@ import { ApiClient, HttpTransport, type Transport } from "../../../src/runtime/c
 import { LeaderElector } from "../../../src/runtime/leader/leader-elector.js";
 import { silentLogger } from "../../../src/runtime/log/logger.js";
 import { Manager } from "../../../src/runtime/manager/manager.js";
-import { ConfigMap, isNotFound, Lease, type Client } from "../../../src/runtime/index.js";
+import { ConfigMap, defineResource, isNotFound, Lease, ServiceAccount, type Client, type KubernetesObject } from "../../../src/runtime/index.js";
 import { InMemoryTransport, startTestEnv, type TestEnv } from "../../../src/testing/index.js";
 import { describeEachBackend, eventually, freshNamespace, testEnvPerFile, type ServerBackend } from "../../helpers/backends.js";
+import { skipReal } from "../../helpers/real-kubernetes.js";
+import { httpsGet } from "../metrics/support.js";
 import { FINALIZER, GreetingReconciler, GreetingResource, type Greeting } from "./sample-operator.js";
 
 const CRDS = join(import.meta.dirname, "fixtures");
@@ -149,7 +151,8 @@ describe.each(["http", "in-memory"] as const)("Manager with the sample operator 
 
     await client.delete(GreetingResource, { namespace: "default", name: "hello" });
     await eventually("the Greeting to be gone", () => gone(client, "default", "hello"));
-    expect(reconciler.cleanedUp).toEqual(["hello"]);
+    // (a reconcile may read the deleted Greeting from a cache one event behind, and clean up twice)
+    expect(reconciler.cleanedUp).toContain("hello");
     expect(reconciler.overlaps).toBe(0);
   });
 });
@@ -219,5 +222,58 @@ describeEachBackend("leader election", (backend) => {
       await eventually("b to reconcile", async () => (await client.get(ConfigMap, { namespace: ns, name: "one-greeting" })).data?.message === "2");
       expect(rb.calls).toContain(`${ns}/one`);
     });
+  });
+});
+
+// Only a real API server authenticates tokens and authorises with RBAC (the in-process one
+// allows everything; ../metrics has the reviews against a stub).
+describe.skipIf(skipReal("the manager's secure metrics on a real API server"))("the manager's secure metrics on a real API server [real]", () => {
+  const ClusterRole = defineResource<KubernetesObject>({ group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole", plural: "clusterroles", namespaced: false });
+  const ClusterRoleBinding = defineResource<KubernetesObject>({ group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRoleBinding", plural: "clusterrolebindings", namespaced: false });
+
+  it("serves /metrics to a service account allowed to get it, 403 to one that is not, 401 without a valid token", async () => {
+    const { env: e, client, ns } = await setup("real", "http");
+    const token = async (name: string): Promise<string> => {
+      await client.create(ServiceAccount, { metadata: { name, namespace: ns } });
+      const transport = new HttpTransport({ kubeConfig: e.kubeConfig });
+      cleanups.push(() => transport.close());
+      const request = await transport.request<{ status: { token: string } }>({
+        method: "POST",
+        path: `/api/v1/namespaces/${ns}/serviceaccounts/${name}/token`,
+        body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 600 } },
+      });
+      return request.status.token;
+    };
+    // kubebuilder's metrics-reader role, bound to one service account
+    await client.create(ClusterRole, { metadata: { name: `${ns}-metrics-reader` }, rules: [{ nonResourceURLs: ["/metrics"], verbs: ["get"] }] } as KubernetesObject);
+    await client.create(ClusterRoleBinding, {
+      metadata: { name: `${ns}-metrics-reader` },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: `${ns}-metrics-reader` },
+      subjects: [{ kind: "ServiceAccount", name: "prometheus", namespace: ns }],
+    } as KubernetesObject);
+    const [prometheus, intruder] = await Promise.all([token("prometheus"), token("intruder")]);
+    // The API server's authorizer sees the binding through its own informer: wait until it does,
+    // before the manager's authorizer remembers a denial (for 30 s).
+    type Review = KubernetesObject & { spec: object; status?: { allowed?: boolean } };
+    const SubjectAccessReview = defineResource<Review>({ group: "authorization.k8s.io", version: "v1", kind: "SubjectAccessReview", plural: "subjectaccessreviews", namespaced: false });
+    await eventually("the binding to take effect", async () => {
+      const review = await client.create(SubjectAccessReview, {
+        spec: { user: `system:serviceaccount:${ns}:prometheus`, groups: ["system:serviceaccounts"], nonResourceAttributes: { path: "/metrics", verb: "get" } },
+      });
+      return review.status?.allowed === true;
+    });
+
+    const reconciler = new GreetingReconciler();
+    const { mgr } = startManager(e, "http", reconciler, { metricsSecure: true, namespace: ns });
+    await eventually("readiness", async () => (await mgr.probeServer.run("readyz")).ok);
+    const port = mgr.metricsAddress!.port;
+    const allowed = await httpsGet(port, "/metrics", { token: prometheus });
+    expect(allowed.status).toBe(200);
+    expect(allowed.text).toContain("controller_runtime_reconcile_total");
+    const denied = await httpsGet(port, "/metrics", { token: intruder });
+    expect(denied.status).toBe(403);
+    expect(denied.text).toContain(`system:serviceaccount:${ns}:intruder`);
+    expect((await httpsGet(port, "/metrics", { token: "not-a-token" })).status).toBe(401);
+    expect((await httpsGet(port, "/metrics")).status).toBe(401);
   });
 });
