@@ -41,8 +41,9 @@ export function parseAdmissionReview(doc: unknown): ParsedAdmissionReview {
 /**
  * Answers an AdmissionReview document with `handler`: 400 with a Status body when the document
  * is not a review; otherwise 200 with the review response (the request's uid echoed, in the
- * request's apiVersion; the outcome's `result` sent as `status`, see {@link admissionResponse}). A handler that throws is answered `allowed: false` (code 500 unless it
- * threw a ValidationError or ApiError) and never escapes.
+ * request's apiVersion, the outcome's `result` sent as `status`: see {@link admissionResponse}).
+ * A handler that throws is answered `allowed: false` (code 500 unless it threw a
+ * ValidationError or ApiError) and never escapes.
  */
 export async function answerAdmissionReview(doc: unknown, handler: AdmissionHandler, log: Logger, signal: AbortSignal): Promise<HttpAnswer> {
   const parsed = parseAdmissionReview(doc);
