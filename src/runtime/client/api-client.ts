@@ -1,3 +1,4 @@
+import { parseFieldSelector } from "../cache/field-selector.js";
 import { isGone } from "../errors.js";
 import { resourcePath, type KubernetesObject, type Resource } from "../resource.js";
 import { formatLabelSelector, patchContentType } from "./query.js";
@@ -107,7 +108,7 @@ export class ApiClient implements Client {
 
   /** One page of a list; items get `apiVersion` and `kind`, which the server leaves out of list items. */
   async listPage<T extends KubernetesObject>(resource: Resource<T>, options: ListPageOptions = {}): Promise<ListPage<T>> {
-    const path = resourcePath(resource, { namespace: options.namespace });
+    const path = resourcePath(resource, { namespace: listNamespace(resource, options) });
     const list = await this.#transport.request<{ items?: T[] | null; metadata?: { resourceVersion?: string; continue?: string } }>({
       method: "GET",
       path,
@@ -132,7 +133,7 @@ export class ApiClient implements Client {
    * `TransportError` when the connection breaks or stays silent longer than `readTimeoutMs`.
    */
   async watch<T extends KubernetesObject>(resource: Resource<T>, options: WatchRequestOptions = {}): Promise<WatchStream<T>> {
-    const path = resourcePath(resource, { namespace: options.namespace });
+    const path = resourcePath(resource, { namespace: listNamespace(resource, options) });
     const stream = await this.#transport.stream({
       path,
       signal: options.signal,
@@ -235,6 +236,26 @@ export class ApiClient implements Client {
 function selectorQuery(options: ListOptions): Query {
   const fieldSelector = options.fieldSelector?.trim();
   return { labelSelector: formatLabelSelector(options.labelSelector), fieldSelector: fieldSelector ? fieldSelector : undefined };
+}
+
+/**
+ * The namespace a list or watch goes to: the one asked for, else, for a namespaced resource,
+ * the one a `metadata.namespace=<ns>` field selector term requires (the selector is sent
+ * too), as controller-runtime's cache does. Besides needing only namespaced permissions, this
+ * avoids a kube-apiserver fault: a paged list across namespaces with that selector gets a
+ * first continue token that restarts the list, so its second page repeats the first.
+ */
+export function listNamespace(resource: Resource, options: ListOptions): string | undefined {
+  if (options.namespace || !resource.namespaced || !options.fieldSelector) return options.namespace;
+  let required: string[];
+  try {
+    required = parseFieldSelector(options.fieldSelector)
+      .requirements.filter((r) => r.field === "metadata.namespace" && r.op === "=")
+      .map((r) => r.value);
+  } catch {
+    return undefined; // the server says what is wrong with the selector
+  }
+  return required.length > 0 && required.every((ns) => ns === required[0]) && required[0] !== "" ? required[0] : undefined;
 }
 
 function namespaceOf(resource: Resource, namespace: string | undefined, verb: string, name: string | undefined): string | undefined {

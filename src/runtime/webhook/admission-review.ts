@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { outcomeFromError } from "./admission-outcome.js";
 import { httpError, type HttpAnswer } from "./http-io.js";
-import type { AdmissionHandler, AdmissionOperation, AdmissionOutcome, AdmissionRequest, AdmissionResponse, AdmissionReviewVersion } from "./types.js";
+import type { AdmissionHandler, AdmissionOperation, AdmissionOutcome, AdmissionRequest, AdmissionReviewVersion } from "./types.js";
 
 const REVIEW_VERSIONS: readonly AdmissionReviewVersion[] = ["admission.k8s.io/v1", "admission.k8s.io/v1beta1"];
 const OPERATIONS: readonly AdmissionOperation[] = ["CREATE", "UPDATE", "DELETE", "CONNECT"];
@@ -40,9 +40,10 @@ export function parseAdmissionReview(doc: unknown): ParsedAdmissionReview {
 
 /**
  * Answers an AdmissionReview document with `handler`: 400 with a Status body when the document
- * is not a review; otherwise 200 with the review response (the request's uid echoed, the
- * outcome's `result` sent as `status`, in the request's apiVersion). A handler that throws is answered `allowed: false` (code 500 unless it
- * threw a ValidationError or ApiError) and never escapes.
+ * is not a review; otherwise 200 with the review response (the request's uid echoed, in the
+ * request's apiVersion, the outcome's `result` sent as `status`: see {@link admissionResponse}).
+ * A handler that throws is answered `allowed: false` (code 500 unless it threw a
+ * ValidationError or ApiError) and never escapes.
  */
 export async function answerAdmissionReview(doc: unknown, handler: AdmissionHandler, log: Logger, signal: AbortSignal): Promise<HttpAnswer> {
   const parsed = parseAdmissionReview(doc);
@@ -65,10 +66,19 @@ export async function answerAdmissionReview(doc: unknown, handler: AdmissionHand
     outcome = outcomeFromError(err, req, reqLog);
   }
   reqLog.debug({ allowed: outcome.allowed, code: outcome.result?.code, patched: outcome.patch !== undefined }, "admission answered");
-  const { result, ...rest } = outcome;
-  const response: AdmissionResponse = { uid: req.uid, ...rest, ...(result !== undefined ? { status: result } : {}) };
   return {
     status: 200,
-    body: { apiVersion: parsed.apiVersion, kind: "AdmissionReview", response },
+    body: { apiVersion: parsed.apiVersion, kind: "AdmissionReview", response: admissionResponse(outcome, req.uid) },
   };
+}
+
+/**
+ * The `response` of an AdmissionReview on the wire. The outcome's `result` (the Go field
+ * `AdmissionResponse.Result`, as controller-runtime names it) is sent as `status`, its JSON
+ * name: the API server ignores a `result` key, and a denial then reaches the client as
+ * "denied the request without explanation" with code 400 instead of the handler's.
+ */
+export function admissionResponse(outcome: AdmissionOutcome, uid: string): Record<string, unknown> {
+  const { result, ...rest } = outcome;
+  return { uid, ...rest, ...(result !== undefined ? { status: result } : {}) };
 }

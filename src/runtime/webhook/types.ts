@@ -61,7 +61,10 @@ export interface AdmissionRequest {
  */
 export interface AdmissionOutcome {
   readonly allowed: boolean;
-  /** Why a request was denied (or a 200 status when allowed). */
+  /**
+   * Why a request was denied (or a 200 status when allowed). Named as controller-runtime's Go
+   * field `Result`; on the wire it is the response's `status` key.
+   */
   readonly result?: StatusBody;
   /** Base64 of an RFC 6902 JSON patch to apply to the object (mutating webhooks). */
   readonly patch?: string;

@@ -80,6 +80,30 @@ describe("ApiClient requests", () => {
     expect(items[0]!.apiVersion).toBe("example.com/v1");
   });
 
+  it("lists and watches in the namespace a metadata.namespace field selector requires, keeping the selector", async () => {
+    const t = new FakeTransport(() => ({ metadata: { resourceVersion: "1" }, items: [] }), () => []);
+    const c = new ApiClient(t);
+    await c.list(ConfigMap, { fieldSelector: "metadata.namespace=team-a,metadata.name!=x" });
+    await c.list(ConfigMap, { fieldSelector: "metadata.namespace==team-b" });
+    await c.watch(ConfigMap, { fieldSelector: "metadata.namespace=team-c" });
+    // not rewritten: a namespace given, a cluster-scoped kind, "!=", two different namespaces, a bad selector
+    await c.list(ConfigMap, { namespace: "given", fieldSelector: "metadata.namespace=other" });
+    await c.list(Namespace, { fieldSelector: "metadata.namespace=team-a" });
+    await c.list(ConfigMap, { fieldSelector: "metadata.namespace!=team-a" });
+    await c.list(ConfigMap, { fieldSelector: "metadata.namespace=a,metadata.namespace=b" });
+    await c.list(ConfigMap, { fieldSelector: "metadata.namespace" });
+    expect([...t.requests, ...t.streams].map((r) => [r.path, r.query?.["fieldSelector"]])).toEqual([
+      ["/api/v1/namespaces/team-a/configmaps", "metadata.namespace=team-a,metadata.name!=x"],
+      ["/api/v1/namespaces/team-b/configmaps", "metadata.namespace==team-b"],
+      ["/api/v1/namespaces/given/configmaps", "metadata.namespace=other"],
+      ["/api/v1/namespaces", "metadata.namespace=team-a"],
+      ["/api/v1/configmaps", "metadata.namespace!=team-a"],
+      ["/api/v1/configmaps", "metadata.namespace=a,metadata.namespace=b"],
+      ["/api/v1/configmaps", "metadata.namespace"],
+      ["/api/v1/namespaces/team-c/configmaps", "metadata.namespace=team-c"],
+    ]);
+  });
+
   it("lists cluster-wide without a namespace", async () => {
     const t = new FakeTransport(() => ({ metadata: { resourceVersion: "1" }, items: null }));
     expect(await new ApiClient(t).list(ConfigMap)).toEqual([]);

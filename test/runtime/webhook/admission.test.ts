@@ -220,7 +220,6 @@ describe("answerAdmissionReview", () => {
     for (const handler of [throwing, rejecting]) {
       const answer = await answerAdmissionReview(review(request("CREATE", job({}))), handler, silent, ctx.signal);
       expect(answer.status).toBe(200);
-      // On the wire the outcome's result is AdmissionResponse.status, the member the API server reads.
       expect(answer.body).toMatchObject({ response: { uid: "uid-1", allowed: false, status: { code: 500 } } });
       expect((answer.body as { response: object }).response).not.toHaveProperty("result");
     }
