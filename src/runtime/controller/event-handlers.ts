@@ -46,7 +46,9 @@ export function requestForOwner(owner: Resource): MapFunction {
 /**
  * A handler that maps events through `map`, filtered by `predicates`, into `enqueue`. For
  * an update it enqueues the requests of both the old and the new object (an owner or a
- * mapping may have changed), de-duplicated by the queue.
+ * mapping may have changed), each distinct request once, as controller-runtime's handlers
+ * do: leaving it to the queue is not enough, because an idle worker takes the first add at
+ * once and the second then queues the same key again, for a second reconcile.
  */
 export function mappingHandler<T extends KubernetesObject>(
   map: MapFunction<T>,
@@ -54,7 +56,15 @@ export function mappingHandler<T extends KubernetesObject>(
   enqueue: (req: Request) => void,
 ): ObjectEventHandler<T> {
   const each = (objects: T[]) => {
-    for (const o of objects) for (const r of map(o)) enqueue(r);
+    const seen = new Set<string>();
+    for (const o of objects) {
+      for (const r of map(o)) {
+        const key = `${r.namespace ?? ""}/${r.name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        enqueue(r);
+      }
+    }
   };
   return {
     onAdd: (o) => {

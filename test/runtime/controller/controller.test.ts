@@ -119,15 +119,43 @@ describe("event handlers and predicates", () => {
     expect(requestForObject(obj(1))).toEqual([{ namespace: "ns", name: "o" }]);
   });
 
+  it("enqueues each distinct request of an update once: the object's own, and both owners when the owner changed", () => {
+    const got: Request[] = [];
+    const own = mappingHandler(requestForObject, [], (r) => got.push(r));
+    own.onUpdate(obj(1), obj(2));
+    expect(got).toEqual([{ namespace: "ns", name: "o" }]);
+    got.length = 0;
+    const owned = mappingHandler(requestForOwner(Owner), [], (r) => got.push(r));
+    owned.onUpdate(obj(1), obj(2));
+    expect(got).toEqual([{ namespace: "ns", name: "owner" }]);
+    got.length = 0;
+    const moved = { ...obj(3), metadata: { ...obj(3).metadata, ownerReferences: [{ apiVersion: "example.com/v1", kind: "Widget", name: "other", uid: "v", controller: true }] } };
+    owned.onUpdate(obj(2), moved);
+    expect(got).toEqual([{ namespace: "ns", name: "owner" }, { namespace: "ns", name: "other" }]);
+  });
+
+  it("reconciles once for one update when a worker is idle", async () => {
+    const calls: string[] = [];
+    const { controller, abort, running } = setup(async (req) => {
+      calls.push(req.name);
+    }, 1);
+    const handler = mappingHandler(requestForObject, [], (r) => controller.enqueue(r));
+    handler.onUpdate(obj(1), obj(2));
+    for (let i = 0; i < 10; i++) await tick();
+    expect(calls).toEqual(["o"]);
+    abort.abort();
+    await running;
+  });
+
   it("filters with predicates and treats same-resourceVersion updates as resyncs", () => {
     const got: Request[] = [];
     const handler = mappingHandler(requestForObject, [generationChanged()], (r) => got.push(r));
     handler.onUpdate(obj(1, {}, "5"), obj(1, {}, "6"));
     expect(got).toEqual([]);
     handler.onUpdate(obj(1), obj(2));
-    expect(got).toHaveLength(2);
+    expect(got).toEqual([{ namespace: "ns", name: "o" }]);
     handler.onUpdate(obj(2, {}, "7"), obj(2, {}, "7"));
-    expect(got).toHaveLength(3);
+    expect(got).toHaveLength(2);
     const p = and(hasLabels({ app: "web" }), not(labelChanged()));
     expect(p.update!(obj(1, { app: "web" }), obj(2, { app: "web" }))).toBe(true);
     expect(p.update!(obj(1, { app: "web" }), obj(2, { app: "web", x: "y" }))).toBe(false);
