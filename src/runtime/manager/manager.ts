@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { hostname } from "node:os";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { loadKubeConfig } from "../client/load-kube-config.js";
 import { Registry } from "prom-client";
 import { CachedClient, InformerCache, stripManagedFields } from "../cache/index.js";
 import { ApiClient, HttpTransport, type Client, type Transport } from "../client/index.js";
@@ -316,9 +317,7 @@ export class Manager {
 }
 
 function defaultKubeConfig(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromDefault();
-  return kc;
+  return loadKubeConfig();
 }
 
 function podNamespace(): string | undefined {
