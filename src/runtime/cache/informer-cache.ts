@@ -177,7 +177,7 @@ export class InformerCache {
   async list<T extends KubernetesObject>(resource: Resource<T>, options: ListOptions = {}): Promise<T[]> {
     const namespace = resource.namespaced ? options.namespace : undefined;
     const informers = await this.#readable(resource, namespace);
-    return selectObjects(informers, { ...options, namespace }).map(deepCopy);
+    return selectObjects(informers, { ...options, namespace }, resource.kind).map(deepCopy);
   }
 
   /** Resolves true when every informer registered so far has synced; false if `signal` aborts or one stops. */

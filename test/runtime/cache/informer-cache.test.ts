@@ -111,6 +111,13 @@ describe("InformerCache", () => {
     await expect(cache.byIndex(Pod, "owner", "x")).rejects.toThrow(
       'no index "owner" on Pod: add it with cache.indexField(Pod, "owner", fn)',
     );
+    // A field selector on an index never registered is an error, not an empty list; so is a
+    // plain field path, which the cache answers only through an index.
+    await expect(cache.list(Pod, { fieldSelector: ".metadata.controller=web" })).rejects.toThrow(
+      'field selector ".metadata.controller=web": the cache has no index ".metadata.controller" on Pod; register it with cache.indexField(Pod, ".metadata.controller", fn)',
+    );
+    await expect(cache.list(Pod, { fieldSelector: "spec.nodeName=n1" })).rejects.toThrow('the cache has no index "spec.nodeName" on Pod');
+    expect(names(await cache.list(Pod, { fieldSelector: "metadata.namespace=b,metadata.name!=p9" }))).toEqual(["b/p3"]);
   });
 
   it("fails reads of unwatched resources and namespaces, naming the kind, and never starts an informer", async () => {
