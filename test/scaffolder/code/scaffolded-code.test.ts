@@ -110,12 +110,14 @@ describe("the scaffolded TypeScript", () => {
       "src/webhooks/v1/cronjob-defaulter.ts",
       "src/webhooks/v1/cronjob-validator.test.ts",
       "src/webhooks/v1/cronjob-validator.ts",
+      "src/webhooks/v1/cronjob-webhook-suite.test.ts",
       "src/webhooks/v1/ingress-defaulter.test.ts",
       "src/webhooks/v1/ingress-defaulter.ts",
       "src/webhooks/v1/ingress-validator.test.ts",
       "src/webhooks/v1/ingress-validator.ts",
       "src/webhooks/v1/tenant-validator.test.ts",
       "src/webhooks/v1/tenant-validator.ts",
+      "src/webhooks/v1/tenant-webhook-suite.test.ts",
     ]);
 
     for (const dir of [single, multi]) {
