@@ -19,7 +19,7 @@ import {
   unsupportedMediaType,
   type FieldCause,
 } from "./status-error.js";
-import { presentSteps, runNow, StaleWrite, toStorageSteps, type WriteSteps } from "./steps.js";
+import { presentSteps, runNow, StaleWrite, toStorageSteps, type AdmissionAttributes, type WriteSteps } from "./steps.js";
 import { finalizersOf, isDeleting, meta, type StoreCore } from "./store-core.js";
 import { generateName, prepareCreate, prepareUpdate, validateBuiltinUpdate, validateMetadata } from "./strategy.js";
 
@@ -145,43 +145,28 @@ function* mutating(
   old: JsonObject | undefined,
   request: UpdateRequest,
 ): WriteSteps<JsonObject> {
-  const m = meta(object);
-  const answer = yield {
-    kind: "admission",
-    phase: "mutating",
-    attributes: {
-      operation,
-      res,
-      subresource: request.subresource ?? "",
-      namespace: str(m["namespace"]),
-      name: str(m["name"]),
-      object,
-      oldObject: old,
-      dryRun: request.dryRun === true,
-      options: optionsOf(operation === "CREATE" ? "CreateOptions" : "UpdateOptions", request),
-    },
-    decode: decoder(core, res, old),
-  };
+  const answer = yield { kind: "admission", phase: "mutating", attributes: writeAttributes(res, operation, object, old, request), decode: decoder(core, res, old) };
   return isObject(answer) ? answer : object;
 }
 
 /** The validating admission step (a throw refuses the write). */
 function* validating(res: ResolvedResource, operation: "CREATE" | "UPDATE", object: JsonObject, old: JsonObject | undefined, request: UpdateRequest): WriteSteps<void> {
+  yield { kind: "admission", phase: "validating", attributes: writeAttributes(res, operation, object, old, request) };
+}
+
+/** What admission is told about a create or an update. */
+function writeAttributes(res: ResolvedResource, operation: "CREATE" | "UPDATE", object: JsonObject, old: JsonObject | undefined, request: UpdateRequest): AdmissionAttributes {
   const m = meta(object);
-  yield {
-    kind: "admission",
-    phase: "validating",
-    attributes: {
-      operation,
-      res,
-      subresource: request.subresource ?? "",
-      namespace: str(m["namespace"]),
-      name: str(m["name"]),
-      object,
-      oldObject: old,
-      dryRun: request.dryRun === true,
-      options: optionsOf(operation === "CREATE" ? "CreateOptions" : "UpdateOptions", request),
-    },
+  return {
+    operation,
+    res,
+    subresource: request.subresource ?? "",
+    namespace: str(m["namespace"]),
+    name: str(m["name"]),
+    object,
+    oldObject: old,
+    dryRun: request.dryRun === true,
+    options: optionsOf(operation === "CREATE" ? "CreateOptions" : "UpdateOptions", request),
   };
 }
 

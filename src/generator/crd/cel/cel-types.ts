@@ -180,7 +180,11 @@ export function objectFields(node: JSONSchemaProps, root: boolean): ObjectFields
   return out;
 }
 
-function hasTypeAndObjectMeta(props: Record<string, JSONSchemaProps>): boolean {
+/**
+ * Whether a resource root declares apiVersion, kind, metadata.name and metadata.generateName
+ * itself; the API server adds them to the CEL type (and to its size estimate) otherwise.
+ */
+export function hasTypeAndObjectMeta(props: Record<string, JSONSchemaProps>): boolean {
   const meta = props["metadata"];
   return (
     props["kind"]?.type === "string" &&

@@ -1,4 +1,5 @@
 import type { JSONSchemaProps } from "../../../model/schema.js";
+import { hasTypeAndObjectMeta } from "./cel-types.js";
 import { escapeCelName } from "./escape.js";
 
 /**
@@ -149,17 +150,6 @@ function stringSize(node: JSONSchemaProps): SizeNode {
   return { maxElements: unbounded, minSerializedSize: MIN_STRING_SIZE };
 }
 
-/** Whether a resource root declares apiVersion, kind, metadata.name and metadata.generateName itself. */
-function hasTypeAndObjectMeta(props: Record<string, JSONSchemaProps>): boolean {
-  const meta = props["metadata"];
-  return (
-    props["kind"]?.type === "string" &&
-    props["apiVersion"]?.type === "string" &&
-    meta?.type === "object" &&
-    meta.properties?.["name"]?.type === "string" &&
-    meta.properties["generateName"]?.type === "string"
-  );
-}
 
 /**
  * How many times, at most, a rule on a node could run in one object when nothing bounds it:
