@@ -5,7 +5,7 @@ import type { Propagation } from "../store/gc.js";
 import { isObject } from "../store/json.js";
 import type { ResolvedResource } from "../store/kind-info.js";
 import type { ObjectStore } from "../store/object-store.js";
-import { badRequest, methodNotSupported, resourceNotFound, success, unsupportedMediaType } from "../store/status-error.js";
+import { badRequest, invalid, methodNotAllowed, methodNotSupported, resourceNotFound, success, unsupportedMediaType } from "../store/status-error.js";
 import type { WatchRequest } from "../watch/start-watch.js";
 
 /** A resource request, parsed from the route, query, headers and body. */
@@ -58,7 +58,18 @@ const flag = (query: URLSearchParams, key: string): boolean | undefined => {
   return v === null ? undefined : v === "true" || v === "1";
 };
 
-const dryRunOf = (query: URLSearchParams): boolean => query.getAll("dryRun").includes("All");
+/** Whether a write is a dry run (`dryRun=All`); any other value is the API server's 422 for the verb's options kind. */
+function dryRunOf(query: URLSearchParams, options: "CreateOptions" | "UpdateOptions" | "PatchOptions" | "DeleteOptions", fromBody: readonly unknown[] = []): boolean {
+  const values = [...query.getAll("dryRun"), ...fromBody.map(String)];
+  if (values.some((v) => v !== "All")) {
+    throw invalid({ group: "meta.k8s.io", kind: options }, "", [
+      { reason: "FieldValueNotSupported", message: `Unsupported value: ${JSON.stringify(values)}: supported values: "All"`, field: "dryRun" },
+    ]);
+  }
+  return values.length > 0;
+}
+
+const OPTIONS_KIND = { POST: "CreateOptions", PUT: "UpdateOptions", PATCH: "PatchOptions", DELETE: "DeleteOptions" } as const;
 
 /** The watch request of a `?watch=true` query. */
 export function watchRequestOf(query: URLSearchParams, namespace: string | undefined): WatchRequest {
@@ -70,6 +81,7 @@ export function watchRequestOf(query: URLSearchParams, namespace: string | undef
     resourceVersion: query.get("resourceVersion") ?? undefined,
     allowWatchBookmarks: flag(query, "allowWatchBookmarks"),
     sendInitialEvents: flag(query, "sendInitialEvents"),
+    resourceVersionMatch: query.get("resourceVersionMatch") ?? undefined,
     timeoutSeconds: timeout !== null ? Number(timeout) : undefined,
   };
 }
@@ -83,7 +95,7 @@ function deleteRequestOf(call: ResourceCall): DeleteRequest {
   }
   const orphan = flag(call.query, "orphanDependents") ?? (typeof opts["orphanDependents"] === "boolean" ? opts["orphanDependents"] : undefined);
   const pre = isObject(opts["preconditions"]) ? opts["preconditions"] : {};
-  const dryRun = dryRunOf(call.query) || (Array.isArray(opts["dryRun"]) && opts["dryRun"].includes("All"));
+  const dryRun = dryRunOf(call.query, "DeleteOptions", Array.isArray(opts["dryRun"]) ? opts["dryRun"] : []);
   return {
     propagationPolicy: policy as Propagation | undefined,
     orphanDependents: orphan,
@@ -122,7 +134,8 @@ export function handleResource(store: ObjectStore, call: ResourceCall): Reply {
   if (!res.info.namespaced && call.namespace !== undefined) throw resourceNotFound();
   if (call.subresource !== undefined && call.subresource !== "status") throw resourceNotFound();
   const subresource = call.subresource === "status" ? ("status" as const) : undefined;
-  const dryRun = dryRunOf(query);
+  const optionsKind = OPTIONS_KIND[call.method as keyof typeof OPTIONS_KIND];
+  const dryRun = optionsKind !== undefined && optionsKind !== "DeleteOptions" ? dryRunOf(query, optionsKind) : false;
   if (call.name === undefined) {
     switch (call.method) {
       case "GET": {
@@ -142,8 +155,9 @@ export function handleResource(store: ObjectStore, call: ResourceCall): Reply {
       }
       case "POST":
         if (res.info.namespaced && namespace === undefined) throw methodNotSupported(res.groupResource, "create");
-        return { status: 201, body: store.create(res, namespace, parseJson(call.body), { manager: call.manager, dryRun }) };
+        return { status: 201, body: store.create(res, namespace, parseJson(call.body), { manager: call.manager, dryRun, requireTypeMeta: true }) };
       case "DELETE": {
+        if (res.info.noDeleteCollection) throw methodNotAllowed();
         const request = deleteRequestOf(call);
         const outcomes = store.deleteCollection(res, {
           ...request,
@@ -154,19 +168,25 @@ export function handleResource(store: ObjectStore, call: ResourceCall): Reply {
         return { status: 200, body: { kind: res.info.listKind, apiVersion: res.apiVersion, metadata: { resourceVersion: store.resourceVersion }, items: outcomes.map((o) => o.object) } };
       }
       default:
-        throw methodNotSupported(res.groupResource, call.method.toLowerCase());
+        // A custom resource's handler reads a write without a name as one; the router refuses other verbs.
+        if (!res.info.builtin && (call.method === "PUT" || call.method === "PATCH")) throw badRequest("name must be provided");
+        throw methodNotAllowed();
     }
   }
   const name = call.name;
   switch (call.method) {
+    case "POST":
+      // The router has no create on an object path; a custom resource's handler creates from the body.
+      if (res.info.builtin || subresource) throw methodNotAllowed();
+      return { status: 201, body: store.create(res, namespace, parseJson(call.body), { manager: call.manager, dryRun, requireTypeMeta: true }) };
     case "GET":
       return { status: 200, body: store.get(res, namespace, name) };
     case "PUT":
-      return { status: 200, body: store.update(res, namespace, name, parseJson(call.body), { manager: call.manager, dryRun, subresource }) };
+      return { status: 200, body: store.update(res, namespace, name, parseJson(call.body), { manager: call.manager, dryRun, subresource, requireTypeMeta: true }) };
     case "PATCH": {
       const mediaType = call.contentType.split(";")[0]!.trim().toLowerCase();
       const type = PATCH_TYPES[mediaType];
-      if (!type) throw unsupportedMediaType(mediaType, Object.keys(PATCH_TYPES));
+      if (!type) throw unsupportedMediaType(Object.keys(PATCH_TYPES));
       const { object, created } = store.patch(res, namespace, name, {
         type,
         patch: patchBody(call, type),
@@ -174,6 +194,7 @@ export function handleResource(store: ObjectStore, call: ResourceCall): Reply {
         force: flag(query, "force"),
         dryRun,
         subresource,
+        requireTypeMeta: true,
       });
       return { status: created ? 201 : 200, body: object };
     }
@@ -183,6 +204,6 @@ export function handleResource(store: ObjectStore, call: ResourceCall): Reply {
       return deleteReply(res, store.delete(res, namespace, name, request), request.orphanDependents);
     }
     default:
-      throw methodNotSupported(res.groupResource, call.method.toLowerCase());
+      throw methodNotAllowed();
   }
 }

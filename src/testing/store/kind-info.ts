@@ -36,6 +36,8 @@ export interface KindInfo {
   readonly deleteReturnsObject: boolean;
   /** The CRD that defines this kind, for custom resources. */
   readonly crdName?: string | undefined;
+  /** Whether collections cannot be deleted at once (Namespaces: 405). */
+  readonly noDeleteCollection?: boolean | undefined;
 }
 
 /** A kind seen through one of its versions: what every request works on. */

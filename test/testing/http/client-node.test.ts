@@ -193,7 +193,7 @@ describe("discovery", () => {
     expect(await get("/api")).toMatchObject({ kind: "APIVersions", versions: ["v1"] });
     const groups = (await get("/apis"))["groups"] as { name: string; preferredVersion: { groupVersion: string } }[];
     expect(groups.map((g) => g.name)).toEqual(expect.arrayContaining(["apps", "batch", "coordination.k8s.io", "apiextensions.k8s.io", "example.com"]));
-    expect(await get("/apis/example.com")).toMatchObject({ kind: "APIGroup", name: "example.com", preferredVersion: { groupVersion: "example.com/v1" } });
+    expect(await get("/apis/example.com")).toMatchObject({ kind: "APIGroup", name: "example.com", preferredVersion: { groupVersion: "example.com/v2" } });
     const core = (await get("/api/v1"))["resources"] as { name: string; kind: string; namespaced: boolean; verbs: string[] }[];
     expect(core.find((r) => r.name === "configmaps")).toMatchObject({ kind: "ConfigMap", namespaced: true, singularName: "configmap", shortNames: ["cm"] });
     expect(core.find((r) => r.name === "namespaces/status")).toMatchObject({ kind: "Namespace", verbs: ["get", "patch", "update"] });

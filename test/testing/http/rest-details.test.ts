@@ -58,7 +58,7 @@ describe("REST details", () => {
     expect(second.status).toBe(200);
     expect(second.body["data"]).toEqual({ a: "2" });
     const noManager = await call("PATCH", "/api/v1/namespaces/default/configmaps/applied", yaml, "application/apply-patch+yaml");
-    expect(noManager.status).toBe(400);
+    expect(noManager.status).toBe(422);
   });
 
   it("watches one object through its own path, and ends at timeoutSeconds (on the server's clock)", async () => {
