@@ -5,7 +5,7 @@ import type { Propagation } from "../store/gc.js";
 import { isObject } from "../store/json.js";
 import type { ResolvedResource } from "../store/kind-info.js";
 import type { ObjectStore } from "../store/object-store.js";
-import { badRequest, invalid, methodNotAllowed, methodNotSupported, resourceNotFound, success, unsupportedMediaType } from "../store/status-error.js";
+import { badRequest, invalid, methodNotAllowed, methodNotSupported, notFound, resourceNotFound, success, unsupportedMediaType } from "../store/status-error.js";
 import type { WatchRequest } from "../watch/start-watch.js";
 
 /** A resource request, parsed from the route, query, headers and body. */
@@ -91,7 +91,9 @@ function deleteRequestOf(call: ResourceCall): DeleteRequest {
   const opts = isObject(body) ? body : {};
   const policy = call.query.get("propagationPolicy") ?? (typeof opts["propagationPolicy"] === "string" ? opts["propagationPolicy"] : undefined);
   if (policy !== undefined && policy !== "Background" && policy !== "Foreground" && policy !== "Orphan") {
-    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Background", "Foreground", "Orphan"`);
+    throw invalid({ group: "meta.k8s.io", kind: "DeleteOptions" }, "", [
+      { reason: "FieldValueNotSupported", message: `Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"`, field: "propagationPolicy" },
+    ]);
   }
   const orphan = flag(call.query, "orphanDependents") ?? (typeof opts["orphanDependents"] === "boolean" ? opts["orphanDependents"] : undefined);
   const pre = isObject(opts["preconditions"]) ? opts["preconditions"] : {};
@@ -107,10 +109,10 @@ function deleteRequestOf(call: ResourceCall): DeleteRequest {
   };
 }
 
-/** The body a delete answers with: the object while it waits (or for custom resources), else a Success Status. */
+/** The body a delete answers with: the object while it waits for finalizers, else (it is gone) a Success Status, for every kind. */
 export function deleteReply(res: ResolvedResource, outcome: DeleteOutcome, orphanDependents: boolean | undefined): Reply {
   if (outcome.kind === "pending") return { status: orphanDependents === false ? 202 : 200, body: outcome.object };
-  if (res.info.deleteReturnsObject) return { status: 200, body: outcome.object };
+  if (outcome.kind === "already-deleting") return { status: 200, body: outcome.object };
   const m = isObject(outcome.object["metadata"]) ? outcome.object["metadata"] : {};
   return {
     status: 200,
@@ -132,7 +134,10 @@ export function handleResource(store: ObjectStore, call: ResourceCall): Reply {
   const { res, query } = call;
   const namespace = res.info.namespaced ? call.namespace : undefined;
   if (!res.info.namespaced && call.namespace !== undefined) throw resourceNotFound();
-  if (call.subresource !== undefined && call.subresource !== "status") throw resourceNotFound();
+  // A subresource the kind does not serve: a custom resource's handler answers as for a missing object.
+  if (call.subresource !== undefined && (call.subresource !== "status" || !res.version.statusSubresource)) {
+    throw !res.info.builtin && call.name !== undefined ? notFound(res.groupResource, call.name) : resourceNotFound();
+  }
   const subresource = call.subresource === "status" ? ("status" as const) : undefined;
   const optionsKind = OPTIONS_KIND[call.method as keyof typeof OPTIONS_KIND];
   const dryRun = optionsKind !== undefined && optionsKind !== "DeleteOptions" ? dryRunOf(query, optionsKind) : false;

@@ -25,13 +25,15 @@ function specPart(object: JsonObject): JsonObject {
   return out;
 }
 
-/** Sets what the server owns on create: uid, creationTimestamp, generation, cleared deletion fields, kind defaults. */
+/** Sets what the server owns on create: uid, creationTimestamp, generation (where the kind keeps one), cleared deletion fields, kind defaults. */
 export function prepareCreate(res: ResolvedResource, object: JsonObject, now: string): void {
   const m = meta(object);
-  for (const k of ["resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "generation"]) delete m[k];
+  for (const k of ["resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"]) delete m[k];
   m["uid"] = randomUUID();
   m["creationTimestamp"] = now;
+  // Kinds that keep a generation start it at 1; the others keep what was sent, as the API server does.
   if (res.info.generation) m["generation"] = 1;
+  else if (!res.info.builtin) delete m["generation"];
   if (res.version.statusSubresource) delete object["status"];
   applyBuiltinDefaults(res, object, now);
 }
