@@ -2,7 +2,7 @@ import type { JsonObject } from "./json.js";
 import type { ResolvedResource } from "./kind-info.js";
 import { present } from "./present.js";
 import { parseSelection, type SelectionRequest } from "./selection.js";
-import { badRequest, expired, invalid, timeout, type FieldCause, type StatusError } from "./status-error.js";
+import { badRequest, expired, invalid, timeout, unreasoned, type FieldCause, type StatusError } from "./status-error.js";
 import { namespaceOf, nameOf, type StoreCore } from "./store-core.js";
 
 /** A list request: selection, paging and resourceVersion semantics. */
@@ -29,6 +29,9 @@ interface ContinueToken {
 }
 
 const TOKEN_VERSION = "meta.k8s.io/v1";
+
+/** The 410 message of a list at a resourceVersion etcd no longer has. */
+const LIST_TOO_OLD = "The resourceVersion for the provided list is too old.";
 
 const CONTINUE_TOO_OLD =
   "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.";
@@ -88,14 +91,15 @@ function validateListOptions(request: ListRequest): void {
   if (causes.length > 0) throw invalidListOptions(causes);
 }
 
-/** A resourceVersion parameter as a number; 400 as the API server words it when it is not one. */
-export function parseResourceVersion(text: string): number {
-  if (/^\d+$/.test(text)) {
-    const n = Number(text);
-    if (Number.isSafeInteger(n)) return n;
-    throw badRequest(`invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(text)}: strconv.ParseUint: parsing ${JSON.stringify(text)}: value out of range`);
-  }
-  throw badRequest(`invalid resource version: resourceVersion: Invalid value: ${JSON.stringify(text)}: strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`);
+/**
+ * A resourceVersion parameter as a number. When it is not one: a list's 400, or (`watch`) the
+ * 500 without a reason the API server answers a watch with.
+ */
+export function parseResourceVersion(text: string, watch = false): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (Number.isSafeInteger(n)) return n;
+  const why = `resourceVersion: Invalid value: ${JSON.stringify(text)}: strconv.ParseUint: parsing ${JSON.stringify(text)}: ${Number.isNaN(n) ? "invalid syntax" : "value out of range"}`;
+  throw watch ? unreasoned(500, why) : badRequest(`invalid resource version: ${why}`);
 }
 
 /** 504 for a resourceVersion the server has not reached (the API server waits 3 s first). */
@@ -153,11 +157,11 @@ export function listObjects(core: StoreCore, res: ResolvedResource, request: Lis
     const rv = parseResourceVersion(request.resourceVersion);
     if (rv > core.rv) throw tooLargeResourceVersion(rv, core.rv);
     if ((request.resourceVersionMatch === "Exact" || context.strictExpiry) && rv < compacted) {
-      throw expired(`too old resource version: ${rv} (${compacted + 1})`);
+      throw expired(LIST_TOO_OLD);
     }
     if (request.resourceVersionMatch === "Exact") {
       objects = objectsAt(core, res.storageKey, rv);
-      if (!objects) throw expired(`too old resource version: ${rv} (${compacted + 1})`);
+      if (!objects) throw expired(LIST_TOO_OLD);
       listRv = rv;
     }
   }

@@ -220,6 +220,11 @@ export function unsupportedMediaType(accepted: readonly string[]): StatusError {
   return failure(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`);
 }
 
+/** A Status without a reason, as the API server sends some errors (a watch's malformed resourceVersion: 500). */
+export function unreasoned(code: number, message: string): StatusError {
+  return new StatusError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code } as ApiStatus);
+}
+
 /** 500 InternalError. */
 export function internalError(message: string): StatusError {
   return failure(500, "InternalError", `Internal error occurred: ${message}`, { causes: [{ message }] });

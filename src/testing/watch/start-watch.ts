@@ -79,7 +79,7 @@ export function startWatch(core: StoreCore, res: ResolvedResource, request: Watc
   const initial = request.sendInitialEvents === true || rvText === "" || rvText === "0";
   let replay: ReturnType<typeof core.hub.history.since> = [];
   if (!initial) {
-    const rv = parseResourceVersion(rvText);
+    const rv = parseResourceVersion(rvText, true);
     replay = core.hub.history.since(rv);
     if (replay === undefined) {
       sink.event({ type: "ERROR", object: expired(`too old resource version: ${rv} (${core.hub.history.compactedThrough + 1})`).status as unknown as JsonObject });
