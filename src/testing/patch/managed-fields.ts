@@ -61,7 +61,7 @@ export function writeManagedFields(object: JsonObject, entries: readonly Manager
       manager: e.manager,
       operation: e.operation,
       apiVersion: e.apiVersion,
-      time: e.time,
+      ...(e.time ? { time: e.time } : {}),
       fieldsType: "FieldsV1",
       fieldsV1: toFieldsV1(e.fields),
       ...(e.subresource ? { subresource: e.subresource } : {}),

@@ -125,13 +125,17 @@ export function applyConfiguration(live: JsonObject | undefined, applied: JsonOb
     for (const f of dropped) if (!ownedElsewhere(pathKey(f.path))) removeAt(merged, f.path);
   }
 
+  // An apply that changes nothing leaves the manager's time as it was (none for a new manager), as the API server does.
+  const withoutManagedFields = (o: JsonObject | undefined): JsonObject | undefined =>
+    o && isObject(o["metadata"]) ? { ...o, metadata: { ...o["metadata"], managedFields: null } } : o;
+  const changed = !live || !deepEqual(withoutManagedFields(merged), withoutManagedFields(live));
   const fields = new Map([...appliedFields].map(([k, f]) => [k, { path: f.path, node: f.node }]));
   if (mine) {
     mine.fields = fields;
-    mine.time = options.time;
+    if (changed) mine.time = options.time;
     mine.apiVersion = options.apiVersion;
   } else {
-    entries.push({ manager: options.manager, operation: "Apply", apiVersion: options.apiVersion, time: options.time, subresource: options.subresource, fields });
+    entries.push({ manager: options.manager, operation: "Apply", apiVersion: options.apiVersion, time: changed ? options.time : "", subresource: options.subresource, fields });
   }
   writeManagedFields(merged, entries);
   return merged;

@@ -132,14 +132,14 @@ function uidPreconditionFailed(res: ResolvedResource, namespace: string, name: s
 }
 
 /** Admits a custom resource against its schema; metadata, apiVersion and kind are the store's, not the schema's. */
-function admit(core: StoreCore, res: ResolvedResource, object: JsonObject, old: JsonObject | undefined): JsonObject {
+function admit(core: StoreCore, res: ResolvedResource, object: JsonObject, old: JsonObject | undefined, subresource?: "status"): JsonObject {
   const extra: FieldCause[] = validateMetadata(res, object, old);
   if (old) extra.push(...validateBuiltinUpdate(res, object, old));
   if (res.storageKey === CRDS) extra.push(...validateCrd(object));
   let out = object;
   let causes: readonly FieldCause[] = [];
   if (!res.info.builtin && res.version.schema) {
-    const result = core.admit(res.version.schema, object, old);
+    const result = core.admit(res.version.schema, object, old, subresource ? { subresource } : undefined);
     causes = result.causes;
     if (isObject(result.object)) {
       out = result.object;
@@ -217,7 +217,7 @@ function commitUpdate(core: StoreCore, res: ResolvedResource, old: JsonObject, n
   const now = core.now();
   const before = present(res, old);
   prepareUpdate(res, next, before, request.subresource, now);
-  const admitted = admit(core, res, next, before);
+  const admitted = admit(core, res, next, before, request.subresource);
   if (managed === "update") {
     recordUpdate(before, admitted, {
       manager: request.manager,
