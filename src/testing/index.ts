@@ -19,7 +19,7 @@ export { TestApiServer, type TestApiServerOptions } from "./http/test-api-server
 export { InMemoryTransport, type InMemoryTransportOptions } from "./http/in-memory-transport.js";
 export { ServerFaults, type FaultHandle, type FaultRequest, type RequestMatch } from "./http/faults.js";
 export { ObjectStore, type ObjectStoreOptions } from "./store/object-store.js";
-export type { AdmitFunction, AdmissionResult } from "./store/admission.js";
+export type { AdmitFunction, AdmitOptions, AdmissionResult } from "./store/admission.js";
 export { readCrdFiles, CrdFileError } from "./store/crd-files.js";
 export { StatusError, type ApiStatus, type StatusCause } from "./store/status-error.js";
 export type { DeleteOutcome, DeleteRequest } from "./store/deletion.js";

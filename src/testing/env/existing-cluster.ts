@@ -73,7 +73,8 @@ async function installWith(transport: HttpTransport, crds: readonly KubernetesOb
       if (Date.now() > deadline) throw new Error(`CustomResourceDefinition "${name}" was not Established within ${timeout} ms`);
       await sleep(interval);
     }
-    // As envtest: Established, and then served in discovery, where clients look the kind up.
+    // As envtest: Established, and then served in discovery, where clients look the kind up;
+    // then listed once, as its storage may still be starting (429 "storage is (re)initializing").
     const spec = (crd as { spec?: { group?: string; names?: { plural?: string }; versions?: { name?: string; served?: boolean }[] } }).spec;
     for (const version of (spec?.versions ?? []).filter((v) => v.served !== false)) {
       const path = `/apis/${spec?.group ?? ""}/${version.name ?? ""}`;
@@ -82,7 +83,23 @@ async function installWith(transport: HttpTransport, crds: readonly KubernetesOb
         if (Date.now() > deadline) throw new Error(`CustomResourceDefinition "${name}": ${path} did not list ${spec?.names?.plural ?? ""} within ${timeout} ms`);
         await sleep(interval);
       }
+      for (;;) {
+        if (await serves(transport, `${path}/${spec?.names?.plural ?? ""}`)) break;
+        if (Date.now() > deadline) throw new Error(`CustomResourceDefinition "${name}": ${path}/${spec?.names?.plural ?? ""} could not be listed within ${timeout} ms`);
+        await sleep(interval);
+      }
     }
+  }
+}
+
+/** Whether a list at `path` is answered (not yet while the kind's storage starts: 429, 503, 404). */
+async function serves(transport: HttpTransport, path: string): Promise<boolean> {
+  try {
+    await transport.request({ method: "GET", path, query: { limit: 1 } });
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && (e.statusCode === 429 || e.statusCode === 503 || e.statusCode === 404)) return false;
+    throw e;
   }
 }
 

@@ -75,8 +75,10 @@ export async function answerApiRequest(context: ApiContext, request: ApiRequest,
     const route = parseRoute(request.pathname);
     const method = request.method.toUpperCase();
     const query = request.query;
+    // `?watch=true` watches a collection; one object is watched by the deprecated /watch/ path
+    // (on an object's own path the parameter is ignored, as the API server ignores it).
     const watch =
-      (route.kind === "collection" || route.kind === "object") && (route.legacyWatch || query.get("watch") === "true" || query.get("watch") === "1");
+      (route.kind === "collection" && (route.legacyWatch || query.get("watch") === "true" || query.get("watch") === "1")) || (route.kind === "object" && route.legacyWatch);
     const fault: FaultRequest = {
       method,
       path: request.pathname,

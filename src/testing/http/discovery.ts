@@ -1,7 +1,15 @@
+import { createHash } from "node:crypto";
 import type { ResourceRegistry } from "../store/resource-registry.js";
 import { apiVersionOf } from "../store/kind-info.js";
 
 const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+/** The order the API server lists a custom resource's verbs in. */
+const CUSTOM_VERBS = ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"];
+
+/** `storageVersionHash`: the first 8 bytes of SHA-256 of `group/version/kind` at the storage version, base64. */
+export function storageVersionHash(group: string, version: string, kind: string): string {
+  return createHash("sha256").update(`${group}/${version}/${kind}`).digest().subarray(0, 8).toString("base64");
+}
 const STATUS_VERBS = ["get", "patch", "update"];
 
 /** The version the test server reports at `/version`. */
@@ -57,7 +65,8 @@ export function resourceList(registry: ResourceRegistry, group: string, version:
       singularName: info.singular,
       namespaced: info.namespaced,
       kind: info.kind,
-      verbs: VERBS,
+      verbs: !info.builtin ? CUSTOM_VERBS : info.noDeleteCollection ? VERBS.filter((v) => v !== "deletecollection") : VERBS,
+      storageVersionHash: storageVersionHash(info.group, info.storageVersion, info.kind),
       ...(info.shortNames.length > 0 ? { shortNames: info.shortNames } : {}),
       ...(info.categories.length > 0 ? { categories: info.categories } : {}),
     });

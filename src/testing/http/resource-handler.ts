@@ -6,7 +6,7 @@ import { isObject } from "../store/json.js";
 import type { ResolvedResource } from "../store/kind-info.js";
 import type { RequestContext } from "../webhooks/admission-dispatch.js";
 import type { ServingStore } from "../webhooks/serving-store.js";
-import { badRequest, methodNotSupported, resourceNotFound, success, unsupportedMediaType } from "../store/status-error.js";
+import { badRequest, invalid, methodNotAllowed, methodNotSupported, notFound, resourceNotFound, success, unsupportedMediaType } from "../store/status-error.js";
 import type { WatchRequest } from "../watch/start-watch.js";
 
 /** A resource request, parsed from the route, query, headers and body. */
@@ -59,7 +59,18 @@ const flag = (query: URLSearchParams, key: string): boolean | undefined => {
   return v === null ? undefined : v === "true" || v === "1";
 };
 
-const dryRunOf = (query: URLSearchParams): boolean => query.getAll("dryRun").includes("All");
+/** Whether a write is a dry run (`dryRun=All`); any other value is the API server's 422 for the verb's options kind. */
+function dryRunOf(query: URLSearchParams, options: "CreateOptions" | "UpdateOptions" | "PatchOptions" | "DeleteOptions", fromBody: readonly unknown[] = []): boolean {
+  const values = [...query.getAll("dryRun"), ...fromBody.map(String)];
+  if (values.some((v) => v !== "All")) {
+    throw invalid({ group: "meta.k8s.io", kind: options }, "", [
+      { reason: "FieldValueNotSupported", message: `Unsupported value: ${JSON.stringify(values)}: supported values: "All"`, field: "dryRun" },
+    ]);
+  }
+  return values.length > 0;
+}
+
+const OPTIONS_KIND = { POST: "CreateOptions", PUT: "UpdateOptions", PATCH: "PatchOptions", DELETE: "DeleteOptions" } as const;
 
 /** The watch request of a `?watch=true` query. */
 export function watchRequestOf(query: URLSearchParams, namespace: string | undefined): WatchRequest {
@@ -71,6 +82,7 @@ export function watchRequestOf(query: URLSearchParams, namespace: string | undef
     resourceVersion: query.get("resourceVersion") ?? undefined,
     allowWatchBookmarks: flag(query, "allowWatchBookmarks"),
     sendInitialEvents: flag(query, "sendInitialEvents"),
+    resourceVersionMatch: query.get("resourceVersionMatch") ?? undefined,
     timeoutSeconds: timeout !== null ? Number(timeout) : undefined,
   };
 }
@@ -80,11 +92,13 @@ function deleteRequestOf(call: ResourceCall): DeleteRequest {
   const opts = isObject(body) ? body : {};
   const policy = call.query.get("propagationPolicy") ?? (typeof opts["propagationPolicy"] === "string" ? opts["propagationPolicy"] : undefined);
   if (policy !== undefined && policy !== "Background" && policy !== "Foreground" && policy !== "Orphan") {
-    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Background", "Foreground", "Orphan"`);
+    throw invalid({ group: "meta.k8s.io", kind: "DeleteOptions" }, "", [
+      { reason: "FieldValueNotSupported", message: `Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"`, field: "propagationPolicy" },
+    ]);
   }
   const orphan = flag(call.query, "orphanDependents") ?? (typeof opts["orphanDependents"] === "boolean" ? opts["orphanDependents"] : undefined);
   const pre = isObject(opts["preconditions"]) ? opts["preconditions"] : {};
-  const dryRun = dryRunOf(call.query) || (Array.isArray(opts["dryRun"]) && opts["dryRun"].includes("All"));
+  const dryRun = dryRunOf(call.query, "DeleteOptions", Array.isArray(opts["dryRun"]) ? opts["dryRun"] : []);
   return {
     propagationPolicy: policy as Propagation | undefined,
     orphanDependents: orphan,
@@ -96,10 +110,10 @@ function deleteRequestOf(call: ResourceCall): DeleteRequest {
   };
 }
 
-/** The body a delete answers with: the object while it waits (or for custom resources), else a Success Status. */
+/** The body a delete answers with: the object while it waits for finalizers, else (it is gone) a Success Status, for every kind. */
 export function deleteReply(res: ResolvedResource, outcome: DeleteOutcome, orphanDependents: boolean | undefined): Reply {
   if (outcome.kind === "pending") return { status: orphanDependents === false ? 202 : 200, body: outcome.object };
-  if (res.info.deleteReturnsObject) return { status: 200, body: outcome.object };
+  if (outcome.kind === "already-deleting") return { status: 200, body: outcome.object };
   const m = isObject(outcome.object["metadata"]) ? outcome.object["metadata"] : {};
   return {
     status: 200,
@@ -125,9 +139,13 @@ export async function handleResource(store: ServingStore, call: ResourceCall, co
   const { res, query } = call;
   const namespace = res.info.namespaced ? call.namespace : undefined;
   if (!res.info.namespaced && call.namespace !== undefined) throw resourceNotFound();
-  if (call.subresource !== undefined && call.subresource !== "status") throw resourceNotFound();
+  // A subresource the kind does not serve: a custom resource's handler answers as for a missing object.
+  if (call.subresource !== undefined && (call.subresource !== "status" || !res.version.statusSubresource)) {
+    throw !res.info.builtin && call.name !== undefined ? notFound(res.groupResource, call.name) : resourceNotFound();
+  }
   const subresource = call.subresource === "status" ? ("status" as const) : undefined;
-  const dryRun = dryRunOf(query);
+  const optionsKind = OPTIONS_KIND[call.method as keyof typeof OPTIONS_KIND];
+  const dryRun = optionsKind !== undefined && optionsKind !== "DeleteOptions" ? dryRunOf(query, optionsKind) : false;
   if (call.name === undefined) {
     switch (call.method) {
       case "GET": {
@@ -147,8 +165,9 @@ export async function handleResource(store: ServingStore, call: ResourceCall, co
       }
       case "POST":
         if (res.info.namespaced && namespace === undefined) throw methodNotSupported(res.groupResource, "create");
-        return { status: 201, body: await store.create(res, namespace, parseJson(call.body), { manager: call.manager, dryRun }, context) };
+        return { status: 201, body: await store.create(res, namespace, parseJson(call.body), { manager: call.manager, dryRun, requireTypeMeta: true }, context) };
       case "DELETE": {
+        if (res.info.noDeleteCollection) throw methodNotAllowed();
         const request = deleteRequestOf(call);
         const outcomes = await store.deleteCollection(
           res,
@@ -163,19 +182,25 @@ export async function handleResource(store: ServingStore, call: ResourceCall, co
         return { status: 200, body: { kind: res.info.listKind, apiVersion: res.apiVersion, metadata: { resourceVersion: store.store.resourceVersion }, items: outcomes.map((o) => o.object) } };
       }
       default:
-        throw methodNotSupported(res.groupResource, call.method.toLowerCase());
+        // A custom resource's handler reads a write without a name as one; the router refuses other verbs.
+        if (!res.info.builtin && (call.method === "PUT" || call.method === "PATCH")) throw badRequest("name must be provided");
+        throw methodNotAllowed();
     }
   }
   const name = call.name;
   switch (call.method) {
+    case "POST":
+      // The router has no create on an object path; a custom resource's handler creates from the body.
+      if (res.info.builtin || subresource) throw methodNotAllowed();
+      return { status: 201, body: await store.create(res, namespace, parseJson(call.body), { manager: call.manager, dryRun, requireTypeMeta: true }, context) };
     case "GET":
       return { status: 200, body: await store.get(res, namespace, name) };
     case "PUT":
-      return { status: 200, body: await store.update(res, namespace, name, parseJson(call.body), { manager: call.manager, dryRun, subresource }, context) };
+      return { status: 200, body: await store.update(res, namespace, name, parseJson(call.body), { manager: call.manager, dryRun, subresource, requireTypeMeta: true }, context) };
     case "PATCH": {
       const mediaType = call.contentType.split(";")[0]!.trim().toLowerCase();
       const type = PATCH_TYPES[mediaType];
-      if (!type) throw unsupportedMediaType(mediaType, Object.keys(PATCH_TYPES));
+      if (!type) throw unsupportedMediaType(Object.keys(PATCH_TYPES));
       const { object, created } = await store.patch(
         res,
         namespace,
@@ -187,6 +212,7 @@ export async function handleResource(store: ServingStore, call: ResourceCall, co
           force: flag(query, "force"),
           dryRun,
           subresource,
+          requireTypeMeta: true,
         },
         context,
       );
@@ -198,6 +224,6 @@ export async function handleResource(store: ServingStore, call: ResourceCall, co
       return deleteReply(res, await store.delete(res, namespace, name, request, context), request.orphanDependents);
     }
     default:
-      throw methodNotSupported(res.groupResource, call.method.toLowerCase());
+      throw methodNotAllowed();
   }
 }

@@ -43,8 +43,10 @@ function ignored(path: FieldPath, scope: FieldScope): boolean {
  * The fields an object sets, as server-side apply counts them: every leaf value, each
  * atomic list or map whole, each member of a set, and each keyed-list item with its fields.
  * System metadata, `apiVersion` and `kind` are left out, and so is what `scope` excludes.
+ * With `containers`, maps and lists that are not atomic are members too (`node`), as the
+ * API server counts them when it compares objects for an `Update` entry.
  */
-export function collectFields(object: Json, structure: Structure, scope: FieldScope = "all"): FieldSet {
+export function collectFields(object: Json, structure: Structure, scope: FieldScope = "all", containers = false): FieldSet {
   const out: FieldSet = new Map();
   const add = (path: FieldPath, value: Json, node = false): void => {
     out.set(pathKey(path), { path, node, value });
@@ -54,12 +56,14 @@ export function collectFields(object: Json, structure: Structure, scope: FieldSc
     if (isObject(value)) {
       const keys = Object.keys(value);
       if (path.length > 0 && (keys.length === 0 || structure.isAtomicMap(schematic))) return add(path, value);
+      if (containers && path.length > 0) add(path, value, true);
       for (const k of keys) walk(value[k]!, [...path, fieldElement(k)], [...schematic, k]);
       return;
     }
     if (Array.isArray(value)) {
       const listType = structure.listType(schematic);
       if (value.length === 0 || listType.type === "atomic") return add(path, value);
+      if (containers && (listType.type === "set" || value.every(isObject))) add(path, value, true);
       if (listType.type === "set") {
         for (const v of value) add([...path, valueElement(v)], v);
         return;

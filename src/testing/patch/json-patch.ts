@@ -1,5 +1,5 @@
 import fastJsonPatch from "fast-json-patch";
-import { badRequest, patchRejected } from "../store/status-error.js";
+import { badRequest, patchDecodeError, patchRejected } from "../store/status-error.js";
 import { clone, type Json } from "../store/json.js";
 
 const { applyPatch, JsonPatchError } = fastJsonPatch;
@@ -21,7 +21,7 @@ const MALFORMED = new Set([
  * path that does not exist) is a 422, as the API server answers.
  */
 export function applyJsonPatch(document: unknown, patch: unknown): Json {
-  if (!Array.isArray(patch)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch (a JSON patch is an array of operations such as {"op": "replace", "path": "/spec/x", "value": 1})');
+  if (!Array.isArray(patch)) throw patchDecodeError(patch, "[]handlers.jsonPatchOp");
   try {
     const result = applyPatch(clone(document), clone(patch), true, true, true);
     return result.newDocument as Json;

@@ -1,5 +1,5 @@
 import { deepEqual, isObject, type Json, type JsonObject } from "../store/json.js";
-import { collectFields, fromFieldsV1, toFieldsV1, type FieldSet } from "./field-set.js";
+import { collectFields, fromFieldsV1, toFieldsV1, type FieldEntry, type FieldSet } from "./field-set.js";
 import type { Structure } from "./structure.js";
 
 /** How a manager last wrote its fields. */
@@ -34,16 +34,34 @@ export function readManagedFields(object: JsonObject | undefined): ManagerFields
   }));
 }
 
+const seconds = (time: string): number => {
+  const t = Date.parse(time);
+  return Number.isNaN(t) ? 0 : Math.floor(t / 1000);
+};
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The API server's order of managedFields entries: Apply before Update, then by time (seconds), manager, apiVersion, subresource. */
+function compareEntries(p: ManagerFields, q: ManagerFields): number {
+  return (
+    compareText(p.operation, q.operation) ||
+    seconds(p.time) - seconds(q.time) ||
+    compareText(p.manager, q.manager) ||
+    compareText(p.apiVersion, q.apiVersion) ||
+    compareText(p.subresource ?? "", q.subresource ?? "")
+  );
+}
+
 /** Writes entries into `metadata.managedFields`, dropping empty ones (and the member when none is left). */
 export function writeManagedFields(object: JsonObject, entries: readonly ManagerFields[]): void {
   const meta = isObject(object["metadata"]) ? object["metadata"] : (object["metadata"] = {});
   const out: Json[] = entries
     .filter((e) => e.fields.size > 0)
+    .sort(compareEntries)
     .map((e) => ({
       manager: e.manager,
       operation: e.operation,
       apiVersion: e.apiVersion,
-      time: e.time,
+      ...(e.time ? { time: e.time } : {}),
       fieldsType: "FieldsV1",
       fieldsV1: toFieldsV1(e.fields),
       ...(e.subresource ? { subresource: e.subresource } : {}),
@@ -59,6 +77,17 @@ export interface UpdateRecord {
   readonly time: string;
   readonly subresource?: string | undefined;
   readonly structure: Structure;
+  /**
+   * Maps that exist in every object of the kind, even a new one (a built-in's struct-valued
+   * fields, which the API server's empty object already has): never newly added, so never
+   * a member of their own. By schematic path (`spec.template`, `[]` for a list item).
+   */
+  readonly alwaysPresent?: ((schematic: string) => boolean) | undefined;
+}
+
+/** A field path's schematic form: field names, `[]` for list items. */
+function schematicOf(path: readonly string[]): string {
+  return path.map((e) => (e.startsWith("f:") ? e.slice(2) : "[]")).join(".");
 }
 
 /**
@@ -68,11 +97,13 @@ export interface UpdateRecord {
  * from `old` (what a request sends in `metadata.managedFields` is ignored).
  */
 export function recordUpdate(old: JsonObject | undefined, next: JsonObject, record: UpdateRecord): void {
-  const before = old ? collectFields(old, record.structure) : new Map();
-  const after = collectFields(next, record.structure);
+  const before = old ? collectFields(old, record.structure, "all", true) : new Map<string, FieldEntry>();
+  const after = collectFields(next, record.structure, "all", true);
   const changed: string[] = [];
   for (const [key, entry] of after) {
     const prev = before.get(key);
+    // A map every object has (metadata, a built-in's struct fields) is never added: not a member, nor a leaf when empty.
+    if (!prev && isObject(entry.value) && ((entry.path.length === 1 && entry.path[0] === "f:metadata") || record.alwaysPresent?.(schematicOf(entry.path)))) continue;
     if (!prev || (!entry.node && !deepEqual(prev.value, entry.value))) changed.push(key);
   }
   const removed = [...before.keys()].filter((k) => !after.has(k));

@@ -59,7 +59,7 @@ function scoped(applied: JsonObject, scope: FieldScope): JsonObject {
 
 function describeManager(e: ManagerFields): string {
   const base = e.subresource ? `"${e.manager}" with subresource "${e.subresource}"` : `"${e.manager}"`;
-  return e.operation === "Update" ? `${base} using ${e.apiVersion}${e.time ? ` at ${e.time}` : ""}` : base;
+  return e.operation === "Update" ? `${base} using ${e.apiVersion}` : base;
 }
 
 function conflictMessage(conflicts: { manager: ManagerFields; path: FieldPath }[]): string {
@@ -120,17 +120,22 @@ export function applyConfiguration(live: JsonObject | undefined, applied: JsonOb
   const ownedElsewhere = (key: string): boolean =>
     entries.some((e) => e !== mine && [...e.fields.keys()].some((k) => k === key || k.startsWith(`${key}\u0000`)));
   if (mine) {
-    const dropped = [...mine.fields.values()].filter((f) => !appliedFields.has(pathKey(f.path))).sort((a, b) => b.path.length - a.path.length);
+    // Outermost first: a keyed-list item goes whole (its key is read from its fields, which must still be there).
+    const dropped = [...mine.fields.values()].filter((f) => !appliedFields.has(pathKey(f.path))).sort((a, b) => a.path.length - b.path.length);
     for (const f of dropped) if (!ownedElsewhere(pathKey(f.path))) removeAt(merged, f.path);
   }
 
+  // An apply that changes nothing leaves the manager's time as it was (none for a new manager), as the API server does.
+  const withoutManagedFields = (o: JsonObject | undefined): JsonObject | undefined =>
+    o && isObject(o["metadata"]) ? { ...o, metadata: { ...o["metadata"], managedFields: null } } : o;
+  const changed = !live || !deepEqual(withoutManagedFields(merged), withoutManagedFields(live));
   const fields = new Map([...appliedFields].map(([k, f]) => [k, { path: f.path, node: f.node }]));
   if (mine) {
     mine.fields = fields;
-    mine.time = options.time;
+    if (changed) mine.time = options.time;
     mine.apiVersion = options.apiVersion;
   } else {
-    entries.push({ manager: options.manager, operation: "Apply", apiVersion: options.apiVersion, time: options.time, subresource: options.subresource, fields });
+    entries.push({ manager: options.manager, operation: "Apply", apiVersion: options.apiVersion, time: changed ? options.time : "", subresource: options.subresource, fields });
   }
   writeManagedFields(merged, entries);
   return merged;

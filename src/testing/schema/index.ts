@@ -55,6 +55,7 @@
  * ```
  */
 import type { JSONSchemaProps } from "../../model/schema.js";
+import type { AdmitOptions } from "../store/admission.js";
 import { validateCel } from "./cel/validate.js";
 import { compileSchema } from "./compile.js";
 import { Correlated } from "./correlation.js";
@@ -100,7 +101,7 @@ const BLOCKED =
  * //      message: "Invalid value: 9: spec.replicas in body should be less than or equal to 5" }]
  * ```
  */
-export function admitObject(schema: JSONSchemaProps, object: unknown, oldObject: unknown | undefined): AdmissionResult {
+export function admitObject(schema: JSONSchemaProps, object: unknown, oldObject: unknown | undefined, options: AdmitOptions = {}): AdmissionResult {
   const root = compileSchema(schema);
   const obj = deepClone(object);
   if (!isObject(obj)) {
@@ -128,8 +129,18 @@ export function admitObject(schema: JSONSchemaProps, object: unknown, oldObject:
   const old = isObject(oldObject) ? oldObject : undefined;
   const correlation = old !== undefined ? new Correlated(obj, old, root) : undefined;
   const errors: VError[] = [];
-  validateValue(root, "", obj, correlation, errors);
-  causes.push(...toCauses(errors, ""));
+  const statusNode = options.subresource === "status" ? root.properties?.get("status") : undefined;
+  if (statusNode) {
+    // Through /status only status is checked against the schema, from there (`ready in body ...`).
+    if (obj["status"] !== undefined) {
+      const statusCorrelation = old !== undefined && old["status"] !== undefined ? new Correlated(obj["status"], old["status"], statusNode) : undefined;
+      validateValue(statusNode, "", obj["status"], statusCorrelation, errors);
+      causes.push(...toCauses(errors, "status"));
+    }
+  } else {
+    validateValue(root, "", obj, correlation, errors);
+    causes.push(...toCauses(errors, ""));
+  }
   validateEmbeddedResources("", root, obj, causes);
   if (root.listTypeBelow) {
     const oldListErrors: SchemaCause[] = [];

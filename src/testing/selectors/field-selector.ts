@@ -29,25 +29,47 @@ function splitUnescaped(text: string, sep: string): string[] {
   return parts;
 }
 
-function unescape(value: string, term: string): string {
-  return value.replace(/\\(.)/g, (_, c: string) => {
+function unescape(value: string): string {
+  return value.replace(/\\(.?)/gs, (_, c: string) => {
     if (c === "\\" || c === "," || c === "=") return c;
-    throw new SelectorParseError(`invalid field selector "${term}": invalid escape sequence "\\${c}" (only \\\\, \\, and \\= are allowed)`);
+    throw new SelectorParseError(`invalid field selector: invalid escape sequence: \\${c}`);
   });
 }
 
+/** The operators of a term, in the order the API server tries them at each position. */
+const OPERATORS = ["!=", "==", "="] as const;
+
+/** Splits one term at its first operator (escaped characters skipped), as the API server does. */
+function splitTerm(term: string): FieldRequirement | undefined {
+  for (let i = 0; i < term.length; i++) {
+    if (term[i] === "\\") {
+      i++;
+      continue;
+    }
+    for (const op of OPERATORS) {
+      if (term.startsWith(op, i)) return { path: term.slice(0, i), operator: op === "!=" ? "!=" : "=", value: term.slice(i + op.length) };
+    }
+  }
+  return undefined;
+}
+
 /**
- * Parses a field selector: `metadata.name=x,status.phase!=Running` (`==` also works; `\,`,
- * `\=` and `\\` escape in values).
+ * Parses a field selector as the API server does: `metadata.name=x,status.phase!=Running`
+ * (`==` also works; `\,`, `\=` and `\\` escape in values). Terms are sorted and empty ones
+ * skipped; a term without an operator is `invalid selector: '<selector>'; can't understand
+ * '<term>'`, a bad escape `invalid field selector: invalid escape sequence: \x`. Which paths
+ * a kind accepts is the store's business (`fieldLabelsOf`).
  */
 export function parseFieldSelector(selector: string | undefined): FieldSelector {
   if (selector === undefined || selector.trim() === "") return [];
-  return splitUnescaped(selector, ",").map((raw) => {
-    const term = raw.trim();
-    const m = /^([^=!\s]+)\s*(==|=|!=)(.*)$/s.exec(term);
-    if (!m) throw new SelectorParseError(`invalid field selector "${term}": expected "path=value", "path==value" or "path!=value"`);
-    return { path: m[1]!, operator: m[2] === "!=" ? "!=" : "=", value: unescape(m[3]!.trim(), term) };
-  });
+  const out: FieldRequirement[] = [];
+  for (const term of splitUnescaped(selector, ",").sort()) {
+    if (term === "") continue;
+    const split = splitTerm(term);
+    if (!split) throw new SelectorParseError(`invalid selector: '${selector}'; can't understand '${term}'`);
+    out.push({ path: split.path.trim(), operator: split.operator, value: unescape(split.value.trim()) });
+  }
+  return out;
 }
 
 /** The string a field selector compares: absent fields are "", numbers and booleans are printed. */
@@ -59,7 +81,7 @@ export function fieldValue(object: unknown, path: string): string {
   return JSON.stringify(v);
 }
 
-/** Whether an object satisfies every term of a field selector. */
-export function matchesFields(selector: FieldSelector, object: unknown): boolean {
-  return selector.every((r) => (fieldValue(object, r.path) === r.value) === (r.operator === "="));
+/** Whether an object satisfies every term of a field selector (reading each path with `read`, by default as a dotted path). */
+export function matchesFields(selector: FieldSelector, object: unknown, read: (object: unknown, path: string) => string = fieldValue): boolean {
+  return selector.every((r) => (read(object, r.path) === r.value) === (r.operator === "="));
 }

@@ -17,6 +17,8 @@ export interface LabelRequirement {
 /** A parsed label selector: every requirement must hold. Empty selects everything. */
 export type LabelSelector = readonly LabelRequirement[];
 
+import { isQualifiedName, isValidLabelValue } from "../store/name-rules.js";
+
 /** A label selector that does not parse; the message says what was expected. */
 export class SelectorParseError extends Error {
   constructor(message: string) {
@@ -25,79 +27,206 @@ export class SelectorParseError extends Error {
   }
 }
 
-const KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+type Token =
+  | "error"
+  | "eos"
+  | "closedPar"
+  | "comma"
+  | "doesNotExist"
+  | "doubleEquals"
+  | "equals"
+  | "gt"
+  | "identifier"
+  | "in"
+  | "lt"
+  | "notEquals"
+  | "notIn"
+  | "openPar";
 
-/** Splits on commas that are not inside parentheses. */
-function splitTerms(text: string): string[] {
-  const terms: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "(") depth++;
-    else if (c === ")") depth--;
-    else if (c === "," && depth === 0) {
-      terms.push(text.slice(start, i));
-      start = i + 1;
+const SYMBOLS: Readonly<Record<string, Token>> = {
+  ")": "closedPar",
+  ",": "comma",
+  "!": "doesNotExist",
+  "==": "doubleEquals",
+  "=": "equals",
+  ">": "gt",
+  "<": "lt",
+  "!=": "notEquals",
+  "(": "openPar",
+};
+const KEYWORDS: Readonly<Record<string, Token>> = { in: "in", notin: "notIn" };
+const SPECIAL = new Set(["=", "!", "(", ")", ",", ">", "<"]);
+const WHITESPACE = new Set([" ", "\t", "\r", "\n"]);
+const BINARY_OPERATORS = "in, notin, =, ==, !=, gt, lt";
+
+/** The tokens of a selector, as the API server's lexer splits it (the last is `eos`). */
+function lex(text: string): { tok: Token; lit: string }[] {
+  const out: { tok: Token; lit: string }[] = [];
+  let i = 0;
+  for (;;) {
+    while (i < text.length && WHITESPACE.has(text[i]!)) i++;
+    if (i >= text.length) {
+      out.push({ tok: "eos", lit: "" });
+      return out;
     }
+    if (SPECIAL.has(text[i]!)) {
+      let buffer = "";
+      let last: { tok: Token; lit: string } | undefined;
+      while (i < text.length && SPECIAL.has(text[i]!)) {
+        buffer += text[i]!;
+        const tok = Object.hasOwn(SYMBOLS, buffer) ? SYMBOLS[buffer] : undefined;
+        if (tok) last = { tok, lit: buffer };
+        else if (last) break;
+        i++;
+      }
+      out.push(last ?? { tok: "error", lit: `error expected: keyword found '${buffer}'` });
+      continue;
+    }
+    let word = "";
+    while (i < text.length && !WHITESPACE.has(text[i]!) && !SPECIAL.has(text[i]!)) word += text[i++]!;
+    out.push({ tok: Object.hasOwn(KEYWORDS, word) ? KEYWORDS[word]! : "identifier", lit: word });
   }
-  terms.push(text.slice(start));
-  return terms;
 }
 
-function checkKey(key: string, term: string): string {
-  if (!KEY.test(key) || key.length > 316) {
-    throw new SelectorParseError(`unable to parse requirement: invalid label key "${key}" in "${term}": expected a qualified name such as "app" or "example.com/app"`);
-  }
-  return key;
+/** `field: Invalid value: "v": why`, the API server's text of a field error (a nil path prints as `<nil>`). */
+const invalidValue = (field: string, value: string, why: string): string => `${field}: Invalid value: ${JSON.stringify(value)}: ${why}`;
+
+function checkKey(key: string): void {
+  const errs = isQualifiedName(key);
+  if (errs.length > 0) throw new SelectorParseError(invalidValue("<nil>", key, errs.join("; ")));
 }
 
-function checkValue(value: string, term: string): string {
-  if (!VALUE.test(value) || value.length > 63) {
-    throw new SelectorParseError(
-      `unable to parse requirement: invalid label value "${value}" in "${term}": expected at most 63 characters of [A-Za-z0-9-_.], starting and ending with an alphanumeric`,
-    );
-  }
-  return value;
-}
-
-function parseTerm(raw: string): LabelRequirement {
-  const term = raw.trim();
-  if (term.startsWith("!")) return { key: checkKey(term.slice(1).trim(), term), operator: "!exists", values: [] };
-  const set = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(term);
-  if (set) {
-    const values = set[3]!
-      .split(",")
-      .map((v) => v.trim())
-      .filter((v, i, all) => v !== "" || all.length > 1);
-    for (const v of values) checkValue(v, term);
-    if (values.length === 0) throw new SelectorParseError(`unable to parse requirement: "${term}": for 'in' and 'notin' operators, values set can't be empty`);
-    return { key: checkKey(set[1]!, term), operator: set[2] as "in" | "notin", values };
-  }
-  const op = /^([^=!<>\s]+)\s*(==|=|!=|>|<)\s*(.*)$/.exec(term);
-  if (op) {
-    const key = checkKey(op[1]!, term);
-    const value = op[3]!.trim();
-    switch (op[2]) {
-      case ">":
-      case "<":
-        if (!/^-?\d+$/.test(value)) throw new SelectorParseError(`unable to parse requirement: "${term}": for 'gt', 'lt' operators, the value must be an integer`);
-        return { key, operator: op[2] === ">" ? "gt" : "lt", values: [value] };
-      case "!=":
-        return { key, operator: "!=", values: [checkValue(value, term)] };
+/** Parses a selector string with the API server's grammar and messages. */
+function parseSelectorText(text: string): LabelRequirement[] {
+  const items = lex(text);
+  let pos = 0;
+  // In "values" context the keywords in and notin are identifiers.
+  const look = (values: boolean): { tok: Token; lit: string } => {
+    const it = items[Math.min(pos, items.length - 1)]!;
+    return values && (it.tok === "in" || it.tok === "notIn") ? { tok: "identifier", lit: it.lit } : it;
+  };
+  const take = (values: boolean): { tok: Token; lit: string } => {
+    const it = look(values);
+    pos++;
+    return it;
+  };
+  const parseValues = (): string[] => {
+    const open = take(true);
+    if (open.tok !== "openPar") throw new SelectorParseError(`found '${open.lit}' expected: '('`);
+    const next = look(true);
+    if (next.tok === "closedPar") {
+      take(true);
+      return [""];
+    }
+    if (next.tok !== "identifier" && next.tok !== "comma") throw new SelectorParseError(`found '${next.lit}', expected: ',', ')' or identifier`);
+    const set = new Set<string>();
+    for (;;) {
+      const t = take(true);
+      if (t.tok === "identifier") {
+        set.add(t.lit);
+        const t2 = look(true);
+        if (t2.tok === "comma") continue;
+        if (t2.tok === "closedPar") break;
+        throw new SelectorParseError(`found '${t2.lit}', expected: ',' or ')'`);
+      } else if (t.tok === "comma") {
+        if (set.size === 0) set.add("");
+        const t2 = look(true);
+        if (t2.tok === "closedPar") {
+          set.add("");
+          break;
+        }
+        if (t2.tok === "comma") {
+          take(true);
+          set.add("");
+        }
+      } else throw new SelectorParseError(`found '${t.lit}', expected: ',', or identifier`);
+    }
+    const close = take(true);
+    if (close.tok !== "closedPar") throw new SelectorParseError(`found '${next.lit}', expected: ')'`);
+    return [...set].sort();
+  };
+  const parseRequirement = (): LabelRequirement => {
+    let t = take(true);
+    let negated = false;
+    if (t.tok === "doesNotExist") {
+      negated = true;
+      t = take(true);
+    }
+    if (t.tok !== "identifier") throw new SelectorParseError(`found '${t.lit}', expected: identifier`);
+    const key = t.lit;
+    checkKey(key);
+    const after = look(true).tok;
+    if (after === "eos" || after === "comma") return { key, operator: negated ? "!exists" : "exists", values: [] };
+    if (negated) return { key, operator: "!exists", values: [] };
+    const op = take(false);
+    let operator: LabelOperator;
+    switch (op.tok) {
+      case "in":
+        operator = "in";
+        break;
+      case "notIn":
+        operator = "notin";
+        break;
+      case "equals":
+      case "doubleEquals":
+        operator = "=";
+        break;
+      case "notEquals":
+        operator = "!=";
+        break;
+      case "gt":
+        operator = "gt";
+        break;
+      case "lt":
+        operator = "lt";
+        break;
       default:
-        return { key, operator: "=", values: [checkValue(value, term)] };
+        throw new SelectorParseError(`found '${op.lit}', expected: ${BINARY_OPERATORS}`);
     }
+    let values: string[];
+    if (operator === "in" || operator === "notin") values = parseValues();
+    else {
+      const v = look(true);
+      if (v.tok === "eos" || v.tok === "comma") values = [""];
+      else {
+        const got = take(true);
+        if (got.tok !== "identifier") throw new SelectorParseError(`found '${got.lit}', expected: identifier`);
+        values = [got.lit];
+      }
+    }
+    const errs: string[] = [];
+    if ((operator === "gt" || operator === "lt") && !/^[+-]?\d+$/.test(values[0]!)) {
+      errs.push(invalidValue("values[0]", values[0]!, "for 'Gt', 'Lt' operators, the value must be an integer"));
+    }
+    values.forEach((v, i) => {
+      const why = isValidLabelValue(v);
+      if (why.length > 0) errs.push(invalidValue(`values[${i}][${key}]`, v, why.join("; ")));
+    });
+    if (errs.length > 0) throw new SelectorParseError(errs.length === 1 ? errs[0]! : `[${errs.join(", ")}]`);
+    return { key, operator, values };
+  };
+  const out: LabelRequirement[] = [];
+  for (;;) {
+    const t = look(true);
+    if (t.tok === "eos") return out;
+    if (t.tok !== "identifier" && t.tok !== "doesNotExist") throw new SelectorParseError(`found '${t.lit}', expected: !, identifier, or 'end of string'`);
+    try {
+      out.push(parseRequirement());
+    } catch (e) {
+      if (e instanceof SelectorParseError) throw new SelectorParseError(`unable to parse requirement: ${e.message}`);
+      throw e;
+    }
+    const next = take(true);
+    if (next.tok === "eos") return out;
+    if (next.tok !== "comma") throw new SelectorParseError(`found '${next.lit}', expected: ',' or 'end of string'`);
+    const t2 = look(true);
+    if (t2.tok !== "identifier" && t2.tok !== "doesNotExist") throw new SelectorParseError(`found '${t2.lit}', expected: identifier after ','`);
   }
-  if (/^\S+$/.test(term)) return { key: checkKey(term, term), operator: "exists", values: [] };
-  throw new SelectorParseError(
-    `unable to parse requirement: "${term}": expected "key", "!key", "key=value", "key!=value", "key in (a,b)", "key notin (a,b)", "key>n" or "key<n"`,
-  );
 }
 
 /**
- * Parses a label selector string, or equality pairs given as a map.
+ * Parses a label selector string with the API server's grammar and error messages, or
+ * equality pairs given as a map.
  * @example
  * ```ts
  * const sel = parseLabelSelector("app=web,env in (prod,stage),!legacy");
@@ -109,10 +238,14 @@ export function parseLabelSelector(selector: string | Readonly<Record<string, st
   if (typeof selector !== "string") {
     return Object.keys(selector)
       .sort()
-      .map((key) => ({ key: checkKey(key, key), operator: "=" as const, values: [checkValue(selector[key]!, key)] }));
+      .map((key) => {
+        checkKey(key);
+        const why = isValidLabelValue(selector[key]!);
+        if (why.length > 0) throw new SelectorParseError(`unable to parse requirement: ${invalidValue(`values[0][${key}]`, selector[key]!, why.join("; "))}`);
+        return { key, operator: "=" as const, values: [selector[key]!] };
+      });
   }
-  if (selector.trim() === "") return [];
-  return splitTerms(selector).map(parseTerm);
+  return parseSelectorText(selector);
 }
 
 /** Whether labels satisfy every requirement of the selector. */

@@ -13,7 +13,16 @@ export interface AdmissionResult {
  * The test kit's `admitObject` (src/testing/schema) is the default. It must not change
  * `object` or `oldObject` (the store's working copies): it returns a changed copy.
  */
-export type AdmitFunction = (schema: JSONSchemaProps, object: unknown, oldObject: unknown | undefined) => AdmissionResult;
+export type AdmitFunction = (schema: JSONSchemaProps, object: unknown, oldObject: unknown | undefined, options?: AdmitOptions) => AdmissionResult;
+
+/** What a write is, for admission. */
+export interface AdmitOptions {
+  /**
+   * `status` for a write through `/status`: the API server checks only `status` against its
+   * schema (error names relative to it, as `ready in body ...`), the rest as for any write.
+   */
+  readonly subresource?: "status" | undefined;
+}
 
 /** Admission that accepts everything as is (for stores that validate nothing). */
 export const acceptAll: AdmitFunction = (_schema, object) => ({ object, causes: [] });

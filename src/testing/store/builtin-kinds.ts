@@ -9,7 +9,13 @@ interface BuiltinSpec {
   readonly cluster?: boolean;
   readonly status?: boolean;
   readonly generation?: boolean;
+  readonly categories?: readonly string[];
+  /** Whether the kind has no deletecollection (Namespaces). */
+  readonly noDeleteCollection?: boolean;
 }
+
+const ALL = ["all"];
+const API_EXTENSIONS = ["api-extensions"];
 
 /**
  * The built-in kinds the test server serves: every kind of the runtime's
@@ -19,21 +25,21 @@ interface BuiltinSpec {
 const SPECS: readonly BuiltinSpec[] = [
   { group: "", version: "v1", kind: "ConfigMap", plural: "configmaps", shortNames: ["cm"] },
   { group: "", version: "v1", kind: "Secret", plural: "secrets" },
-  { group: "", version: "v1", kind: "Pod", plural: "pods", shortNames: ["po"], status: true },
-  { group: "", version: "v1", kind: "Service", plural: "services", shortNames: ["svc"], status: true },
+  { group: "", version: "v1", kind: "Pod", plural: "pods", shortNames: ["po"], status: true, categories: ALL },
+  { group: "", version: "v1", kind: "Service", plural: "services", shortNames: ["svc"], status: true, categories: ALL },
   { group: "", version: "v1", kind: "ServiceAccount", plural: "serviceaccounts", shortNames: ["sa"] },
-  { group: "", version: "v1", kind: "Namespace", plural: "namespaces", shortNames: ["ns"], cluster: true, status: true },
+  { group: "", version: "v1", kind: "Namespace", plural: "namespaces", shortNames: ["ns"], cluster: true, status: true, noDeleteCollection: true },
   { group: "", version: "v1", kind: "Event", plural: "events", shortNames: ["ev"] },
   { group: "", version: "v1", kind: "Endpoints", plural: "endpoints", shortNames: ["ep"] },
   { group: "", version: "v1", kind: "PersistentVolumeClaim", plural: "persistentvolumeclaims", shortNames: ["pvc"], status: true },
   { group: "", version: "v1", kind: "PersistentVolume", plural: "persistentvolumes", shortNames: ["pv"], cluster: true, status: true },
   { group: "", version: "v1", kind: "Node", plural: "nodes", shortNames: ["no"], cluster: true, status: true },
-  { group: "apps", version: "v1", kind: "Deployment", plural: "deployments", shortNames: ["deploy"], status: true, generation: true },
-  { group: "apps", version: "v1", kind: "StatefulSet", plural: "statefulsets", shortNames: ["sts"], status: true, generation: true },
-  { group: "apps", version: "v1", kind: "DaemonSet", plural: "daemonsets", shortNames: ["ds"], status: true, generation: true },
-  { group: "apps", version: "v1", kind: "ReplicaSet", plural: "replicasets", shortNames: ["rs"], status: true, generation: true },
-  { group: "batch", version: "v1", kind: "Job", plural: "jobs", status: true, generation: true },
-  { group: "batch", version: "v1", kind: "CronJob", plural: "cronjobs", shortNames: ["cj"], status: true, generation: true },
+  { group: "apps", version: "v1", kind: "Deployment", plural: "deployments", shortNames: ["deploy"], status: true, generation: true, categories: ALL },
+  { group: "apps", version: "v1", kind: "StatefulSet", plural: "statefulsets", shortNames: ["sts"], status: true, generation: true, categories: ALL },
+  { group: "apps", version: "v1", kind: "DaemonSet", plural: "daemonsets", shortNames: ["ds"], status: true, generation: true, categories: ALL },
+  { group: "apps", version: "v1", kind: "ReplicaSet", plural: "replicasets", shortNames: ["rs"], status: true, generation: true, categories: ALL },
+  { group: "batch", version: "v1", kind: "Job", plural: "jobs", status: true, generation: true, categories: ALL },
+  { group: "batch", version: "v1", kind: "CronJob", plural: "cronjobs", shortNames: ["cj"], status: true, generation: true, categories: ALL },
   { group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases" },
   { group: "events.k8s.io", version: "v1", kind: "Event", plural: "events", shortNames: ["ev"] },
   { group: "rbac.authorization.k8s.io", version: "v1", kind: "Role", plural: "roles" },
@@ -50,6 +56,7 @@ const SPECS: readonly BuiltinSpec[] = [
     plural: "mutatingwebhookconfigurations",
     cluster: true,
     generation: true,
+    categories: API_EXTENSIONS,
   },
   {
     group: "admissionregistration.k8s.io",
@@ -58,6 +65,7 @@ const SPECS: readonly BuiltinSpec[] = [
     plural: "validatingwebhookconfigurations",
     cluster: true,
     generation: true,
+    categories: API_EXTENSIONS,
   },
   {
     group: "apiextensions.k8s.io",
@@ -68,6 +76,7 @@ const SPECS: readonly BuiltinSpec[] = [
     cluster: true,
     status: true,
     generation: true,
+    categories: API_EXTENSIONS,
   },
 ];
 
@@ -80,7 +89,7 @@ export function builtinKinds(): KindInfo[] {
     listKind: `${s.kind}List`,
     singular: s.kind.toLowerCase(),
     shortNames: s.shortNames ?? [],
-    categories: [],
+    categories: s.categories ?? [],
     namespaced: !s.cluster,
     versions: [{ name: s.version, storage: true, statusSubresource: s.status ?? false, selectableFields: [] }],
     storageVersion: s.version,
@@ -88,5 +97,6 @@ export function builtinKinds(): KindInfo[] {
     generation: s.generation ?? false,
     allowUnconditionalUpdate: true,
     deleteReturnsObject: false,
+    ...(s.noDeleteCollection ? { noDeleteCollection: true } : {}),
   }));
 }

@@ -112,12 +112,18 @@ export function* deleteSteps(
   if (!stored) throw notFound(res.groupResource, name);
   const m = meta(stored);
   const pre = request.preconditions;
+  // The API server names the kind here, not the resource.
+  const byKind = { group: res.info.group, resource: res.info.kind };
   if (pre?.uid && pre.uid !== m["uid"]) {
-    throw conflict(res.groupResource, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(m["uid"] ?? "")}`);
+    throw conflict(
+      byKind,
+      name,
+      `the UID in the precondition (${pre.uid}) does not match the UID in record (${String(m["uid"] ?? "")}). The object might have been deleted and then recreated`,
+    );
   }
   if (pre?.resourceVersion && pre.resourceVersion !== m["resourceVersion"]) {
     throw conflict(
-      res.groupResource,
+      byKind,
       name,
       `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${String(m["resourceVersion"] ?? "")}). The object might have been modified`,
     );

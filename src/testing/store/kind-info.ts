@@ -32,12 +32,18 @@ export interface KindInfo {
   readonly generation: boolean;
   /** Whether an update without `metadata.resourceVersion` is allowed (false for custom resources). */
   readonly allowUnconditionalUpdate: boolean;
-  /** Whether a delete answers with the deleted object (custom resources) rather than a Success Status. */
+  /**
+   * Whether the OpenAPI document describes a delete's answer as the object (custom resources)
+   * rather than a Status. (Over HTTP every kind answers a Success Status once the object is
+   * gone, and the object while finalizers hold it.)
+   */
   readonly deleteReturnsObject: boolean;
   /** The CRD that defines this kind, for custom resources. */
   readonly crdName?: string | undefined;
   /** How objects are converted between versions (custom resources; absent: strategy None). */
   readonly conversion?: ConversionConfig | undefined;
+  /** Whether collections cannot be deleted at once (Namespaces: 405). */
+  readonly noDeleteCollection?: boolean | undefined;
 }
 
 /** A CRD's `spec.conversion` when its strategy is `Webhook`. */

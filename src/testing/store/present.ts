@@ -22,3 +22,29 @@ export function toStorage(res: ResolvedResource, object: JsonObject): JsonObject
 export function structureOf(res: ResolvedResource): Structure {
   return res.info.builtin ? builtinStructure() : schemaStructure(res.version.schema);
 }
+
+const POD_TEMPLATE = ["template", "template.metadata", "template.spec"];
+
+/** Struct-valued fields of the built-in kinds (beyond `spec` and `status`), by storage key: maps every object has. */
+const STRUCT_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  "apps/deployments": [...POD_TEMPLATE, "strategy"].map((p) => `spec.${p}`),
+  "apps/statefulsets": [...POD_TEMPLATE, "updateStrategy"].map((p) => `spec.${p}`),
+  "apps/daemonsets": [...POD_TEMPLATE, "updateStrategy"].map((p) => `spec.${p}`),
+  "apps/replicasets": POD_TEMPLATE.map((p) => `spec.${p}`),
+  "batch/jobs": POD_TEMPLATE.map((p) => `spec.${p}`),
+  "batch/cronjobs": ["jobTemplate", "jobTemplate.metadata", "jobTemplate.spec", ...POD_TEMPLATE.map((p) => `jobTemplate.spec.${p}`)].map((p) => `spec.${p}`),
+  "/services": ["status.loadBalancer"],
+  "networking.k8s.io/ingresses": ["status.loadBalancer"],
+  "/persistentvolumeclaims": ["spec.resources"],
+};
+
+/**
+ * Whether a map exists in every object of the kind, as a built-in's struct-valued fields do
+ * in the API server's empty object (`spec`, `status`, a Deployment's `spec.template`, ...):
+ * such a map is never newly added, so an `Update` entry of managedFields never owns it.
+ */
+export function alwaysPresentOf(res: ResolvedResource): (schematic: string) => boolean {
+  if (!res.info.builtin) return () => false;
+  const structs = new Set(["spec", "status", ...(STRUCT_FIELDS[res.storageKey] ?? [])]);
+  return (schematic) => structs.has(schematic);
+}

@@ -50,17 +50,24 @@ export class ResourceRegistry {
     return [...this.#kinds.values()];
   }
 
-  /** The served group versions, core (`v1`) first, then groups in name order. */
+  /**
+   * The served group versions, core (`v1`) first, then groups in name order; each group's
+   * versions by Kubernetes version priority (v2 before v1 before v1beta1 ...), the first
+   * preferred, as the API server orders them.
+   */
   groupVersions(): { group: string; versions: string[]; preferred: string }[] {
-    const byGroup = new Map<string, { versions: string[]; preferred: string }>();
+    const byGroup = new Map<string, string[]>();
     for (const info of this.#kinds.values()) {
-      const entry = byGroup.get(info.group) ?? { versions: [], preferred: info.storageVersion };
-      for (const v of info.versions) if (!entry.versions.includes(v.name)) entry.versions.push(v.name);
-      byGroup.set(info.group, entry);
+      const versions = byGroup.get(info.group) ?? [];
+      for (const v of info.versions) if (!versions.includes(v.name)) versions.push(v.name);
+      byGroup.set(info.group, versions);
     }
     return [...byGroup.entries()]
       .sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b)))
-      .map(([group, e]) => ({ group, versions: e.versions, preferred: e.versions.includes(e.preferred) ? e.preferred : e.versions[0]! }));
+      .map(([group, versions]) => {
+        const sorted = [...versions].sort(compareKubeVersions);
+        return { group, versions: sorted, preferred: sorted[0]! };
+      });
   }
 
   /** The kinds served at one group version. */
@@ -73,4 +80,18 @@ export class ResourceRegistry {
     }
     return out;
   }
+}
+
+const KUBE_VERSION = /^v(\d+)(?:(alpha|beta)(\d+))?$/;
+
+/**
+ * Kubernetes version priority (`version.CompareKubeAwareVersionStrings`), highest first: GA
+ * before beta before alpha, higher numbers first; other names after them, alphabetically.
+ */
+export function compareKubeVersions(a: string, b: string): number {
+  const ma = KUBE_VERSION.exec(a);
+  const mb = KUBE_VERSION.exec(b);
+  if (!ma || !mb) return ma ? -1 : mb ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  const stability = (m: RegExpExecArray): number => (m[2] === undefined ? 2 : m[2] === "beta" ? 1 : 0);
+  return stability(mb) - stability(ma) || Number(mb[1]) - Number(ma[1]) || Number(mb[3] ?? 0) - Number(ma[3] ?? 0);
 }

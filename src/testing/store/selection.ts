@@ -2,6 +2,7 @@ import { matchesFields, parseFieldSelector, type FieldSelector } from "../select
 import { matchesLabels, parseLabelSelector, SelectorParseError, type LabelSelector } from "../selectors/label-selector.js";
 import { isObject, type JsonObject } from "./json.js";
 import type { ResolvedResource } from "./kind-info.js";
+import { fieldLabelsOf } from "./field-labels.js";
 import { badRequest } from "./status-error.js";
 import { meta } from "./store-core.js";
 
@@ -20,9 +21,8 @@ export interface Selection {
 }
 
 /**
- * Parses selectors into a predicate; a selector that does not parse is a 400. Custom
- * resources accept only `metadata.name`, `metadata.namespace` and their CRD's
- * `selectableFields` in field selectors, as the API server does; built-ins accept any path.
+ * Parses selectors into a predicate; a selector that does not parse is a 400, and so is a
+ * field label the kind does not accept, with the API server's message (see field-labels.ts).
  */
 export function parseSelection(res: ResolvedResource, request: SelectionRequest): Selection {
   let labels: LabelSelector;
@@ -34,11 +34,12 @@ export function parseSelection(res: ResolvedResource, request: SelectionRequest)
     if (e instanceof SelectorParseError) throw badRequest(e.message);
     throw e;
   }
-  if (!res.info.builtin) {
-    const allowed = ["metadata.name", ...(res.info.namespaced ? ["metadata.namespace"] : []), ...res.version.selectableFields];
-    for (const f of fields) {
-      if (!allowed.includes(f.path)) throw badRequest(`"${f.path}" is not a known field selector: only ${allowed.map((a) => `"${a}"`).join(", ")}`);
-    }
+  const labelsOfKind = fieldLabelsOf(res);
+  const readers = new Map<string, (object: JsonObject) => string>();
+  for (const f of fields) {
+    const read = labelsOfKind.read(f.path);
+    if (!read) throw badRequest(labelsOfKind.unsupported(f.path));
+    readers.set(f.path, read);
   }
   const namespace = res.info.namespaced && request.namespace ? request.namespace : undefined;
   return {
@@ -47,7 +48,7 @@ export function parseSelection(res: ResolvedResource, request: SelectionRequest)
       const m = meta(object);
       if (namespace !== undefined && m["namespace"] !== namespace) return false;
       const l = isObject(m["labels"]) ? (m["labels"] as Record<string, string>) : undefined;
-      return matchesLabels(labels, l) && matchesFields(fields, object);
+      return matchesLabels(labels, l) && matchesFields(fields, object, (o, path) => readers.get(path)!(o as JsonObject));
     },
   };
 }

@@ -157,11 +157,26 @@ export function invalid(gk: GroupKind, name: string, causes: readonly FieldCause
   );
 }
 
-/** 422 for a JSON patch that cannot be applied (a failed `test`, a missing path). */
-export function patchRejected(message: string): StatusError {
-  return failure(422, "Invalid", "the server rejected our request due to an error in our request", {
-    causes: [{ reason: "UnexpectedServerResponse", message }],
-  });
+/**
+ * 422 for a JSON patch that cannot be applied (a failed `test`, a missing path): the API
+ * server says no more than this, with empty details (`why` is for the store's callers).
+ */
+export function patchRejected(why: string): StatusError {
+  const error = failure(422, "Invalid", "the server rejected our request due to an error in our request", {});
+  error.cause = why;
+  return error;
+}
+
+/** The name Go's JSON decoder gives a JSON value's type in `cannot unmarshal <type> into ...`. */
+export function goJsonType(value: unknown): string {
+  if (Array.isArray(value)) return "array";
+  if (value === null) return "null";
+  return typeof value === "object" ? "object" : typeof value;
+}
+
+/** 400 for a patch body of the wrong JSON type, in the API server's words. */
+export function patchDecodeError(value: unknown, into: string): StatusError {
+  return badRequest(`error decoding patch: json: cannot unmarshal ${goJsonType(value)} into Go value of type ${into}`);
 }
 
 /** 400 BadRequest. */
@@ -180,6 +195,16 @@ export function expired(message: string): StatusError {
   return failure(410, "Expired", message);
 }
 
+/** 504 Timeout, with its causes and a retry hint. */
+export function timeout(message: string, causes: readonly StatusCause[], retryAfterSeconds: number): StatusError {
+  return failure(504, "Timeout", `Timeout: ${message}`, { causes, retryAfterSeconds });
+}
+
+/** 405 for a verb the route does not have (PUT on a collection, POST on an object), as the API server's router answers. */
+export function methodNotAllowed(): StatusError {
+  return failure(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", {});
+}
+
 /** 405 MethodNotAllowed. */
 export function methodNotSupported(gr: GroupResource, action: string): StatusError {
   return failure(405, "MethodNotAllowed", `${action} is not supported on resources of kind "${qualifiedResource(gr)}"`, details({ group: gr.group, kind: gr.resource }));
@@ -190,14 +215,14 @@ export function crdTerminating(gr: GroupResource, verb: string): StatusError {
   return failure(405, "MethodNotAllowed", `${verb} not allowed while custom resource definition is terminating`, details({ group: gr.group, kind: gr.resource }));
 }
 
-/** 415 UnsupportedMediaType, naming the media types that are accepted. */
-export function unsupportedMediaType(contentType: string, accepted: readonly string[]): StatusError {
-  return failure(
-    415,
-    "UnsupportedMediaType",
-    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`,
-    { causes: [{ reason: "UnexpectedServerResponse", message: `unsupported media type "${contentType}"` }] },
-  );
+/** 415 UnsupportedMediaType, naming the media types that are accepted (no details, as the API server sends it). */
+export function unsupportedMediaType(accepted: readonly string[]): StatusError {
+  return failure(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`);
+}
+
+/** A Status without a reason, as the API server sends some errors (a watch's malformed resourceVersion: 500). */
+export function unreasoned(code: number, message: string): StatusError {
+  return new StatusError({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, code } as ApiStatus);
 }
 
 /** 500 InternalError. */

@@ -137,7 +137,7 @@ export class StoreCore {
     this.#uids.delete(uidOf(object));
     this.#index(object, false);
     const gone: JsonObject = { ...object, metadata: { ...meta(object), resourceVersion: String(rv) } };
-    this.hub.record({ rv, storageKey, namespace: namespaceOf(object), type: "DELETED", object: gone });
+    this.hub.record({ rv, storageKey, namespace: namespaceOf(object), type: "DELETED", object: gone, previous: object });
     this.afterRemove(storageKey, gone);
     return gone;
   }

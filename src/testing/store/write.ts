@@ -3,10 +3,11 @@ import { applyJsonPatch } from "../patch/json-patch.js";
 import { recordUpdate } from "../patch/managed-fields.js";
 import { applyMergePatch } from "../patch/merge-patch.js";
 import { applyConfiguration, type ApplyOptions } from "../patch/server-side-apply.js";
+import { applyStrategicMergePatch, builtinStrategies } from "../patch/strategic-merge-patch.js";
 import { validateCrd } from "./crd-kinds.js";
 import { clone, deepEqual, isObject, type JsonObject } from "./json.js";
-import type { ResolvedResource } from "./kind-info.js";
-import { structureOf } from "./present.js";
+import { parseApiVersion, type ResolvedResource } from "./kind-info.js";
+import { alwaysPresentOf, present, structureOf, toStorage } from "./present.js";
 import {
   alreadyExists,
   badRequest,
@@ -14,10 +15,12 @@ import {
   crdTerminating,
   forbidden,
   invalid,
+  patchDecodeError,
   notFound,
   resourceNotFound,
   unsupportedMediaType,
   type FieldCause,
+  type StatusError,
 } from "./status-error.js";
 import { presentSteps, runNow, StaleWrite, toStorageSteps, type AdmissionAttributes, type WriteSteps } from "./steps.js";
 import { finalizersOf, isDeleting, meta, type StoreCore } from "./store-core.js";
@@ -28,6 +31,12 @@ export interface WriteRequest {
   /** The field manager recorded in managedFields. */
   readonly manager: string;
   readonly dryRun?: boolean | undefined;
+  /**
+   * Whether a custom resource's body must carry `apiVersion` and `kind`, as the API server
+   * decodes request bodies (the HTTP handlers set it; the store's own callers may leave
+   * them out and get the URL's).
+   */
+  readonly requireTypeMeta?: boolean | undefined;
 }
 
 /** An update: of the main resource, or of `/status`. */
@@ -48,16 +57,43 @@ type Managed = "update" | "keep";
 const CRDS = "apiextensions.k8s.io/customresourcedefinitions";
 const str = (v: unknown): string => (typeof v === "string" ? v : "");
 
+/** At most the first 30 characters of a body, as the API server quotes it in decoding errors. */
+const shortBody = (text: string): string => (text.length > 30 ? `${text.slice(0, 30)} ...` : text);
+
+/**
+ * A custom resource body's type metadata, checked as the API server decodes it: a missing
+ * kind is 400 (`Object 'Kind' is missing`), another apiVersion 400, another kind 422.
+ */
+function checkCustomTypeMeta(res: ResolvedResource, object: JsonObject, requireTypeMeta: boolean): void {
+  const apiVersion = object["apiVersion"];
+  const kind = object["kind"];
+  if (requireTypeMeta && (typeof kind !== "string" || kind === "")) {
+    const text = JSON.stringify(object);
+    throw badRequest(`the object provided is unrecognized (must be of type ${res.info.kind}): Object 'Kind' is missing in '${text}' (${shortBody(text)})`);
+  }
+  if ((requireTypeMeta || apiVersion !== undefined) && apiVersion !== res.apiVersion) {
+    throw badRequest(`the API version in the data (${typeof apiVersion === "string" ? apiVersion : ""}) does not match the expected API version (${res.apiVersion})`);
+  }
+  if (kind !== undefined && kind !== res.info.kind) {
+    throw invalid({ group: res.info.group, kind: String(kind) }, str(meta(object)["name"]), [
+      { reason: "FieldValueInvalid", message: `Invalid value: ${JSON.stringify(String(kind))}: must be ${res.info.kind}`, field: "kind" },
+    ]);
+  }
+}
+
 /** A copy of a request body, checked and completed: apiVersion, kind and namespace as the URL says. */
-function normalize(res: ResolvedResource, body: unknown, namespace: string | undefined): JsonObject {
+function normalize(res: ResolvedResource, body: unknown, namespace: string | undefined, requireTypeMeta = false): JsonObject {
   if (!isObject(body)) throw badRequest(`the body of the request must be a JSON object (a ${res.info.kind})`);
   const object = clone(body);
   const apiVersion = object["apiVersion"];
-  if (apiVersion !== undefined && apiVersion !== res.apiVersion) {
-    throw badRequest(`the API version in the data (${String(apiVersion)}) does not match the expected API version (${res.apiVersion})`);
-  }
   const kind = object["kind"];
-  if (kind !== undefined && kind !== res.info.kind) throw badRequest(`the kind in the data (${String(kind)}) does not match the expected kind (${res.info.kind})`);
+  if (!res.info.builtin) checkCustomTypeMeta(res, object, requireTypeMeta);
+  else {
+    if (apiVersion !== undefined && apiVersion !== res.apiVersion) {
+      throw badRequest(`the API version in the data (${String(apiVersion)}) does not match the expected API version (${res.apiVersion})`);
+    }
+    if (kind !== undefined && kind !== res.info.kind) throw badRequest(`the kind in the data (${String(kind)}) does not match the expected kind (${res.info.kind})`);
+  }
   object["apiVersion"] = res.apiVersion;
   object["kind"] = res.info.kind;
   const m = meta(object);
@@ -72,15 +108,39 @@ function normalize(res: ResolvedResource, body: unknown, namespace: string | und
   return object;
 }
 
+/** Where etcd keeps a kind's objects under `/registry` (the API server's storage prefixes). */
+const ETCD_PREFIX: Readonly<Record<string, string>> = {
+  "/services": "services/specs",
+  "/endpoints": "services/endpoints",
+  "/nodes": "minions",
+  "networking.k8s.io/ingresses": "ingress",
+  "events.k8s.io/events": "events",
+};
+
+/** The etcd key of an object, as storage errors print it. */
+function etcdKey(res: ResolvedResource, namespace: string, name: string): string {
+  const prefix = ETCD_PREFIX[res.storageKey] ?? (res.info.builtin && res.info.group !== "apiextensions.k8s.io" ? res.info.plural : `${res.info.group}/${res.info.plural}`);
+  return `/registry/${prefix}/${res.info.namespaced ? `${namespace}/` : ""}${name}`;
+}
+
+/** The 409 of an update whose body names another uid (the API server uses it as a precondition). */
+function uidPreconditionFailed(res: ResolvedResource, namespace: string, name: string, uid: string, stored: string): StatusError {
+  return conflict(
+    res.groupResource,
+    name,
+    `StorageError: invalid object, Code: 4, Key: ${etcdKey(res, namespace, name)}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: ${uid}, UID in object meta: ${stored}`,
+  );
+}
+
 /** Admits a custom resource against its schema; metadata, apiVersion and kind are the store's, not the schema's. */
-function admit(core: StoreCore, res: ResolvedResource, object: JsonObject, old: JsonObject | undefined): JsonObject {
+function admit(core: StoreCore, res: ResolvedResource, object: JsonObject, old: JsonObject | undefined, subresource?: "status"): JsonObject {
   const extra: FieldCause[] = validateMetadata(res, object, old);
   if (old) extra.push(...validateBuiltinUpdate(res, object, old));
   if (res.storageKey === CRDS) extra.push(...validateCrd(object));
   let out = object;
   let causes: readonly FieldCause[] = [];
   if (!res.info.builtin && res.version.schema) {
-    const result = core.admit(res.version.schema, object, old);
+    const result = core.admit(res.version.schema, object, old, subresource ? { subresource } : undefined);
     causes = result.causes;
     if (isObject(result.object)) {
       out = result.object;
@@ -188,7 +248,7 @@ export function* createSteps(
   request: WriteRequest,
   managed: Managed = "update",
 ): WriteSteps<JsonObject> {
-  let object = normalize(res, body, namespace);
+  let object = managed === "keep" ? normalize(res, body, namespace) : normalize(res, body, namespace, request.requireTypeMeta === true);
   const ns = str(meta(object)["namespace"]);
   checkWritable(core, res, ns, str(meta(object)["name"]));
   const mutated = yield* mutating(core, res, "CREATE", object, undefined, request);
@@ -201,7 +261,7 @@ export function* createSteps(
   const admitted = admit(core, res, object, undefined);
   if (managed === "update") {
     delete meta(admitted)["managedFields"];
-    recordUpdate(undefined, admitted, { manager: request.manager, apiVersion: res.apiVersion, time: now, structure: structureOf(res) });
+    recordUpdate(undefined, admitted, { manager: request.manager, apiVersion: res.apiVersion, time: now, structure: structureOf(res), alwaysPresent: alwaysPresentOf(res) });
   }
   yield* validating(res, "CREATE", admitted, undefined, request);
   checkWritable(core, res, ns, name);
@@ -220,17 +280,19 @@ export function createObject(core: StoreCore, res: ResolvedResource, namespace: 
 /** Replaces an object (PUT), or its status (PUT .../status). */
 export function* updateSteps(core: StoreCore, res: ResolvedResource, namespace: string | undefined, name: string, body: unknown, request: UpdateRequest): WriteSteps<JsonObject> {
   if (request.subresource === "status" && !res.version.statusSubresource) throw resourceNotFound();
-  const object = normalize(res, body, namespace);
+  const object = normalize(res, body, namespace, request.requireTypeMeta === true);
   const m = meta(object);
   if (m["name"] !== undefined && m["name"] !== name) throw badRequest(`the name of the object (${String(m["name"])}) does not match the name on the URL (${name})`);
   m["name"] = name;
   const old = core.get(res.storageKey, str(m["namespace"]), name);
   if (!old) throw notFound(res.groupResource, name);
+  const uid = str(m["uid"]);
+  if (uid && uid !== meta(old)["uid"]) throw uidPreconditionFailed(res, str(m["namespace"]), name, uid, str(meta(old)["uid"]));
   const rv = str(m["resourceVersion"]);
   if (!rv) {
     if (!res.info.allowUnconditionalUpdate) {
       throw invalid({ group: res.info.group, kind: res.info.plural }, name, [
-        { reason: "FieldValueInvalid", message: "Invalid value: 0x0: must be specified for an update", field: "metadata.resourceVersion" },
+        { reason: "FieldValueInvalid", message: "Invalid value: 0: must be specified for an update", field: "metadata.resourceVersion" },
       ]);
     }
   } else if (rv !== meta(old)["resourceVersion"]) throw conflict(res.groupResource, name);
@@ -267,9 +329,16 @@ function* commitUpdateSteps(
   ensureCurrent(core, res, old);
   const now = core.now();
   prepareUpdate(res, next, before, request.subresource, now);
-  const admitted = admit(core, res, next, before);
+  const admitted = admit(core, res, next, before, request.subresource);
   if (managed === "update") {
-    recordUpdate(before, admitted, { manager: request.manager, apiVersion: res.apiVersion, time: now, subresource: request.subresource, structure: structureOf(res) });
+    recordUpdate(before, admitted, {
+      manager: request.manager,
+      apiVersion: res.apiVersion,
+      time: now,
+      subresource: request.subresource,
+      structure: structureOf(res),
+      alwaysPresent: alwaysPresentOf(res),
+    });
   }
   meta(admitted)["resourceVersion"] = meta(old)["resourceVersion"]!;
   yield* validating(res, "UPDATE", admitted, before, request);
@@ -286,7 +355,7 @@ function* commitUpdateSteps(
   return yield* presentSteps(res, core.put(res.storageKey, stored, old));
 }
 
-/** Patches an object or its status: merge, JSON (RFC 6902), strategic (as merge) or server-side apply. */
+/** Patches an object or its status: merge, JSON (RFC 6902), strategic (built-ins) or server-side apply. */
 export function* patchSteps(
   core: StoreCore,
   res: ResolvedResource,
@@ -296,7 +365,7 @@ export function* patchSteps(
 ): WriteSteps<{ object: JsonObject; created: boolean }> {
   if (request.subresource === "status" && !res.version.statusSubresource) throw resourceNotFound();
   if (request.type === "strategic" && !res.info.builtin) {
-    throw unsupportedMediaType("application/strategic-merge-patch+json", ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"]);
+    throw unsupportedMediaType(["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"]);
   }
   const ns = res.info.namespaced ? (namespace ?? "") : "";
   const old = core.get(res.storageKey, ns, name);
@@ -304,10 +373,19 @@ export function* patchSteps(
   if (!old) throw notFound(res.groupResource, name);
   const current = yield* presentSteps(res, old);
   ensureCurrent(core, res, old);
-  const patched = request.type === "json" ? applyJsonPatch(current, request.patch) : applyMergePatch(current, checkMergePatch(request.patch));
-  const object = normalize(res, patched, namespace);
+  const patched =
+    request.type === "json"
+      ? applyJsonPatch(current, request.patch)
+      : request.type === "strategic"
+        ? applyStrategicMergePatch(current, checkMergePatch(request.patch) as JsonObject, builtinStrategies(res.storageKey))
+        : applyMergePatch(current, checkMergePatch(request.patch));
+  const object = normalize(res, patched, namespace, request.requireTypeMeta === true);
   const m = meta(object);
   if (m["name"] !== name) throw badRequest(`the name of the object (${String(m["name"] ?? "")}) does not match the name on the URL (${name})`);
+  const uid = str(m["uid"]);
+  if (uid && uid !== meta(old)["uid"]) {
+    throw invalid(res.groupKind, name, [{ reason: "FieldValueInvalid", message: `Invalid value: ${JSON.stringify(uid)}: field is immutable`, field: "metadata.uid" }]);
+  }
   const rv = str(m["resourceVersion"]);
   if (rv && rv !== meta(old)["resourceVersion"]) throw conflict(res.groupResource, name);
   return { object: yield* commitUpdateSteps(core, res, old, current, object, request, "update"), created: false };
@@ -325,7 +403,7 @@ export function patchObject(
 }
 
 function checkMergePatch(patch: unknown): unknown {
-  if (!isObject(patch)) throw badRequest("the body of a merge patch must be a JSON object");
+  if (!isObject(patch)) throw patchDecodeError(patch, "map[string]interface {}");
   return patch;
 }
 
@@ -339,10 +417,13 @@ function* applySteps(
 ): WriteSteps<{ object: JsonObject; created: boolean }> {
   const applied = request.patch;
   if (!isObject(applied)) throw badRequest("error decoding YAML: the applied configuration must be an object");
-  if (!str(applied["apiVersion"]) || !str(applied["kind"])) {
-    throw badRequest(`error decoding YAML: an applied configuration needs apiVersion and kind (expected "${res.apiVersion}" and "${res.info.kind}")`);
+  if (!request.manager) {
+    throw invalid({ group: "meta.k8s.io", kind: "PatchOptions" }, "", [{ reason: "FieldValueRequired", message: "Required value: is required for apply patch", field: "fieldManager" }]);
   }
-  if (!request.manager) throw badRequest("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+  if (!str(applied["apiVersion"]) || !str(applied["kind"])) {
+    const { group, version } = parseApiVersion(str(applied["apiVersion"]));
+    throw badRequest(`invalid object type: ${group}/${version}, Kind=${str(applied["kind"])}`);
+  }
   const m = isObject(applied["metadata"]) ? applied["metadata"] : {};
   if (m["name"] !== undefined && m["name"] !== name) throw badRequest(`the name of the object (${String(m["name"])}) does not match the name on the URL (${name})`);
   const options: ApplyOptions = {

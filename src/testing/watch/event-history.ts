@@ -9,7 +9,7 @@ export interface StoredEvent {
   readonly namespace: string;
   readonly type: "ADDED" | "MODIFIED" | "DELETED";
   readonly object: JsonObject;
-  /** The object before a MODIFIED (so selector watches can turn it into ADDED or DELETED). */
+  /** The object before a MODIFIED (so selector watches can turn it into ADDED or DELETED) or a DELETED (as it was stored). */
   readonly previous?: JsonObject | undefined;
 }
 

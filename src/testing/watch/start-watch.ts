@@ -3,7 +3,8 @@ import type { JsonObject } from "../store/json.js";
 import type { ResolvedResource } from "../store/kind-info.js";
 import { present } from "../store/present.js";
 import { parseSelection, type SelectionRequest } from "../store/selection.js";
-import { badRequest, expired } from "../store/status-error.js";
+import { parseResourceVersion } from "../store/list.js";
+import { expired, invalid, type FieldCause } from "../store/status-error.js";
 import { namespaceOf, nameOf, type StoreCore } from "../store/store-core.js";
 import { eventFor, type Watcher, type WatchSink } from "./watch-hub.js";
 
@@ -14,6 +15,8 @@ export interface WatchRequest extends SelectionRequest {
   readonly allowWatchBookmarks?: boolean | undefined;
   /** Start with the current objects whatever `resourceVersion` says, then a bookmark marking their end. */
   readonly sendInitialEvents?: boolean | undefined;
+  /** Only with `sendInitialEvents`, and then required: `NotOlderThan`. */
+  readonly resourceVersionMatch?: string | undefined;
   readonly timeoutSeconds?: number | undefined;
 }
 
@@ -40,7 +43,7 @@ function bookmarkObject(res: ResolvedResource, rv: number, initialEnd: boolean):
   return {
     kind: res.info.kind,
     apiVersion: res.apiVersion,
-    metadata: { resourceVersion: String(rv), creationTimestamp: null, ...(initialEnd ? { annotations: { [INITIAL_EVENTS_END]: "true" } } : {}) },
+    metadata: { resourceVersion: String(rv), ...(initialEnd ? { annotations: { [INITIAL_EVENTS_END]: "true" } } : {}) },
   };
 }
 
@@ -51,14 +54,32 @@ function bookmarkObject(res: ResolvedResource, rv: number, initialEnd: boolean):
  * server. Bookmarks come every `bookmarkIntervalMs` when allowed, and once more just before
  * `timeoutSeconds` ends the watch.
  */
+/** The checks the API server makes of a watch's options (422 ListOptions). */
+function validateWatchOptions(request: WatchRequest): void {
+  const causes: FieldCause[] = [];
+  const match = request.resourceVersionMatch ?? "";
+  if (request.sendInitialEvents !== undefined && match !== "NotOlderThan") {
+    causes.push({ reason: "FieldValueForbidden", message: "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan", field: "resourceVersionMatch" });
+  }
+  if (match !== "") {
+    if (request.sendInitialEvents === undefined) {
+      causes.push({ reason: "FieldValueForbidden", message: "Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided", field: "resourceVersionMatch" });
+    }
+    if (match !== "NotOlderThan") {
+      causes.push({ reason: "FieldValueNotSupported", message: `Unsupported value: ${JSON.stringify(match)}: supported values: "NotOlderThan"`, field: "resourceVersionMatch" });
+    }
+  }
+  if (causes.length > 0) throw invalid({ group: "meta.k8s.io", kind: "ListOptions" }, "", causes);
+}
+
 export function startWatch(core: StoreCore, res: ResolvedResource, request: WatchRequest, sink: WatchSink, context: WatchContext): WatchHandle {
+  validateWatchOptions(request);
   const selection = parseSelection(res, request);
   const rvText = request.resourceVersion ?? "";
   const initial = request.sendInitialEvents === true || rvText === "" || rvText === "0";
   let replay: ReturnType<typeof core.hub.history.since> = [];
   if (!initial) {
-    const rv = Number(rvText);
-    if (!Number.isInteger(rv) || rv < 0) throw badRequest(`resourceVersion: Invalid value: "${rvText}": must be a non-negative integer`);
+    const rv = parseResourceVersion(rvText, true);
     replay = core.hub.history.since(rv);
     if (replay === undefined) {
       sink.event({ type: "ERROR", object: expired(`too old resource version: ${rv} (${core.hub.history.compactedThrough + 1})`).status as unknown as JsonObject });

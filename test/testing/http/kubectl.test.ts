@@ -151,7 +151,8 @@ ${widgetYaml("w1", "  size: 2\n  color: red")}`,
   it(
     "explains custom and built-in kinds from OpenAPI v3",
     async () => {
-      const spec = await kubectl("explain", "widget.spec");
+      // example.com prefers v2 (version priority, as on a real server), whose schema is open: explain v1.
+      const spec = await kubectl("explain", "--api-version=example.com/v1", "widget.spec");
       expect(spec, spec.stderr).toMatchObject({ code: 0 });
       expect(spec.stdout).toContain("GROUP:      example.com\nKIND:       Widget\nVERSION:    v1\n");
       expect(spec.stdout).toContain("FIELD: spec <Object>");
@@ -181,7 +182,7 @@ ${widgetYaml("w1", "  size: 2\n  color: red")}`,
       expect(cm, cm.stderr).toMatchObject({ code: 0 });
       expect(cm.stdout).toContain("KIND:     ConfigMap");
       expect(cm.stdout).toContain("ConfigMap holds configuration data for pods to consume.");
-      const spec = await kubectl("explain", "--output=plaintext-openapiv2", "widget.spec");
+      const spec = await kubectl("explain", "--output=plaintext-openapiv2", "--api-version=example.com/v1", "widget.spec");
       expect(spec, spec.stderr).toMatchObject({ code: 0 });
       expect(spec.stdout).toMatch(/ {3}size\t<integer>/);
     },

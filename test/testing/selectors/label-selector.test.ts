@@ -49,10 +49,25 @@ describe("label selectors", () => {
     expect(matchesLabels(sel, { app: "shop", tier: "web" })).toBe(true);
   });
 
-  it("rejects malformed selectors, saying what was expected", () => {
-    expect(() => parseLabelSelector("app in ()")).toThrow(SelectorParseError);
-    expect(() => parseLabelSelector("a=b c")).toThrow(/invalid label value/);
-    expect(() => parseLabelSelector("rank>x")).toThrow(/must be an integer/);
-    expect(() => parseLabelSelector("Bad Key=1")).toThrow(/unable to parse requirement/);
+  it("rejects malformed selectors with the API server's messages", () => {
+    expect(() => parseLabelSelector("a in (b")).toThrow(new SelectorParseError("unable to parse requirement: found '', expected: ',' or ')'"));
+    expect(() => parseLabelSelector("a=b c")).toThrow(new SelectorParseError("found 'c', expected: ',' or 'end of string'"));
+    expect(() => parseLabelSelector("a=b=c")).toThrow(new SelectorParseError("found '=', expected: ',' or 'end of string'"));
+    expect(() => parseLabelSelector("a=b,")).toThrow(new SelectorParseError("found '', expected: identifier after ','"));
+    expect(() => parseLabelSelector("rank>x")).toThrow(
+      new SelectorParseError(`unable to parse requirement: values[0]: Invalid value: "x": for 'Gt', 'Lt' operators, the value must be an integer`),
+    );
+    expect(() => parseLabelSelector("a=-x-")).toThrow(/^unable to parse requirement: values\[0\]\[a\]: Invalid value: "-x-": a valid label must be an empty string/);
+    expect(() => parseLabelSelector("-x")).toThrow(
+      new SelectorParseError(
+        `unable to parse requirement: <nil>: Invalid value: "-x": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')`,
+      ),
+    );
+  });
+
+  it("reads an empty set as the empty value, as the API server does", () => {
+    expect(matchesLabels(parseLabelSelector("app in ()"), { app: "" })).toBe(true);
+    expect(matchesLabels(parseLabelSelector("app in ()"), { app: "x" })).toBe(false);
+    expect(matchesLabels(parseLabelSelector("app notin (a,,b)"), { app: "" })).toBe(false);
   });
 });

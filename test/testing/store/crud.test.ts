@@ -66,7 +66,7 @@ describe("object store: create, get, update", () => {
     const { resourceVersion: _rv, ...noRv } = md(w);
     expect(statusOf(() => store.update(widgets, "default", "w", { ...w, metadata: noRv }, { manager: "t" }))).toMatchObject({
       code: 422,
-      message: 'widgets.example.com "w" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update',
+      message: 'widgets.example.com "w" is invalid: metadata.resourceVersion: Invalid value: 0: must be specified for an update',
     });
   });
 

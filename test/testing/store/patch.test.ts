@@ -18,7 +18,7 @@ describe("patch", () => {
     expect(statusOf(() => store.patch(cms, "default", "a", { type: "merge", patch: [1], manager: "t" })).code).toBe(400);
   });
 
-  it("applies JSON patches and strategic merge patches (as merge patches) to built-ins", () => {
+  it("applies JSON patches and strategic merge patches to built-ins", () => {
     const { store } = testStore();
     const cms = store.resolve("", "v1", "configmaps");
     store.create(cms, "default", { metadata: { name: "a" }, data: { x: "1" } }, { manager: "t" });
@@ -53,15 +53,17 @@ describe("patch", () => {
     store.create(widgets, "default", { metadata: { name: "w" }, spec: { size: 1 } }, { manager: "creator" });
     store.patch(widgets, "default", "w", { type: "merge", patch: { spec: { size: 2 } }, manager: "editor" });
     const w = store.patch(widgets, "default", "w", { type: "merge", patch: { status: { phase: "Ready" } }, manager: "controller", subresource: "status" }).object;
+    // Sorted as the API server sorts them: Apply first, then by time, then by manager.
     expect(managers(w)).toEqual([
+      ["controller", "Update", "status"],
       ["creator", "Update", ""],
       ["editor", "Update", ""],
-      ["controller", "Update", "status"],
     ]);
     const entries = md(w)["managedFields"] as JsonObject[];
-    expect(entries[0]!["fieldsV1"]).toEqual({ "f:spec": { "f:color": {} } });
-    expect(entries[1]!["fieldsV1"]).toEqual({ "f:spec": { "f:size": {} } });
-    expect(entries[2]!["fieldsV1"]).toEqual({ "f:status": { "f:phase": {} } });
+    // A map a write added (spec on create, status) is the writer's own member, ".".
+    expect(entries[0]!["fieldsV1"]).toEqual({ "f:status": { ".": {}, "f:phase": {} } });
+    expect(entries[1]!["fieldsV1"]).toEqual({ "f:spec": { ".": {}, "f:color": {} } });
+    expect(entries[2]!["fieldsV1"]).toEqual({ "f:spec": { "f:size": {} } });
   });
 });
 
@@ -113,10 +115,13 @@ describe("server-side apply through the store", () => {
     ]);
   });
 
-  it("needs a field manager and apiVersion/kind (400)", () => {
+  it("needs a field manager (422 PatchOptions) and apiVersion/kind (400)", () => {
     const { store } = testStore();
     const widgets = store.resolve("example.com", "v1", "widgets");
-    expect(statusOf(() => store.patch(widgets, "default", "w", { type: "apply", patch: widget({}), manager: "" })).code).toBe(400);
-    expect(statusOf(() => store.patch(widgets, "default", "w", { type: "apply", patch: { metadata: { name: "w" } }, manager: "m" })).code).toBe(400);
+    expect(statusOf(() => store.patch(widgets, "default", "w", { type: "apply", patch: widget({}), manager: "" }))).toMatchObject({
+      code: 422,
+      message: 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+    });
+    expect(statusOf(() => store.patch(widgets, "default", "w", { type: "apply", patch: { metadata: { name: "w" } }, manager: "m" }))).toMatchObject({ code: 400, message: "invalid object type: /, Kind=" });
   });
 });

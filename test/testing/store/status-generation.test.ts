@@ -92,7 +92,12 @@ describe("metadata.generation", () => {
     const w = store.create(widgets, "default", { metadata: { name: "w", generation: 7, uid: "mine" }, spec: { size: 2 } }, { manager: "t" });
     expect(md(w)["generation"]).toBe(1);
     expect(md(w)["uid"]).not.toBe("mine");
-    const u = store.update(widgets, "default", "w", { ...w, metadata: { ...md(w), generation: 42, uid: "other" } }, { manager: "t" });
+    const u = store.update(widgets, "default", "w", { ...w, metadata: { ...md(w), generation: 42 } }, { manager: "t" });
     expect(md(u)).toMatchObject({ generation: 1, uid: md(w)["uid"] });
+    // Another uid is a failed precondition (409), as on the API server.
+    expect(statusOf(() => store.update(widgets, "default", "w", { ...u, metadata: { ...md(u), uid: "other" } }, { manager: "t" }))).toMatchObject({
+      code: 409,
+      message: `Operation cannot be fulfilled on widgets.example.com "w": StorageError: invalid object, Code: 4, Key: /registry/example.com/widgets/default/w, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: other, UID in object meta: ${String(md(w)["uid"])}`,
+    });
   });
 });

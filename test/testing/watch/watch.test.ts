@@ -86,7 +86,7 @@ describe("watch", () => {
     store.watch(widgets, { resourceVersion: store.resourceVersion }, quiet);
     clock.advance(2500);
     expect(r.types()).toEqual(["BOOKMARK", "BOOKMARK"]);
-    expect(r.events[0]!.object).toEqual({ kind: "Widget", apiVersion: "example.com/v1", metadata: { resourceVersion: store.resourceVersion, creationTimestamp: null } });
+    expect(r.events[0]!.object).toEqual({ kind: "Widget", apiVersion: "example.com/v1", metadata: { resourceVersion: store.resourceVersion } });
     clock.advance(2600);
     expect(r.ended).toBe(true);
     expect(r.events.map((e) => e.type)).toEqual(["BOOKMARK", "BOOKMARK", "BOOKMARK", "BOOKMARK", "BOOKMARK"]);
@@ -96,12 +96,16 @@ describe("watch", () => {
     expect(quiet.events).toEqual([]);
   });
 
-  it("marks the end of initial events with an annotated bookmark (sendInitialEvents)", () => {
+  it("marks the end of initial events with an annotated bookmark (sendInitialEvents, which needs resourceVersionMatch=NotOlderThan)", () => {
     const { store } = testStore();
     const cms = store.resolve("", "v1", "configmaps");
     store.create(cms, "default", { metadata: { name: "a" } }, { manager: "t" });
+    expect(statusOf(() => store.watch(cms, { sendInitialEvents: true, allowWatchBookmarks: true }, recorder()))).toMatchObject({
+      code: 422,
+      message: 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan',
+    });
     const r = recorder();
-    store.watch(cms, { sendInitialEvents: true, allowWatchBookmarks: true, resourceVersion: "" }, r);
+    store.watch(cms, { sendInitialEvents: true, allowWatchBookmarks: true, resourceVersion: "", resourceVersionMatch: "NotOlderThan" }, r);
     expect(r.types()).toEqual(["ADDED a", "BOOKMARK"]);
     expect(md(r.events[1]!.object)["annotations"]).toEqual({ [INITIAL_EVENTS_END]: "true" });
   });
@@ -122,11 +126,15 @@ describe("watch", () => {
     expect(r2.ended).toBe(true);
   });
 
-  it("rejects bad selectors and resourceVersions before starting (400)", () => {
+  it("rejects bad selectors and resourceVersions before starting", () => {
     const { store } = testStore();
     const cms = store.resolve("", "v1", "configmaps");
-    expect(statusOf(() => store.watch(cms, { labelSelector: "a in ()" }, recorder())).code).toBe(400);
-    expect(statusOf(() => store.watch(cms, { resourceVersion: "abc" }, recorder())).code).toBe(400);
+    expect(statusOf(() => store.watch(cms, { labelSelector: "a in (b" }, recorder())).code).toBe(400);
+    // A malformed resourceVersion is a 500 without a reason for a watch, as the API server answers it.
+    expect(statusOf(() => store.watch(cms, { resourceVersion: "abc" }, recorder()))).toMatchObject({
+      code: 500,
+      message: 'resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax',
+    });
   });
 
   it("ends watches on a kind whose CRD is removed", () => {
