@@ -32,7 +32,7 @@ async function waitFor(what: string, condition: () => boolean | Promise<boolean>
 const cm = (name: string, data: Record<string, string> = { v: "1" }) => ({ metadata: { name, namespace: "default" }, data });
 
 beforeEach(async () => {
-  env = await startTestEnv();
+  env = await startTestEnv({ backend: "in-process" }); // faults and the store: the in-process server
   transport = new HttpTransport({ kubeConfig: env.kubeConfig });
   api = new ApiClient(transport, { fieldManager: "cache-test" });
   transitions = [];

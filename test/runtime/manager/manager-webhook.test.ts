@@ -67,7 +67,7 @@ function listening(port: number): Promise<boolean> {
 
 describe.skipIf(skipReason !== undefined)("Manager with a webhook server and a controller", () => {
   it("serves admission reviews over HTTPS while reconciling, counts them on the manager's registry, and stops both cleanly", async () => {
-    const env = await startTestEnv({ crdDirectoryPaths: [join(import.meta.dirname, "fixtures")] });
+    const env = await startTestEnv({ crdDirectoryPaths: [join(import.meta.dirname, "fixtures")], backend: "in-process" }); // uses the in-process store
     cleanups.push(() => env.stop());
     const pair = makeCert("manager-webhook");
     const certDir = mkdtempSync(join(tmpdir(), "kb-manager-webhook-"));

@@ -40,7 +40,7 @@ function transportFor(e: TestEnv, kind: TransportKind): Transport {
 }
 
 async function env(kind: TransportKind): Promise<{ env: TestEnv; client: Client; kind: TransportKind }> {
-  const e = await startTestEnv({ crdDirectoryPaths: [CRDS] });
+  const e = await startTestEnv({ crdDirectoryPaths: [CRDS], backend: "in-process" }); // faults and the store: the in-process server
   cleanups.push(() => e.stop());
   return { env: e, client: new ApiClient(transportFor(e, kind)), kind };
 }
