@@ -2,7 +2,7 @@
 // generation and the status subresource, metadata validation, dry runs, and the Status of each
 // error, the same assertions against the in-process server and a real kube-apiserver.
 import { expect, it } from "vitest";
-import { failure, forEachBackend, invalidStatus, shape, statusOf, unique } from "./helpers.js";
+import { eventually, failure, forEachBackend, invalidStatus, shape, statusOf, unique } from "./helpers.js";
 
 const WIDGET = "example.com/v1";
 const widget = (name: string, spec: object = {}): object => ({ apiVersion: WIDGET, kind: "Widget", metadata: { name }, spec });
@@ -506,5 +506,77 @@ forEachBackend("conformance: create, get, update", (backend) => {
     expect(statusOf(await b.request("POST", `/api/v1/namespaces/${ns}/configmaps/x`, { body: { metadata: { name: "x" } } }))).toEqual(notAllowed);
     expect(statusOf(await b.delete("/api/v1/namespaces"))).toEqual(notAllowed);
     expect(statusOf(await b.put(`/apis/example.com/v1/namespaces/${ns}/widgets`, widget("x")))).toEqual(failure(400, "BadRequest", "name must be provided"));
+  });
+});
+
+forEachBackend("conformance: built-in kinds' own rules", (backend) => {
+  it("moves a Secret's stringData into data and defaults its type", async () => {
+    const b = backend();
+    const ns = await b.namespace();
+    const created = await b.post(`/api/v1/namespaces/${ns}/secrets`, { metadata: { name: "s" }, stringData: { k: "v" }, data: { d: "eA==" } });
+    expect([created.status, created.body.data, created.body.stringData, created.body.type]).toEqual([201, { k: "dg==", d: "eA==" }, undefined, "Opaque"]);
+  });
+
+  it("keeps the data of an immutable ConfigMap (422 with the API server's causes)", async () => {
+    const b = backend();
+    const ns = await b.namespace();
+    const path = `/api/v1/namespaces/${ns}/configmaps`;
+    await b.post(path, { metadata: { name: "imm" }, data: { a: "1" }, immutable: true });
+    const forbidden = (field: string): { field: string; reason: string; message: string } => ({ field, reason: "FieldValueForbidden", message: "Forbidden: field is immutable when `immutable` is set" });
+    expect(statusOf(await b.patch(`${path}/imm`, "merge", { data: { a: "2" } }))).toEqual(invalidStatus('ConfigMap "imm" is invalid', { name: "imm", kind: "ConfigMap" }, [forbidden("data")]));
+    expect(statusOf(await b.patch(`${path}/imm`, "merge", { immutable: false }))).toEqual(invalidStatus('ConfigMap "imm" is invalid', { name: "imm", kind: "ConfigMap" }, [forbidden("immutable")]));
+    expect((await b.patch(`${path}/imm`, "merge", { metadata: { labels: { ok: "yes" } } })).status).toBe(200);
+  });
+
+  it("defaults a Namespace (finalizer kubernetes, Active) and a Pod's phase (Pending)", async () => {
+    const b = backend();
+    const ns = await b.namespace();
+    const namespace = (await b.get(`/api/v1/namespaces/${ns}`)).body;
+    expect([namespace.spec, namespace.status]).toEqual([{ finalizers: ["kubernetes"] }, { phase: "Active" }]);
+    const pod = await b.post(`/api/v1/namespaces/${ns}/pods`, { metadata: { name: "p" }, spec: { containers: [{ name: "c", image: "i" }] } });
+    expect([pod.status, pod.body.status.phase]).toEqual([201, "Pending"]);
+    // A real server defaults much more (see docs/testing-differences.md): Pod spec defaults, QoS class.
+    expect(pod.body.spec.restartPolicy).toBe(b.real ? "Always" : undefined);
+    expect(pod.body.status.qosClass).toBe(b.real ? "BestEffort" : undefined);
+  });
+
+  it("gives a Service a cluster IP and defaults on a real server, none in-process (no allocators)", async () => {
+    const b = backend();
+    const ns = await b.namespace();
+    const svc = await b.post(`/api/v1/namespaces/${ns}/services`, { metadata: { name: "s" }, spec: { ports: [{ port: 80 }] } });
+    expect(svc.status).toBe(201);
+    if (b.real) {
+      expect(svc.body.spec).toMatchObject({ type: "ClusterIP", sessionAffinity: "None", ports: [{ port: 80, protocol: "TCP", targetPort: 80 }] });
+      expect(svc.body.spec.clusterIP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    } else {
+      expect(svc.body.spec).toEqual({ ports: [{ port: 80 }] });
+    }
+  });
+
+  it("deletes a CRD's instances before the CRD (the CRD finalizer runs inside the API server)", async () => {
+    const b = backend();
+    const ns = await b.namespace();
+    const crd = {
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: "temps.conformance.example.com" },
+      spec: {
+        group: "conformance.example.com",
+        names: { kind: "Temp", plural: "temps" },
+        scope: "Namespaced",
+        versions: [{ name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } } }],
+      },
+    };
+    expect((await b.post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd)).status).toBe(201);
+    const path = `/apis/conformance.example.com/v1/namespaces/${ns}/temps`;
+    await eventually(async () => (await b.post(path, { apiVersion: "conformance.example.com/v1", kind: "Temp", metadata: { name: "t" } })).status === 201, "the new kind is served");
+    const deleted = await b.delete("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/temps.conformance.example.com");
+    expect(deleted.status).toBe(200);
+    await eventually(async () => (await b.get("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/temps.conformance.example.com")).status === 404, "the CRD is gone");
+    await eventually(
+      async () => !((await b.get("/apis/conformance.example.com/v1")).body.resources as { name: string }[]).some((r) => r.name === "temps"),
+      "discovery no longer lists temps",
+    );
+    expect((await b.get(`${path}/t`)).status).toBe(404);
   });
 });

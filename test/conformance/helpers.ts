@@ -194,23 +194,49 @@ export async function startBackend(name: BackendName, options: BackendOptions = 
   return makeBackend(name, env);
 }
 
+/** The environments of this test file, by backend and options: one each, shared by its suites. */
+const shared = new Map<string, Promise<Backend & { close(): void }>>();
+let stopRegistered = false;
+
+/** The file's environment for `name` and `options`, started on first use; stopped after the file's last test. */
+function sharedBackend(name: BackendName, options: BackendOptions): Promise<Backend & { close(): void }> {
+  const resolved = typeof options === "function" ? options(name) : options;
+  const key = `${name} ${JSON.stringify(resolved)}`;
+  let started = shared.get(key);
+  if (!started) {
+    started = startBackend(name, resolved);
+    shared.set(key, started);
+  }
+  return started;
+}
+
 /**
  * Declares `title` once per backend: `[in-process]` always, `[real]` when the assets are there
- * (else skipped, and the skip is noted for the run's summary). One environment per backend and
- * describe, started in beforeAll with the conformance CRDs; tests get it through `backend()`.
+ * (else skipped, and the skip is noted for the run's summary). The environment of each backend
+ * is started once per test file (in the first suite's beforeAll) and shared by the file's
+ * suites, with the conformance CRDs; tests get it through `backend()` and keep apart in
+ * namespaces of their own.
  */
 export function forEachBackend(title: string, body: (backend: () => Backend) => void, options: BackendOptions = {}): void {
+  if (!stopRegistered) {
+    stopRegistered = true;
+    afterAll(async () => {
+      const all = await Promise.allSettled([...shared.values()]);
+      shared.clear();
+      for (const r of all) {
+        if (r.status !== "fulfilled") continue;
+        r.value.close();
+        await r.value.env.stop();
+      }
+    }, 60_000);
+  }
   for (const name of ["in-process", "real"] as const) {
-    const skip = name === "real" && skipReal(`conformance: ${title}`);
+    const skip = name === "real" && skipReal(title);
     describe.skipIf(skip)(`${title} [${name}]`, () => {
-      let started: (Backend & { close(): void }) | undefined;
+      let started: Backend | undefined;
       beforeAll(async () => {
-        started = await startBackend(name, options);
+        started = await sharedBackend(name, options);
       }, 120_000);
-      afterAll(async () => {
-        started?.close();
-        await started?.env.stop();
-      }, 60_000);
       body(() => {
         if (!started) throw new Error(`the ${name} backend did not start`);
         return started;

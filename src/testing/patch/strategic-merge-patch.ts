@@ -211,3 +211,24 @@ export function builtinStrategies(storageKey: string): StrategyLookup {
     return REPLACE;
   };
 }
+
+/**
+ * The merge strategy a built-in Go type declares for one of its list fields
+ * (`patchStrategy:"merge" patchMergeKey:"..."`), for the OpenAPI documents' `x-kubernetes-patch-*`
+ * extensions, with which kubectl computes patches; the same lists {@link builtinStrategies} merges.
+ */
+export function goFieldStrategy(goType: string, field: string): ListStrategy | undefined {
+  if (goType === "ObjectMeta") {
+    if (field === "finalizers") return { merge: true };
+    if (field === "ownerReferences") return { merge: true, key: "uid" };
+    return undefined;
+  }
+  if (goType === "PodSpec" && Object.hasOwn(POD_SPEC_LISTS, field)) return { merge: true, key: POD_SPEC_LISTS[field] };
+  if ((goType === "Container" || goType === "EphemeralContainer") && Object.hasOwn(CONTAINER_LISTS, field)) return { merge: true, key: CONTAINER_LISTS[field] };
+  if (goType === "ServiceSpec" && field === "ports") return { merge: true, key: "port" };
+  if (goType.endsWith("Status") && field === "conditions") return { merge: true, key: "type" };
+  if (goType === "NodeStatus" && field === "addresses") return { merge: true, key: "type" };
+  if (goType === "PodStatus" && (field === "podIPs" || field === "hostIPs")) return { merge: true, key: "ip" };
+  if ((goType === "MutatingWebhookConfiguration" || goType === "ValidatingWebhookConfiguration") && field === "webhooks") return { merge: true, key: "name" };
+  return undefined;
+}

@@ -128,6 +128,14 @@ ${widgetYaml("w1", "  size: 2\n  color: red")}`,
         { name: "side", image: "busybox" },
       ]);
       expect(store.get(store.resolve("example.com", "v1", "widgets"), "default", "w1")["spec"]).toEqual({ size: 3, color: "red" });
+
+      // Removing a container and an env entry: kubectl reads the merge keys from the OpenAPI
+      // document and patches with directives, which the server's strategic merge understands.
+      writeFileSync(file, readFileSync(file, "utf8").replace(', env: [{name: A, value: "1"}]', "").replace("      - {name: side, image: busybox}\n", ""));
+      const third = await kubectl("apply", "-f", file);
+      expect(third, third.stderr).toMatchObject({ code: 0, stderr: "" });
+      const after = store.get(store.resolve("apps", "v1", "deployments"), "default", "web") as { spec: { template: { spec: { containers: unknown[] } } } };
+      expect(after.spec.template.spec.containers).toEqual([{ name: "web", image: "nginx:2" }]);
     },
     TEST_TIMEOUT_MS,
   );

@@ -16,6 +16,7 @@
  * the served kinds reach.
  */
 import { goTypeName } from "../../../generator/crd/builtin/builtin-schema.js";
+import { goFieldStrategy } from "../../patch/strategic-merge-patch.js";
 import { locateClientNodeModels } from "../../../generator/crd/builtin/locate-client-node.js";
 import { readModelMetadata, type AttributeType, type ModelMetadata, type ModelProperty } from "../../../generator/crd/builtin/model-metadata.js";
 import { isQuantityField } from "../../../generator/crd/builtin/quantity-fields.js";
@@ -148,7 +149,10 @@ class DefinitionBuilder {
     const typeDocOnly = p.type.kind === "name" && (p.type.name === "IntOrString" || p.type.name === "V1MicroTime");
     const metadataDoc = p.type.kind === "name" && p.type.name === "V1ListMeta" ? LIST_METADATA_DOC : METADATA_DOC;
     const doc = typeDocOnly ? "" : p.description || (topLevel && p.jsonName === "metadata" ? metadataDoc : "");
-    return doc ? { ...schema, description: doc } : schema;
+    // The Go markers kubectl computes strategic merge patches from (the server merges these lists by key).
+    const strategy = p.type.kind === "array" ? goFieldStrategy(goName, p.jsonName) : undefined;
+    const patch: JsonObject = strategy ? { "x-kubernetes-patch-strategy": "merge", ...(strategy.key ? { "x-kubernetes-patch-merge-key": strategy.key } : {}) } : {};
+    return doc ? { ...schema, description: doc, ...patch } : { ...schema, ...patch };
   }
 
   #typeSchema(type: AttributeType, format: string, field: string, quantity: boolean, pkg: string): JsonObject {
