@@ -1,6 +1,7 @@
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { HttpTransport } from "../../runtime/client/transport.js";
-import { ApiError, isAlreadyExists, isNotFound } from "../../runtime/errors.js";
+import { groupVersionPath, servedResources } from "./discovery.js";
+import { ApiError, isAlreadyExists } from "../../runtime/errors.js";
 
 /** The environment variable that points `startTestEnv` at the current kubeconfig's cluster. */
 export const USE_EXISTING_CLUSTER = "USE_EXISTING_CLUSTER";
@@ -77,9 +78,10 @@ async function installWith(transport: HttpTransport, crds: readonly KubernetesOb
     // then listed once, as its storage may still be starting (429 "storage is (re)initializing").
     const spec = (crd as { spec?: { group?: string; names?: { plural?: string }; versions?: { name?: string; served?: boolean }[] } }).spec;
     for (const version of (spec?.versions ?? []).filter((v) => v.served !== false)) {
-      const path = `/apis/${spec?.group ?? ""}/${version.name ?? ""}`;
+      const apiVersion = `${spec?.group ?? ""}/${version.name ?? ""}`;
+      const path = groupVersionPath(apiVersion);
       for (;;) {
-        if (await discoveryLists(transport, path, spec?.names?.plural ?? "")) break;
+        if ((await servedResources(transport, apiVersion)).some((r) => r.name === spec?.names?.plural)) break;
         if (Date.now() > deadline) throw new Error(`CustomResourceDefinition "${name}": ${path} did not list ${spec?.names?.plural ?? ""} within ${timeout} ms`);
         await sleep(interval);
       }
@@ -99,17 +101,6 @@ async function serves(transport: HttpTransport, path: string): Promise<boolean> 
     return true;
   } catch (e) {
     if (e instanceof ApiError && (e.statusCode === 429 || e.statusCode === 503 || e.statusCode === 404)) return false;
-    throw e;
-  }
-}
-
-/** Whether the discovery document at `path` lists `plural`. */
-async function discoveryLists(transport: HttpTransport, path: string, plural: string): Promise<boolean> {
-  try {
-    const list = await transport.request<{ resources?: { name?: string }[] }>({ method: "GET", path });
-    return (list.resources ?? []).some((r) => r.name === plural);
-  } catch (e) {
-    if (isNotFound(e) || (e instanceof ApiError && e.statusCode === 503)) return false;
     throw e;
   }
 }

@@ -1,14 +1,10 @@
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import { isAlreadyExists, isNotFound } from "../../runtime/errors.js";
 import { HttpTransport } from "../../runtime/client/transport.js";
+import { groupVersionPath, servedKind, servedResources, type ServedResource } from "./discovery.js";
 
 const USER_AGENT = "kubebuilder-ts-testing";
 
-interface ApiResource {
-  readonly name: string;
-  readonly kind: string;
-  readonly namespaced: boolean;
-}
 
 /**
  * Creates `objects` on the cluster `kc` points at, as the in-process store seeds them:
@@ -18,17 +14,16 @@ interface ApiResource {
  */
 export async function createObjects(kc: KubeConfig, objects: readonly KubernetesObject[]): Promise<KubernetesObject[]> {
   const transport = new HttpTransport({ kubeConfig: kc, userAgent: USER_AGENT });
-  const discovered = new Map<string, Promise<readonly ApiResource[]>>();
-  const resourceOf = async (apiVersion: string, kind: string): Promise<{ base: string; resource: ApiResource }> => {
-    const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    let list = discovered.get(base);
+  const discovered = new Map<string, Promise<readonly ServedResource[]>>();
+  const resourceOf = async (apiVersion: string, kind: string): Promise<{ base: string; resource: ServedResource }> => {
+    let list = discovered.get(apiVersion);
     if (list === undefined) {
-      list = transport.request<{ resources: ApiResource[] }>({ method: "GET", path: base }).then((l) => l.resources);
-      discovered.set(base, list);
+      list = servedResources(transport, apiVersion);
+      discovered.set(apiVersion, list);
     }
-    const resource = (await list.catch(() => [])).find((r) => r.kind === kind && !r.name.includes("/"));
+    const resource = (await list).find((r) => r.kind === kind && !r.name.includes("/"));
     if (!resource) throw new Error(`the cluster does not serve ${kind} in ${apiVersion}`);
-    return { base, resource };
+    return { base: groupVersionPath(apiVersion), resource };
   };
   const rank = (o: KubernetesObject): number => (o.kind === "CustomResourceDefinition" ? 0 : o.kind === "Namespace" ? 1 : 2);
   const ordered = [...objects].sort((a, b) => rank(a) - rank(b));
@@ -83,11 +78,9 @@ export async function createOrReplace(kc: KubeConfig, objects: readonly Kubernet
   try {
     for (const object of objects) {
       const apiVersion = object.apiVersion ?? "";
-      const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-      const list = await transport.request<{ resources: ApiResource[] }>({ method: "GET", path: base });
-      const resource = list.resources.find((r) => r.kind === object.kind && !r.name.includes("/"));
+      const resource = await servedKind(transport, apiVersion, object.kind ?? "");
       if (!resource || resource.namespaced) throw new Error(`createOrReplace takes cluster-scoped kinds the cluster serves; got ${object.kind ?? "?"} in ${apiVersion}`);
-      const collection = `${base}/${resource.name}`;
+      const collection = `${groupVersionPath(apiVersion)}/${resource.name}`;
       const name = object.metadata?.name ?? "";
       try {
         await transport.request({ method: "POST", path: collection, body: object });

@@ -10,6 +10,7 @@ import type { ObjectStore } from "../store/object-store.js";
 import { buildStore, type StoreSetup } from "./build-store.js";
 import { installCrds, shouldUseExistingCluster } from "./existing-cluster.js";
 import { kubeConfigFor } from "./kubeconfig.js";
+import { groupVersionPath, servedResources } from "./discovery.js";
 import { createObjects, createOrReplace } from "./seed-cluster.js";
 import { prepareWebhookInstall, type LocalWebhookServing, type PreparedWebhooks, type WebhookInstallOptions } from "./webhook-install.js";
 
@@ -151,10 +152,11 @@ async function checkServed(kc: KubeConfig, resources: readonly Resource[]): Prom
   const transport = new HttpTransport({ kubeConfig: kc, userAgent: "kubebuilder-ts-testing" });
   try {
     for (const r of resources) {
-      const path = r.group === "" ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
-      const list = await transport.request<{ resources?: { name?: string }[] }>({ method: "GET", path }).catch(() => ({ resources: [] }));
-      if (!(list.resources ?? []).some((x) => x.name === r.plural)) {
-        throw new Error(`startTestEnv: resources names ${r.kind} (${r.plural} in ${path}), which this cluster does not serve; install its CRD with crdDirectoryPaths or crds`);
+      const apiVersion = r.group === "" ? r.version : `${r.group}/${r.version}`;
+      if (!(await servedResources(transport, apiVersion)).some((x) => x.name === r.plural)) {
+        throw new Error(
+          `startTestEnv: resources names ${r.kind} (${r.plural} in ${groupVersionPath(apiVersion)}), which this cluster does not serve; install its CRD with crdDirectoryPaths or crds`,
+        );
       }
     }
   } finally {
