@@ -8,6 +8,7 @@ import { main } from "../../src/cli/main.js";
 import { listFiles } from "../helpers/golden.js";
 import { diffData, parseManifests } from "./compare.js";
 import { DIFFERENCES, REJECTED } from "./differences.js";
+import { noteSkipped } from "../helpers/real-kubernetes.js";
 
 /**
  * controller-gen as an oracle. fixtures/oracle/go is a Go module of API types, RBAC and
@@ -65,7 +66,8 @@ function locateControllerGen(): { bin: string; goflags: string } | { skip: strin
 
 const located = locateControllerGen();
 const skipReason = "skip" in located ? located.skip : undefined;
-if (skipReason) console.warn(`controller-gen oracle skipped: ${skipReason}`);
+// Noted for the run's closing summary of skipped real-Kubernetes suites, like the others.
+if (skipReason) noteSkipped("controller-gen as an oracle", skipReason);
 
 /** Output files by path relative to the output root: crd/..., rbac/role.yaml, webhook/manifests.yaml. */
 type Files = Map<string, string>;
