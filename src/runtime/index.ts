@@ -131,3 +131,7 @@ export {
   type ValidatorHooks,
   type WebhookServerOptions,
 } from "./webhook/index.js";
+export { ControllerNameError, ControllerNames, MAX_CONTROLLER_NAME_LENGTH, validateControllerName } from "./controller/controller-name.js";
+export { describePanic, isPanic, ReconcilePanicError } from "./controller/reconcile-panic.js";
+export type { OwnerRequestOptions } from "./controller/event-handlers.js";
+export type { OwnsOptions } from "./manager/controller-builder.js";

@@ -1,7 +1,10 @@
+import { realClock, type Clock } from "../clock/index.js";
+import type { EventRecorder } from "../events/event-recorder.js";
 import type { Logger } from "../log/logger.js";
 import type { ControllerMetrics, ReconcileOutcome } from "../metrics/controller-metrics.js";
 import { WorkQueue } from "../queue/index.js";
 import { parseRequestKey, requestKey, type Reconciler, type Request } from "../reconcile.js";
+import { describePanic, isPanic, ReconcilePanicError } from "./reconcile-panic.js";
 import { TerminalError } from "./terminal-error.js";
 
 export interface ControllerOptions<Client> {
@@ -13,6 +16,26 @@ export interface ControllerOptions<Client> {
   readonly metrics?: ControllerMetrics | undefined;
   /** How many keys are reconciled at once (each key is only ever reconciled by one). Default 1. */
   readonly maxConcurrentReconciles?: number | undefined;
+  /**
+   * Whether the controller runs only on the elected leader (a manager with leader election
+   * starts it once it leads) or on every replica (`false`). Default true, as
+   * controller-runtime's `NeedLeaderElection`.
+   */
+  readonly needLeaderElection?: boolean | undefined;
+  /**
+   * Whether a panic in reconcile (see {@link isPanic}: a thrown non-`Error`, or a `TypeError`,
+   * `ReferenceError`, … of a bug) is recovered: counted in
+   * `controller_runtime_reconcile_panics_total`, logged with its stack, and handled as a
+   * reconcile error (`panic: … [recovered]`, requeued with backoff). With `false`, a panic is
+   * counted and logged, then stops the controller: it takes no more keys, lets the other
+   * reconciles in flight finish, and `start()` rejects with the thrown value, as Go's
+   * unrecovered panic ends the process. Default true, as controller-runtime's `RecoverPanic`.
+   */
+  readonly recoverPanic?: boolean | undefined;
+  /** Handed to each reconcile as `ctx.recorder` (the builder gives one reporting as the controller's name). */
+  readonly recorder?: EventRecorder | undefined;
+  /** Handed to each reconcile as `ctx.clock` (the manager's clock). Default the real clock. */
+  readonly clock?: Clock | undefined;
 }
 
 /**
@@ -23,16 +46,29 @@ export interface ControllerOptions<Client> {
  *   does not);
  * - `requeueAfter` forgets the backoff and requeues after the delay;
  * - `requeue` requeues rate-limited;
- * - success forgets the backoff.
+ * - success forgets the backoff;
+ * - a panic (see {@link ControllerOptions.recoverPanic}) is an error when recovered, and
+ *   stops the controller when not.
+ *
+ * It is a manager `Runnable`: `needLeaderElection` says whether it waits for leadership.
  */
 export class Controller<Client = unknown> {
   readonly name: string;
+  /** Whether the controller runs only on the leader (default true). */
+  readonly needLeaderElection: boolean;
   private readonly workers: number;
+  private readonly recoverPanic: boolean;
+  private readonly clock: Clock;
   private readonly inFlight = new Set<Promise<void>>();
+  /** The first panic not recovered (`recoverPanic: false`): it stops the controller. */
+  private unrecovered: { readonly value: unknown } | undefined;
 
   constructor(private readonly options: ControllerOptions<Client>) {
     this.name = options.name;
     this.workers = Math.max(1, options.maxConcurrentReconciles ?? 1);
+    this.needLeaderElection = options.needLeaderElection ?? true;
+    this.recoverPanic = options.recoverPanic ?? true;
+    this.clock = options.clock ?? realClock;
   }
 
   /** Queues a request (de-duplicated by the queue). */
@@ -42,7 +78,8 @@ export class Controller<Client = unknown> {
 
   /**
    * Runs the workers until `signal` aborts; then stops taking new keys and resolves once
-   * the reconciles in flight have finished.
+   * the reconciles in flight have finished. Rejects, likewise once they have finished, with
+   * the value of a panic that was not recovered (`recoverPanic: false`).
    */
   async start(signal: AbortSignal): Promise<void> {
     const { queue, metrics, log } = this.options;
@@ -55,6 +92,7 @@ export class Controller<Client = unknown> {
     await Promise.all(workers);
     signal.removeEventListener("abort", onAbort);
     log.info("all workers finished");
+    if (this.unrecovered) throw this.unrecovered.value;
   }
 
   private async worker(signal: AbortSignal): Promise<void> {
@@ -68,16 +106,17 @@ export class Controller<Client = unknown> {
     }
   }
 
-  /** Reconciles one key and decides what follows. Never throws. */
+  /** Reconciles one key and decides what follows. Never throws (an unrecovered panic shuts the queue down). */
   private async handle(key: string, signal: AbortSignal): Promise<void> {
-    const { reconciler, queue, metrics, client } = this.options;
+    const { reconciler, queue, metrics, client, recorder } = this.options;
+    const clock = this.clock;
     const req = parseRequestKey(key);
     const log = this.options.log.child(req.namespace ? { namespace: req.namespace, name: req.name } : { name: req.name });
     const started = performance.now();
     metrics?.activeWorkers.inc({ controller: this.name });
     let outcome: ReconcileOutcome;
     try {
-      const result = (await reconciler.reconcile(req, { client, log, signal })) ?? {};
+      const result = (await reconciler.reconcile(req, { client, log, signal, recorder, clock })) ?? {};
       if (result.requeueAfter !== undefined && result.requeueAfter > 0) {
         queue.forget(key);
         queue.addAfter(key, result.requeueAfter);
@@ -89,7 +128,16 @@ export class Controller<Client = unknown> {
         queue.forget(key);
         outcome = "success";
       }
-    } catch (e) {
+    } catch (thrown) {
+      let e = thrown;
+      if (isPanic(thrown)) {
+        metrics?.reconcilePanics.inc({ controller: this.name });
+        if (!this.recoverPanic) {
+          this.stopOnPanic(thrown, log);
+          return;
+        }
+        e = new ReconcilePanicError(thrown);
+      }
       outcome = "error";
       metrics?.reconcileErrors.inc({ controller: this.name });
       if (e instanceof TerminalError) {
@@ -98,12 +146,21 @@ export class Controller<Client = unknown> {
         log.error({ err: e }, "reconciler error (terminal, not requeued)");
       } else {
         queue.addRateLimited(key);
-        log.error({ err: e, requeues: queue.numRequeues(key) }, "reconciler error");
+        const panic = e instanceof ReconcilePanicError;
+        log.error({ err: e, requeues: queue.numRequeues(key), ...(panic ? { panic } : {}) }, panic ? "observed a panic in reconciler (recovered, requeued)" : "reconciler error");
       }
     } finally {
       metrics?.activeWorkers.dec({ controller: this.name });
     }
     metrics?.reconcileTotal.inc({ controller: this.name, result: outcome });
     metrics?.reconcileTime.observe({ controller: this.name }, (performance.now() - started) / 1000);
+  }
+
+  /** A panic with `recoverPanic: false`: no more keys are taken; `start()` rejects with it once the workers are done. */
+  private stopOnPanic(value: unknown, log: Logger): void {
+    const err = value instanceof Error ? value : undefined;
+    log.error({ err, panic: describePanic(value) }, "observed a panic in reconciler (not recovered: recoverPanic is false); stopping the controller");
+    this.unrecovered ??= { value };
+    this.options.queue.shutDown({ discardQueued: true });
   }
 }

@@ -25,18 +25,39 @@ export function requestForObject(object: KubernetesObject): Request[] {
   return [namespace ? { namespace, name } : { name }];
 }
 
+/** What {@link requestForOwner} takes. */
+export interface OwnerRequestOptions {
+  /**
+   * Every owner reference of the owner's kind, not only the controlling one: controller-runtime's
+   * `Owns(obj, builder.MatchEveryOwner)` (EnqueueRequestForOwner without OnlyControllerOwner).
+   * Default false: the controller reference alone.
+   */
+  readonly matchEveryOwner?: boolean | undefined;
+}
+
 /**
- * The controlling owner of `object` when it is of `owner`'s kind (group and kind match):
- * controller-runtime's EnqueueRequestForOwner with OnlyControllerOwner.
+ * The owners of `object` of `owner`'s kind (group and kind match; the version does not), as
+ * controller-runtime's EnqueueRequestForOwner: by default only the controlling owner
+ * (`controller: true`, OnlyControllerOwner), with `matchEveryOwner` every owner reference of
+ * the kind, each distinct owner once. A namespaced owner is looked up in the object's
+ * namespace; a cluster-scoped one has none.
  */
-export function requestForOwner(owner: Resource): MapFunction {
+export function requestForOwner(owner: Resource, options: OwnerRequestOptions = {}): MapFunction {
+  const every = options.matchEveryOwner === true;
   return (object) => {
     const out: Request[] = [];
-    for (const ref of object.metadata?.ownerReferences ?? []) {
-      if (ref.controller !== true || ref.kind !== owner.kind) continue;
+    const seen = new Set<string>();
+    const refs = object.metadata?.ownerReferences ?? [];
+    // Only the controller reference (at most one is allowed), else all of them.
+    const candidates = every ? refs : refs.filter((r) => r.controller === true).slice(0, 1);
+    for (const ref of candidates) {
+      if (ref.kind !== owner.kind) continue;
       const group = ref.apiVersion.includes("/") ? ref.apiVersion.slice(0, ref.apiVersion.lastIndexOf("/")) : "";
       if (group !== owner.group) continue;
       const namespace = owner.namespaced ? object.metadata?.namespace : undefined;
+      const key = `${namespace ?? ""}/${ref.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       out.push(namespace ? { namespace, name: ref.name } : { name: ref.name });
     }
     return out;

@@ -1,12 +1,14 @@
 import type { InformerCache, InformerEventHandler } from "../cache/index.js";
 import { Controller } from "../controller/controller.js";
+import { ControllerNameError, validateControllerName, type ControllerNames } from "../controller/controller-name.js";
 import { mappingHandler, requestForObject, requestForOwner, type MapFunction } from "../controller/event-handlers.js";
 import type { Predicate } from "../controller/predicates.js";
 import type { Logger } from "../log/logger.js";
 import type { ControllerMetrics } from "../metrics/controller-metrics.js";
 import type { Client } from "../client/types.js";
 import type { Clock } from "../clock/index.js";
-import { PrometheusQueueMetrics, WorkQueue } from "../queue/index.js";
+import { EventRecorder } from "../events/event-recorder.js";
+import { PrometheusQueueMetrics, WorkQueue, type RateLimiter } from "../queue/index.js";
 import type { Reconciler, Request } from "../reconcile.js";
 import type { KubernetesObject, Resource } from "../resource.js";
 import type { Registry } from "prom-client";
@@ -16,10 +18,45 @@ export interface WatchOptions<T extends KubernetesObject = KubernetesObject> {
   readonly predicates?: readonly Predicate<T>[];
 }
 
-/** Options of a controller. */
+/** Options of an {@link ControllerBuilder.owns} watch. */
+export interface OwnsOptions<T extends KubernetesObject = KubernetesObject> extends WatchOptions<T> {
+  /**
+   * Reconcile every owner of the primary's kind in the owned object's owner references, not
+   * only its controller: controller-runtime's `Owns(obj, builder.MatchEveryOwner)`. Default false.
+   */
+  readonly matchEveryOwner?: boolean;
+}
+
+/** Options of a controller, as controller-runtime's `controller.Options`. */
 export interface ControllerBuilderOptions {
   /** How many different keys are reconciled at once (a key never twice at once). Default 1. */
   readonly maxConcurrentReconciles?: number;
+  /**
+   * How long a failed (or `requeue`d) key waits before its next reconcile, as
+   * controller-runtime's `RateLimiter`: any {@link RateLimiter} of the queue module
+   * (`ItemExponentialFailureRateLimiter`, `BucketRateLimiter`, `MaxOfRateLimiter`, or your
+   * own). Default {@link defaultControllerRateLimiter} on the manager's clock: per-key 5 ms
+   * doubling to 1000 s, under 10 retries per second with a burst of 100.
+   */
+  readonly rateLimiter?: RateLimiter<string>;
+  /**
+   * `false` runs the controller on every replica, leader or not (controller-runtime's
+   * `NeedLeaderElection`); it starts with the manager, without waiting for leadership.
+   * Default true: only the elected leader runs it.
+   */
+  readonly needLeaderElection?: boolean;
+  /**
+   * Whether a panic in reconcile is recovered into a requeued error (default true, as
+   * controller-runtime's `RecoverPanic`); `false` stops the controller on a panic. What
+   * counts as a panic: see {@link isPanic}.
+   */
+  readonly recoverPanic?: boolean;
+  /**
+   * Skip the checks of the controller's name: its form ({@link validateControllerName}) and
+   * its uniqueness within the manager (controller-runtime's `SkipNameValidation`). Default
+   * false. Two controllers of one name then share their metric series.
+   */
+  readonly skipNameValidation?: boolean;
 }
 
 /** What the builder needs from the manager. */
@@ -30,6 +67,10 @@ export interface BuilderContext {
   readonly metrics: ControllerMetrics;
   readonly log: Logger;
   readonly clock?: Clock | undefined;
+  /** The names taken in the manager; without it only the form of a name is checked. */
+  readonly names?: ControllerNames | undefined;
+  /** An event recorder reporting as `name` (default: one writing through `client`). */
+  eventRecorder?(name: string): EventRecorder;
   register(controller: Controller<Client>, name: string): void;
 }
 
@@ -47,7 +88,7 @@ interface WatchSpec {
  *   .owns(Job)
  *   .watches(ConfigMap, (cm) => [{ namespace: cm.metadata!.namespace, name: cm.metadata!.labels!.cronjob! }])
  *   .withEventFilter(generationChanged())
- *   .withOptions({ maxConcurrentReconciles: 2 })
+ *   .withOptions({ maxConcurrentReconciles: 2, rateLimiter: new ItemExponentialFailureRateLimiter(100, 60_000) })
  *   .complete(new CronJobReconciler());
  * ```
  */
@@ -66,7 +107,11 @@ export class ControllerBuilder<T extends KubernetesObject> {
     this.name = primary.kind.toLowerCase();
   }
 
-  /** Names the controller (metrics, logs); default the kind in lower case. */
+  /**
+   * Names the controller (metrics, logs, its Events' source); default the kind in lower case.
+   * The name must be unique within the manager and well-formed (see
+   * {@link validateControllerName}) unless `skipNameValidation` is set; `complete()` checks it.
+   */
   named(name: string): this {
     this.name = name;
     return this;
@@ -78,9 +123,17 @@ export class ControllerBuilder<T extends KubernetesObject> {
     return this;
   }
 
-  /** Reconciles the controlling owner (of the primary's kind) when an owned object changes. */
-  owns<O extends KubernetesObject>(resource: Resource<O>, options: WatchOptions<O> = {}): this {
-    this.watchSpecs.push({ resource, map: requestForOwner(this.primary), predicates: (options.predicates ?? []) as Predicate[] });
+  /**
+   * Reconciles the controlling owner (of the primary's kind) when an owned object changes;
+   * with `matchEveryOwner`, every owner of that kind in its owner references.
+   * @example
+   * ```ts
+   * mgr.controller(AppResource).owns(ConfigMap, { matchEveryOwner: true }); // a ConfigMap shared by several Apps
+   * ```
+   */
+  owns<O extends KubernetesObject>(resource: Resource<O>, options: OwnsOptions<O> = {}): this {
+    const map = requestForOwner(this.primary, { matchEveryOwner: options.matchEveryOwner });
+    this.watchSpecs.push({ resource, map, predicates: (options.predicates ?? []) as Predicate[] });
     return this;
   }
 
@@ -96,25 +149,45 @@ export class ControllerBuilder<T extends KubernetesObject> {
     return this;
   }
 
+  /** Sets controller options (merged over earlier calls); see {@link ControllerBuilderOptions}. */
   withOptions(options: ControllerBuilderOptions): this {
     this.options = { ...this.options, ...options };
     return this;
   }
 
-  /** Creates the controller, wires its watches into the cache, and registers it with the manager. */
+  /**
+   * Creates the controller, wires its watches into the cache, and registers it with the
+   * manager. Throws a `ControllerNameError` for a name that is malformed or taken in the
+   * manager (unless `skipNameValidation`).
+   */
   complete(reconciler: Reconciler<Client>): Controller<Client> {
     if (this.completed) throw new Error(`controller ${this.name} was already completed`);
+    const { cache, client, registry, metrics, log, clock, names } = this.context;
+    const skipNameValidation = this.options.skipNameValidation === true;
+    if (names) names.claim(this.name, { skipNameValidation });
+    else if (!this.name) throw new ControllerNameError("a controller needs a name (got an empty string)");
+    else if (!skipNameValidation) validateControllerName(this.name);
     this.completed = true;
-    const { cache, client, registry, metrics, log, clock } = this.context;
-    const queue = new WorkQueue<string>({ name: this.name, clock, metrics: new PrometheusQueueMetrics(registry, this.name) });
+    const queue = new WorkQueue<string>({
+      name: this.name,
+      clock,
+      rateLimiter: this.options.rateLimiter,
+      metrics: new PrometheusQueueMetrics(registry, this.name),
+    });
+    const controllerLog = log.child({ controller: this.name });
+    const recorder = this.context.eventRecorder?.(this.name) ?? new EventRecorder(client, this.name, controllerLog.child({ component: "events" }));
     const controller = new Controller<Client>({
       name: this.name,
       reconciler,
       client,
       queue,
-      log: log.child({ controller: this.name }),
+      log: controllerLog,
       metrics,
       maxConcurrentReconciles: this.options.maxConcurrentReconciles,
+      needLeaderElection: this.options.needLeaderElection,
+      recoverPanic: this.options.recoverPanic,
+      recorder,
+      clock,
     });
     const enqueue = (req: Request) => controller.enqueue(req);
     const specs: WatchSpec[] = [

@@ -7,6 +7,7 @@ import { Registry } from "prom-client";
 import { CachedClient, InformerCache, stripManagedFields } from "../cache/index.js";
 import { ApiClient, HttpTransport, type Client, type Transport } from "../client/index.js";
 import type { Controller } from "../controller/controller.js";
+import { ControllerNames } from "../controller/controller-name.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import { LeaderElector, type LeaderElectionTimings } from "../leader/leader-elector.js";
 import { createLogger, type Logger } from "../log/logger.js";
@@ -114,6 +115,7 @@ export class Manager {
   private readonly metrics: ControllerMetrics;
   private readonly probes = new HealthProbeServer();
   private readonly runnables: Runnable[] = [];
+  private readonly controllerNames = new ControllerNames();
   private readonly abort = new AbortController();
   private started = false;
   private elector: LeaderElector | undefined;
@@ -158,7 +160,9 @@ export class Manager {
         metrics: this.metrics,
         log: this.log,
         clock: this.options.clock,
-        register: (controller: Controller<Client>) => this.add({ start: (signal) => controller.start(signal) }),
+        names: this.controllerNames,
+        eventRecorder: (name) => this.eventRecorder(name),
+        register: (controller: Controller<Client>) => this.add(controller),
       },
       resource,
     );
