@@ -36,7 +36,8 @@ export interface ControllerBuilderOptions {
    * controller-runtime's `RateLimiter`: any {@link RateLimiter} of the queue module
    * (`ItemExponentialFailureRateLimiter`, `BucketRateLimiter`, `MaxOfRateLimiter`, or your
    * own). Default {@link defaultControllerRateLimiter} on the manager's clock: per-key 5 ms
-   * doubling to 1000 s, under 10 retries per second with a burst of 100.
+   * doubling to 1000 s, under 10 retries per second with a burst of 100. A limiter keeps
+   * per-key state: give each controller its own.
    */
   readonly rateLimiter?: RateLimiter<string>;
   /**
