@@ -131,3 +131,7 @@ export {
   type ValidatorHooks,
   type WebhookServerOptions,
 } from "./webhook/index.js";
+export { MeteredTransport, apiServerHost, type MeteredTransportOptions } from "./metrics/metered-transport.js";
+export { RestClientMetrics, REST_CLIENT_DURATION_BUCKETS } from "./metrics/rest-client-metrics.js";
+export { LeaderElectionMetrics } from "./metrics/leader-election-metrics.js";
+export { registerProcessMetrics } from "./metrics/process-metrics.js";
