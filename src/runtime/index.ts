@@ -135,3 +135,14 @@ export { MeteredTransport, apiServerHost, type MeteredTransportOptions } from ".
 export { RestClientMetrics, REST_CLIENT_DURATION_BUCKETS } from "./metrics/rest-client-metrics.js";
 export { LeaderElectionMetrics } from "./metrics/leader-election-metrics.js";
 export { registerProcessMetrics } from "./metrics/process-metrics.js";
+export {
+  LOG_FLAGS,
+  LogFlagError,
+  parseLogFlags,
+  type LogEncoding,
+  type LogFlags,
+  type LogLevelName,
+  type StacktraceLevelName,
+} from "./log/log-flags.js";
+export { createLoggerFromFlags, type FlagLoggerOptions } from "./log/flag-logger.js";
+export { ConsoleDestination, formatConsoleLine, type LineSink } from "./log/console-destination.js";
