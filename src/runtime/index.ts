@@ -146,3 +146,9 @@ export {
 } from "./log/log-flags.js";
 export { createLoggerFromFlags, type FlagLoggerOptions } from "./log/flag-logger.js";
 export { ConsoleDestination, formatConsoleLine, type LineSink } from "./log/console-destination.js";
+export {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from "./webhook/webhook-server.js";
