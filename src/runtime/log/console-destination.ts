@@ -73,7 +73,8 @@ export function formatConsoleLine(json: string): string {
     fields.push(`${JSON.stringify(key)}: ${JSON.stringify(value)}`);
   }
   if (fields.length > 0) columns.push(`{${fields.join(", ")}}`);
-  if (typeof entry.stacktrace === "string" && entry.stacktrace !== "") stacks.push(entry.stacktrace);
+  // The call's stack, indented as an error's frames are.
+  if (typeof entry.stacktrace === "string" && entry.stacktrace !== "") stacks.push(entry.stacktrace.replace(/^(?=\S)/gm, "    "));
   return [columns.join("\t"), ...stacks].join("\n");
 }
 

@@ -109,6 +109,11 @@ describe("createLoggerFromFlags", () => {
 });
 
 describe("formatConsoleLine", () => {
+  it("prints an entry's call stack on the following lines, indented", () => {
+    const line = JSON.stringify({ level: 40, time: 0, msg: "slow", stacktrace: "at a (x.js:1:1)\nat b (y.js:2:2)" });
+    expect(formatConsoleLine(line)).toBe("1970-01-01T00:00:00.000Z\tWARN\tslow\n    at a (x.js:1:1)\n    at b (y.js:2:2)");
+  });
+
   it("leaves what is not a pino JSON line unchanged", () => {
     expect(formatConsoleLine("plain text")).toBe("plain text");
     expect(formatConsoleLine("[1,2]")).toBe("[1,2]");
