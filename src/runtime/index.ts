@@ -135,3 +135,24 @@ export { ControllerNameError, ControllerNames, MAX_CONTROLLER_NAME_LENGTH, valid
 export { describePanic, isPanic, ReconcilePanicError } from "./controller/reconcile-panic.js";
 export type { OwnerRequestOptions } from "./controller/event-handlers.js";
 export type { OwnsOptions } from "./manager/controller-builder.js";
+export { MeteredTransport, apiServerHost, type MeteredTransportOptions } from "./metrics/metered-transport.js";
+export { RestClientMetrics, REST_CLIENT_DURATION_BUCKETS } from "./metrics/rest-client-metrics.js";
+export { LeaderElectionMetrics } from "./metrics/leader-election-metrics.js";
+export { registerProcessMetrics } from "./metrics/process-metrics.js";
+export {
+  LOG_FLAGS,
+  LogFlagError,
+  parseLogFlags,
+  type LogEncoding,
+  type LogFlags,
+  type LogLevelName,
+  type StacktraceLevelName,
+} from "./log/log-flags.js";
+export { createLoggerFromFlags, type FlagLoggerOptions } from "./log/flag-logger.js";
+export { ConsoleDestination, formatConsoleLine, type LineSink } from "./log/console-destination.js";
+export {
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from "./webhook/webhook-server.js";

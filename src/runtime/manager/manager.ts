@@ -16,6 +16,9 @@ import { HealthProbeServer, MetricsServer, parseBindAddress, type Checker } from
 import type { Clock } from "../clock/index.js";
 import { ApiServerAuthorizer } from "../metrics/metrics-auth.js";
 import { SecureMetricsServer } from "../metrics/secure-metrics-server.js";
+import { LeaderElectionMetrics } from "../metrics/leader-election-metrics.js";
+import { apiServerHost, MeteredTransport } from "../metrics/metered-transport.js";
+import { registerProcessMetrics } from "../metrics/process-metrics.js";
 import type { KubernetesObject, Resource } from "../resource.js";
 import { ControllerBuilder } from "./controller-builder.js";
 
@@ -77,7 +80,15 @@ export interface ManagerOptions {
   /** Stop on SIGTERM and SIGINT (default true). */
   readonly handleSignals?: boolean;
   readonly logger?: Logger;
+  /**
+   * Where the manager's metrics are registered and `/metrics` reads from: the controllers',
+   * the work queues', client-go's `rest_client_*` for every request to the API server,
+   * `leader_election_master_status`, and the process and Node.js metrics. Default a new
+   * registry per manager; managers given the same one share its metrics.
+   */
   readonly registry?: Registry;
+  /** Register the process and Node.js metrics (`process_*`, `nodejs_*`) on the registry. Default true. */
+  readonly processMetrics?: boolean;
   readonly webhookServer?: ManagedWebhookServer;
   /** Re-deliver every cached object this often (ms); default off. */
   readonly syncPeriodMs?: number;
@@ -120,14 +131,20 @@ export class Manager {
   private started = false;
   private elector: LeaderElector | undefined;
   private metricsAt: AddressInfo | undefined;
+  private readonly leaderMetrics: LeaderElectionMetrics | undefined;
 
   constructor(private readonly options: ManagerOptions = {}) {
     this.log = options.logger ?? createLogger();
     this.kubeConfig = options.kubeConfig ?? defaultKubeConfig();
     this.registry = options.registry ?? new Registry();
     this.metrics = new ControllerMetrics(this.registry);
+    if (options.processMetrics !== false) registerProcessMetrics(this.registry);
+    if (options.leaderElection) this.leaderMetrics = new LeaderElectionMetrics(this.registry);
     this.ownsTransport = options.transport === undefined;
-    this.transport = options.transport ?? new HttpTransport({ kubeConfig: this.kubeConfig, userAgent: "kubebuilder-ts-manager" });
+    this.transport = new MeteredTransport(
+      options.transport ?? new HttpTransport({ kubeConfig: this.kubeConfig, userAgent: "kubebuilder-ts-manager" }),
+      { registry: this.registry, host: apiServerHost(this.kubeConfig.getCurrentCluster()?.server) },
+    );
     this.apiReader = new ApiClient(this.transport);
     this.cache = new InformerCache({
       client: this.apiReader,
@@ -225,9 +242,13 @@ export class Manager {
       if (!(await this.cache.waitForCacheSync(signal)) && !signal.aborted) throw new Error("informer caches did not sync");
       if (this.options.leaderElection) {
         this.elector = this.createElector();
+        const lease = this.options.leaderElectionId!;
+        this.leaderMetrics?.setLeading(lease, false);
         if (!(await this.elector.acquire(signal))) return;
+        this.leaderMetrics?.setLeading(lease, true);
         void this.elector.keepRenewing(signal).then((outcome) => {
           if (outcome === "lost") {
+            this.leaderMetrics?.setLeading(lease, false);
             lost = true;
             work.abort();
             this.stop();
@@ -243,6 +264,7 @@ export class Manager {
       await this.drain(runs);
       await this.cache.stop();
       await this.elector?.release();
+      if (this.elector) this.leaderMetrics?.setLeading(this.options.leaderElectionId!, false);
       for (const s of servers) await s.close();
       if (this.options.webhookServer) await this.options.webhookServer.stop();
       if (this.ownsTransport) this.transport.close();

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { registeredMetric } from "./registered-metric.js";
 
 /** A request being served: call `done` once with the HTTP status code sent. */
 export interface WebhookRequestTimer {
@@ -29,25 +30,31 @@ export class WebhookMetrics {
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.requestsTotal = new Counter({
-      name: "controller_runtime_webhook_requests_total",
-      help: "Total number of admission requests by HTTP status code.",
-      labelNames: ["webhook", "code"],
-      registers,
-    });
-    this.requestsInFlight = new Gauge({
-      name: "controller_runtime_webhook_requests_in_flight",
-      help: "Current number of admission requests being served.",
-      labelNames: ["webhook"],
-      registers,
-    });
-    this.latency = new Histogram({
-      name: "controller_runtime_webhook_latency_seconds",
-      help: "Histogram of the latency of processing admission requests",
-      labelNames: ["webhook"],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
+    this.requestsTotal = registeredMetric(registry, "controller_runtime_webhook_requests_total", Counter, () =>
+      new Counter({
+        name: "controller_runtime_webhook_requests_total",
+        help: "Total number of admission requests by HTTP status code.",
+        labelNames: ["webhook", "code"],
+        registers,
+      }),
+    );
+    this.requestsInFlight = registeredMetric(registry, "controller_runtime_webhook_requests_in_flight", Gauge, () =>
+      new Gauge({
+        name: "controller_runtime_webhook_requests_in_flight",
+        help: "Current number of admission requests being served.",
+        labelNames: ["webhook"],
+        registers,
+      }),
+    );
+    this.latency = registeredMetric(registry, "controller_runtime_webhook_latency_seconds", Histogram, () =>
+      new Histogram({
+        name: "controller_runtime_webhook_latency_seconds",
+        help: "Histogram of the latency of processing admission requests",
+        labelNames: ["webhook"],
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers,
+      }),
+    );
   }
 
   /** Starts a served path's series at zero, as controller-runtime does: in-flight, and the counts of codes 200 and 500. */

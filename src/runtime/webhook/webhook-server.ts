@@ -21,6 +21,17 @@ export const DEFAULT_CERT_DIR = "/tmp/k8s-webhook-server/serving-certs";
 export const DEFAULT_WEBHOOK_PORT = 9443;
 /** The largest request body read (7 MiB, as controller-runtime: an object and its old version). */
 export const DEFAULT_MAX_REQUEST_BYTES = 7 * 1024 * 1024;
+/** Time for the TLS handshake and a request's headers: 32 s, controller-runtime's `ReadHeaderTimeout`. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 32_000;
+/**
+ * Time for a whole request, headers and body: 60 s. (controller-runtime sets none; the API
+ * server gives up on a webhook after its `timeoutSeconds`, at most 30 s, anyway.)
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+/** How long a kept-alive connection waits for its next request: 90 s, controller-runtime's `IdleTimeout` (and Go clients' idle timeout). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 90_000;
+/** The most connections open at once (Go's server has no limit; this one keeps file descriptors in bounds). */
+export const DEFAULT_MAX_CONNECTIONS = 4096;
 
 /** What {@link WebhookServer} takes; everything has a default. */
 export interface WebhookServerOptions {
@@ -48,7 +59,29 @@ export interface WebhookServerOptions {
   readonly shutdownTimeout?: number;
   /** Extra TLS settings (ciphers, ...); `minVersion` defaults to TLSv1.2. */
   readonly tls?: Omit<TlsOptions, "cert" | "key">;
-  /** Time for certificate polling and the shutdown timeout (default the real clock). */
+  /**
+   * Time allowed for the TLS handshake, then for the request's headers, in ms; a client that
+   * stops before the end of its headers is disconnected then (with a 408 once TLS is up).
+   * Default 32 s (controller-runtime's `ReadHeaderTimeout`).
+   */
+  readonly headersTimeout?: number;
+  /**
+   * Time allowed for a whole request, headers and body, in ms; a client that stops sending its
+   * body is disconnected then. At least `headersTimeout`; 0 for no limit. Default 60 s.
+   */
+  readonly requestTimeout?: number;
+  /** How long a kept-alive connection may wait for its next request before it is closed, in ms. Default 90 s (controller-runtime's `IdleTimeout`). */
+  readonly idleTimeout?: number;
+  /**
+   * The most connections open at once (TLS handshakes included). A connection beyond it is
+   * closed as soon as it is accepted, not queued (logged at warn); the API server then fails
+   * the call as its `failurePolicy` says. Default 4096; `Infinity` for no limit.
+   */
+  readonly maxConnections?: number;
+  /**
+   * Time for certificate polling and the shutdown timeout (default the real clock). The
+   * connection timeouts above run on Node's own timers.
+   */
   readonly clock?: Clock;
   /**
    * Where the request metrics (`controller_runtime_webhook_requests_total`, ...) are
@@ -84,11 +117,13 @@ export class WebhookServer {
   #starting = false;
   #stopping: Promise<void> | undefined;
   #metrics: WebhookMetrics | undefined;
+  readonly #limits: ConnectionLimits;
 
   constructor(options: WebhookServerOptions = {}) {
     this.#options = options;
     this.#log = options.log ?? pino({ level: "silent" });
     this.#clock = options.clock ?? realClock;
+    this.#limits = connectionLimits(options);
     if (options.registry) this.registerMetrics(options.registry);
   }
 
@@ -159,7 +194,25 @@ export class WebhookServer {
       onChange: (pair) => server?.setSecureContext({ ...tlsOptions, cert: pair.cert, key: pair.key }),
     });
     const pair = await certs.load();
-    server = createServer({ ...tlsOptions, cert: pair.cert, key: pair.key }, (req, res) => void this.#serve(req, res));
+    const limits = this.#limits;
+    server = createServer(
+      {
+        ...tlsOptions,
+        cert: pair.cert,
+        key: pair.key,
+        handshakeTimeout: limits.headersTimeout,
+        headersTimeout: limits.headersTimeout,
+        requestTimeout: limits.requestTimeout,
+        keepAliveTimeout: limits.idleTimeout,
+        // Node checks the header and request timeouts every this often (its default, 30 s, would let a stalled client stay twice as long).
+        connectionsCheckingInterval: checkingInterval(limits),
+      },
+      (req, res) => void this.#serve(req, res),
+    );
+    if (Number.isFinite(limits.maxConnections)) server.maxConnections = limits.maxConnections;
+    server.on("drop", (data?: { remoteAddress?: string }) =>
+      this.#log.warn({ remoteAddress: data?.remoteAddress, maxConnections: limits.maxConnections }, "connection refused: the webhook server has maxConnections open"),
+    );
     server.on("tlsClientError", (err) => this.#log.debug({ err }, "TLS handshake failed"));
     this.#server = server;
     this.#certs = certs;
@@ -297,6 +350,41 @@ export class WebhookServer {
     if (handler) return { answer: await answerAdmissionReview(doc, handler, log, this.#abort.signal) };
     return { answer: await answerConversionReview(doc, this.#conversions, log) };
   }
+}
+
+/** The connection timeouts and limit in force, in ms. */
+interface ConnectionLimits {
+  readonly headersTimeout: number;
+  readonly requestTimeout: number;
+  readonly idleTimeout: number;
+  readonly maxConnections: number;
+}
+
+function connectionLimits(options: WebhookServerOptions): ConnectionLimits {
+  const positive = (name: string, value: number | undefined, fallback: number, zeroAllowed = false): number => {
+    const v = value ?? fallback;
+    if (!(v > 0 || (zeroAllowed && v === 0)) || Number.isNaN(v)) {
+      throw new RangeError(`WebhookServer: ${name} must be ${zeroAllowed ? "0 or " : ""}a positive number of ms, got ${value}`);
+    }
+    return v;
+  };
+  const headersTimeout = positive("headersTimeout", options.headersTimeout, DEFAULT_HEADERS_TIMEOUT_MS);
+  const requestTimeout = positive("requestTimeout", options.requestTimeout, Math.max(DEFAULT_REQUEST_TIMEOUT_MS, headersTimeout), true);
+  if (requestTimeout !== 0 && requestTimeout < headersTimeout) {
+    throw new RangeError(`WebhookServer: requestTimeout (${requestTimeout} ms) must be at least headersTimeout (${headersTimeout} ms), or 0`);
+  }
+  const idleTimeout = positive("idleTimeout", options.idleTimeout, DEFAULT_IDLE_TIMEOUT_MS);
+  const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  if (!(maxConnections >= 1) || (Number.isFinite(maxConnections) && !Number.isInteger(maxConnections))) {
+    throw new RangeError(`WebhookServer: maxConnections must be a positive integer or Infinity, got ${options.maxConnections}`);
+  }
+  return { headersTimeout, requestTimeout, idleTimeout, maxConnections };
+}
+
+/** A quarter of the shortest request timeout, between 10 ms and 1 s. */
+function checkingInterval(limits: ConnectionLimits): number {
+  const shortest = limits.requestTimeout === 0 ? limits.headersTimeout : Math.min(limits.headersTimeout, limits.requestTimeout);
+  return Math.min(1_000, Math.max(10, Math.floor(shortest / 4)));
 }
 
 /** The request's path, without the query the API server adds (`?timeout=10s`). */
