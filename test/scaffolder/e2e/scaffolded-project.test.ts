@@ -161,9 +161,10 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
     expectOk(run(NPM, ["install", "--no-audit", "--no-fund", "--prefer-offline"], project));
   }, STEP_TIMEOUT);
 
+  // Removing the project's installed node_modules can take minutes on a loaded machine.
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
-  });
+  }, STEP_TIMEOUT);
 
   it("npm run build", () => {
     expectOk(run(NPM, ["run", "build"], project));
