@@ -28,11 +28,17 @@ export interface ControllerOptions<Client> {
 export class Controller<Client = unknown> {
   readonly name: string;
   private readonly workers: number;
-  private readonly inFlight = new Set<Promise<void>>();
+  /** The reconciles running now, by key. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(private readonly options: ControllerOptions<Client>) {
     this.name = options.name;
     this.workers = Math.max(1, options.maxConcurrentReconciles ?? 1);
+  }
+
+  /** The keys being reconciled now. */
+  get reconciling(): string[] {
+    return [...this.inFlight.keys()];
   }
 
   /** Queues a request (de-duplicated by the queue). */
@@ -61,10 +67,15 @@ export class Controller<Client = unknown> {
     for (;;) {
       const item = await this.options.queue.get();
       if (item === undefined) return;
+      if (signal.aborted) {
+        // Handed out just before the abort: no reconcile starts after it.
+        item.done();
+        return;
+      }
       const run = this.handle(item.key, signal).finally(() => item.done());
-      this.inFlight.add(run);
+      this.inFlight.set(item.key, run);
       await run;
-      this.inFlight.delete(run);
+      this.inFlight.delete(item.key);
     }
   }
 

@@ -63,6 +63,7 @@ export class LeaderElector {
   private leading = false;
   /** When the attempt that last wrote this candidate's record began, on {@link clock}. */
   private lastWriteAt: number | undefined;
+  private lossReason: string | undefined;
 
   constructor(private readonly options: LeaderElectorOptions) {
     this.timings = { ...DEFAULT_LEADER_ELECTION, ...options.timings };
@@ -77,6 +78,11 @@ export class LeaderElector {
 
   get isLeader(): boolean {
     return this.leading;
+  }
+
+  /** Why leadership was lost, once {@link keepRenewing} resolved "lost". */
+  get lostBecause(): string | undefined {
+    return this.lossReason;
   }
 
   /**
@@ -185,6 +191,7 @@ export class LeaderElector {
 
   private lose(reason: string): "lost" {
     this.leading = false;
+    this.lossReason = reason;
     this.options.log.error({ lease: this.leaseName, reason }, "leader election lost");
     return "lost";
   }
