@@ -138,7 +138,7 @@ function startManager(env: TestEnv, identity: string, reconciler: RecordingRecon
   );
   cleanups.push(async () => {
     mgr.stop();
-    await outcome;
+    await Promise.race([outcome, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   });
   return { mgr, transport, outcome, stoppedAt: () => stoppedAt };
 }
@@ -157,10 +157,10 @@ describe("leader election under a hanging API server [in-process]", () => {
     expect(rb.spans).toEqual([]);
 
     a.transport.hang();
-    const error = await eventually("a's start() to settle", () => a.stoppedAt() !== undefined && a.outcome, 60_000);
+    const error = await eventually("a's start() to settle", () => a.stoppedAt() !== undefined && a.outcome, 20_000);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/^leader election lost: the lease was not renewed within the renew deadline/);
-    await eventually("b to reconcile", () => rb.spans.some((s) => s.end !== undefined), 60_000);
+    await eventually("b to reconcile", () => rb.spans.some((s) => s.end !== undefined), 20_000);
     expect(b.mgr.isLeader).toBe(true);
     expect((await client.get(Lease, { namespace: "default", name: "failover-lock" })).spec?.holderIdentity).toBe("b");
 
@@ -187,7 +187,7 @@ describe("leader election under a hanging API server [in-process]", () => {
     await eventually("b's candidacy to see a holding the lease", async () => (await client.get(Lease, { namespace: "default", name: "failover-lock" })).spec?.holderIdentity === "a");
 
     a.transport.hang();
-    const error = await eventually("a's start() to settle", () => a.stoppedAt() !== undefined && a.outcome, 60_000);
+    const error = await eventually("a's start() to settle", () => a.stoppedAt() !== undefined && a.outcome, 20_000);
     expect((error as Error).message).toMatch(/^leader election lost/);
     // Its write took no signal: that reconcile still hangs, and the log names it.
     const stuck = ra.spans.filter((s) => s.end === undefined);
@@ -195,7 +195,7 @@ describe("leader election under a hanging API server [in-process]", () => {
     const warning = lines.find((l) => typeof l["msg"] === "string" && l["msg"].includes("ignored the abort"));
     expect(warning?.["reconciling"]).toEqual(["configmap: default/work"]);
     // ...but a gave up in time: b starts only after a's start() rejected.
-    await eventually("b to reconcile", () => rb.spans.length > 0, 60_000);
+    await eventually("b to reconcile", () => rb.spans.length > 0, 20_000);
     expect(a.stoppedAt()!).toBeLessThan(Math.min(...rb.spans.map((s) => s.begin)));
     expect(b.mgr.isLeader).toBe(true);
   });
