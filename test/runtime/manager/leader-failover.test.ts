@@ -109,7 +109,7 @@ async function setup(): Promise<{ env: TestEnv; client: Client }> {
   return { env, client };
 }
 
-function startManager(env: TestEnv, identity: string, reconciler: RecordingReconciler, logger: Logger = silentLogger()) {
+function startManager(env: TestEnv, identity: string, reconciler: Reconciler<Client>, logger: Logger = silentLogger()) {
   const transport = new HangingTransport(new InMemoryTransport(env.server));
   cleanups.push(() => transport.close());
   const mgr = new Manager({
@@ -198,5 +198,39 @@ describe("leader election under a hanging API server [in-process]", () => {
     await eventually("b to reconcile", () => rb.spans.length > 0, 20_000);
     expect(a.stoppedAt()!).toBeLessThan(Math.min(...rb.spans.map((s) => s.begin)));
     expect(b.mgr.isLeader).toBe(true);
+  });
+
+  it("a stopping leader renews its lease until its reconciles have finished, then releases it", async () => {
+    const { env, client } = await setup();
+    let entered = false;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow: Reconciler<Client> = {
+      async reconcile() {
+        entered = true;
+        await gate; // ignores the abort: a long reconcile that a graceful shutdown waits for
+      },
+    };
+    const a = startManager(env, "a", slow);
+    await eventually("a to lead and reconcile", () => a.mgr.isLeader && entered);
+    const rb = new RecordingReconciler("b");
+    startManager(env, "b", rb);
+    const renewTime = async (): Promise<{ holder: string | undefined; at: number }> => {
+      const lease = await client.get(Lease, { namespace: "default", name: "failover-lock" });
+      return { holder: lease.spec?.holderIdentity, at: Date.parse(String(lease.spec?.renewTime)) };
+    };
+    a.mgr.stop();
+    const stoppedAt = (await renewTime()).at;
+    // Well past the lease duration (2 s as written) after the stop, a still renews and b waits.
+    await eventually("a to renew past the lease duration", async () => {
+      const now = await renewTime();
+      expect(now.holder).toBe("a");
+      return now.at > stoppedAt + 2_500;
+    }, 20_000);
+    expect(rb.spans).toEqual([]);
+    expect(a.stoppedAt()).toBeUndefined();
+    release();
+    expect(await a.outcome).toBe("resolved");
+    await eventually("b to reconcile", () => rb.spans.length > 0, 20_000);
   });
 });
