@@ -28,17 +28,11 @@ export interface ControllerOptions<Client> {
 export class Controller<Client = unknown> {
   readonly name: string;
   private readonly workers: number;
-  /** The reconciles running now, by key. */
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly options: ControllerOptions<Client>) {
     this.name = options.name;
     this.workers = Math.max(1, options.maxConcurrentReconciles ?? 1);
-  }
-
-  /** The keys being reconciled now. */
-  get reconciling(): string[] {
-    return [...this.inFlight.keys()];
   }
 
   /** Queues a request (de-duplicated by the queue). */
@@ -63,6 +57,14 @@ export class Controller<Client = unknown> {
     log.info("all workers finished");
   }
 
+  /** The keys of the reconciles running now. */
+  private readonly active = new Set<string>();
+
+  /** The keys being reconciled now ("namespace/name", or "name" for cluster-scoped objects). */
+  get reconciling(): string[] {
+    return [...this.active];
+  }
+
   private async worker(signal: AbortSignal): Promise<void> {
     for (;;) {
       const item = await this.options.queue.get();
@@ -73,9 +75,11 @@ export class Controller<Client = unknown> {
         return;
       }
       const run = this.handle(item.key, signal).finally(() => item.done());
-      this.inFlight.set(item.key, run);
+      this.inFlight.add(run);
+      this.active.add(item.key);
       await run;
-      this.inFlight.delete(item.key);
+      this.inFlight.delete(run);
+      this.active.delete(item.key);
     }
   }
 

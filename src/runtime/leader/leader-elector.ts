@@ -164,12 +164,18 @@ export class LeaderElector {
     this.leading = false;
     const deadline = this.deadlineSignal(new AbortController().signal, this.clock.now() + this.timings.renewDeadlineMs);
     const request = { signal: deadline.signal, timeoutMs: this.requestTimeoutMs };
-    try {
+    const releasing = async (): Promise<void> => {
       const lease = await this.options.client.get(Lease, { namespace: this.options.namespace, name: this.options.name }, request);
       if (lease.spec?.holderIdentity !== this.options.identity) return;
       lease.spec = { ...lease.spec, holderIdentity: "", leaseDurationSeconds: 1, renewTime: this.microTime() as unknown as Date };
       await this.options.client.update(Lease, lease, request);
       this.options.log.info({ lease: this.leaseName }, "released leadership");
+    };
+    const abandoned = new Promise<never>((_resolve, reject) => {
+      deadline.signal.addEventListener("abort", () => reject(deadline.signal.reason), { once: true });
+    });
+    try {
+      await Promise.race([releasing(), abandoned]);
     } catch (e) {
       this.options.log.warn({ err: e }, "could not release the leader lease");
     } finally {

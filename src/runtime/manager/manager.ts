@@ -125,7 +125,6 @@ export class Manager {
   private readonly abort = new AbortController();
   private started = false;
   private elector: LeaderElector | undefined;
-  private readonly controllers: Controller<Client>[] = [];
   private metricsAt: AddressInfo | undefined;
 
   constructor(private readonly options: ManagerOptions = {}) {
@@ -167,10 +166,7 @@ export class Manager {
         metrics: this.metrics,
         log: this.log,
         clock: this.options.clock,
-        register: (controller: Controller<Client>) => {
-          this.add({ start: (signal) => controller.start(signal) });
-          this.controllers.push(controller);
-        },
+        register: (controller: Controller<Client>) => this.add(controller),
       },
       resource,
     );
@@ -306,7 +302,7 @@ export class Manager {
 
   /** What the controllers are reconciling now, as "controller: namespace/name". */
   private reconcilingKeys(): string[] {
-    return this.controllers.flatMap((c) => c.reconciling.map((key) => `${c.name}: ${key}`));
+    return this.runnables.flatMap((r) => (isController(r) ? r.reconciling.map((key) => `${r.name}: ${key}`) : []));
   }
 
   private async startServers(servers: { close(): Promise<void> }[], signal: AbortSignal): Promise<void> {
@@ -362,6 +358,11 @@ export class Manager {
   get metricsAddress(): AddressInfo | undefined {
     return this.metricsAt;
   }
+}
+
+/** Whether a runnable is a controller (which can say what it is reconciling). */
+function isController(runnable: Runnable): runnable is Controller<Client> {
+  return Array.isArray((runnable as Partial<Controller<Client>>).reconciling);
 }
 
 function defaultKubeConfig(): KubeConfig {
