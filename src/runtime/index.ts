@@ -29,6 +29,7 @@ export type {
   ObjectKey,
   PatchOptions,
   PatchType,
+  RequestOptions,
   WriteOptions,
 } from "./client/types.js";
 export { ApiClient, HttpTransport, TransportError, type ApiClientOptions, type HttpTransportOptions, type Transport } from "./client/index.js";

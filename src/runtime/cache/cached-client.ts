@@ -1,4 +1,4 @@
-import type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, WriteOptions } from "../client/types.js";
+import type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, RequestOptions, WriteOptions } from "../client/types.js";
 import type { KubernetesObject, Resource } from "../resource.js";
 import type { InformerCache } from "./informer-cache.js";
 
@@ -43,11 +43,13 @@ export class CachedClient implements Client {
     return this.#cache;
   }
 
-  get<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey): Promise<T> {
+  /** From the cache: `options` (signal, timeout) has nothing to cancel there. */
+  get<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey, _options?: RequestOptions): Promise<T> {
     return this.#cache.get(resource, key);
   }
 
-  list<T extends KubernetesObject>(resource: Resource<T>, options?: ListOptions): Promise<T[]> {
+  /** From the cache: the signal and timeout in `options` have nothing to cancel there. */
+  list<T extends KubernetesObject>(resource: Resource<T>, options?: ListOptions & RequestOptions): Promise<T[]> {
     return this.#cache.list(resource, options);
   }
 

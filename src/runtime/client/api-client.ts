@@ -3,7 +3,7 @@ import { isGone } from "../errors.js";
 import { resourcePath, type KubernetesObject, type Resource } from "../resource.js";
 import { formatLabelSelector, patchContentType } from "./query.js";
 import type { Query, Transport } from "./transport.js";
-import type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, WriteOptions } from "./types.js";
+import type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, RequestOptions, WriteOptions } from "./types.js";
 import { toRawWatchEvent, type RawWatchEvent } from "./watch-event.js";
 
 /** One page of a list, with what is needed to ask for the next and to watch from it. */
@@ -23,6 +23,8 @@ export interface ListPageOptions extends ListOptions {
   readonly resourceVersion?: string | undefined;
   readonly resourceVersionMatch?: "NotOlderThan" | "Exact" | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Time allowed for the request, in ms (default the transport's). */
+  readonly timeoutMs?: number | undefined;
 }
 
 /** What {@link ApiClient.watch} takes, besides the {@link ListOptions}. */
@@ -83,13 +85,16 @@ export class ApiClient implements Client {
     return this.#transport;
   }
 
-  async get<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey): Promise<T> {
+  async get<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey, options: RequestOptions = {}): Promise<T> {
     const path = objectPath(resource, key, "get");
-    return withTypeMeta(await this.#transport.request<T>({ method: "GET", path }), resource);
+    return withTypeMeta(await this.#transport.request<T>({ method: "GET", path, ...cancellation(options) }), resource);
   }
 
-  /** Lists every matching object, page by page; restarts unpaged if a continue token expires. */
-  async list<T extends KubernetesObject>(resource: Resource<T>, options: ListOptions = {}): Promise<T[]> {
+  /**
+   * Lists every matching object, page by page; restarts unpaged if a continue token expires.
+   * `timeoutMs` bounds each page's request; `signal` the whole list.
+   */
+  async list<T extends KubernetesObject>(resource: Resource<T>, options: ListOptions & RequestOptions = {}): Promise<T[]> {
     const items: T[] = [];
     let next: string | undefined;
     do {
@@ -112,7 +117,7 @@ export class ApiClient implements Client {
     const list = await this.#transport.request<{ items?: T[] | null; metadata?: { resourceVersion?: string; continue?: string } }>({
       method: "GET",
       path,
-      signal: options.signal,
+      ...cancellation(options),
       query: {
         ...selectorQuery(options),
         limit: options.limit,
@@ -160,7 +165,7 @@ export class ApiClient implements Client {
     const namespace = namespaceOf(resource, object.metadata?.namespace, "create", object.metadata?.name);
     const path = resourcePath(resource, { namespace });
     const body = withTypeMeta({ ...object }, resource);
-    return withTypeMeta(await this.#transport.request<T>({ method: "POST", path, body, query: this.#writeQuery(options) }), resource);
+    return withTypeMeta(await this.#transport.request<T>({ method: "POST", path, body, query: this.#writeQuery(options), ...cancellation(options) }), resource);
   }
 
   async update<T extends KubernetesObject>(resource: Resource<T>, object: T, options: WriteOptions = {}): Promise<T> {
@@ -185,7 +190,7 @@ export class ApiClient implements Client {
     if (options.propagationPolicy !== undefined) body["propagationPolicy"] = options.propagationPolicy;
     if (options.gracePeriodSeconds !== undefined) body["gracePeriodSeconds"] = options.gracePeriodSeconds;
     if (options.resourceVersion !== undefined) body["preconditions"] = { resourceVersion: options.resourceVersion };
-    await this.#transport.request({ method: "DELETE", path, body });
+    await this.#transport.request({ method: "DELETE", path, body, ...cancellation(options) });
   }
 
   async #put<T extends KubernetesObject>(
@@ -198,7 +203,7 @@ export class ApiClient implements Client {
     const name = object.metadata?.name;
     const path = objectPath(resource, { namespace: object.metadata?.namespace, name: name ?? "" }, verb, subresource);
     const body = withTypeMeta({ ...object }, resource);
-    return withTypeMeta(await this.#transport.request<T>({ method: "PUT", path, body, query: this.#writeQuery(options) }), resource);
+    return withTypeMeta(await this.#transport.request<T>({ method: "PUT", path, body, query: this.#writeQuery(options), ...cancellation(options) }), resource);
   }
 
   async #patch<T extends KubernetesObject>(
@@ -225,12 +230,17 @@ export class ApiClient implements Client {
       ...this.#writeQuery({ ...options, fieldManager }),
       force: options.type === "apply" && options.force !== undefined ? options.force : undefined,
     };
-    return withTypeMeta(await this.#transport.request<T>({ method: "PATCH", path, body, contentType, query }), resource);
+    return withTypeMeta(await this.#transport.request<T>({ method: "PATCH", path, body, contentType, query, ...cancellation(options) }), resource);
   }
 
   #writeQuery(options: WriteOptions): Query {
     return { fieldManager: options.fieldManager ?? this.#fieldManager, dryRun: options.dryRun ? "All" : undefined };
   }
+}
+
+/** The signal and timeout of a call, for its transport request. */
+function cancellation(options: RequestOptions): { signal: AbortSignal | undefined; timeoutMs: number | undefined } {
+  return { signal: options.signal, timeoutMs: options.timeoutMs };
 }
 
 function selectorQuery(options: ListOptions): Query {

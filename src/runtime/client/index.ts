@@ -21,5 +21,5 @@ export {
   type TransportRequest,
 } from "./transport.js";
 export { apiErrorFromResponse, isStatusBody, reasonForStatusCode, TransportError, type TransportErrorCode } from "./transport-error.js";
-export type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, PatchType, WriteOptions } from "./types.js";
+export type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, PatchType, RequestOptions, WriteOptions } from "./types.js";
 export { toRawWatchEvent, type RawWatchEvent } from "./watch-event.js";

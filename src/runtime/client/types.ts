@@ -6,6 +6,17 @@ export interface ObjectKey {
   readonly name: string;
 }
 
+/**
+ * Cancellation of one call, as a Go client's context: every {@link Client} method takes
+ * these in its options. Reads served by a cache ignore them (they do not wait on the server).
+ */
+export interface RequestOptions {
+  /** Aborting cancels the call: it rejects with the signal's reason (an `AbortError` by default). */
+  readonly signal?: AbortSignal | undefined;
+  /** Time allowed for each request to the API server, in ms (default the transport's, 60 s). */
+  readonly timeoutMs?: number | undefined;
+}
+
 /** Which objects a list returns. */
 export interface ListOptions {
   /** Only this namespace; all namespaces when omitted. */
@@ -19,7 +30,7 @@ export interface ListOptions {
 /** Patch formats: JSON merge patch, RFC 6902 JSON patch, server-side apply, strategic merge. */
 export type PatchType = "merge" | "json" | "apply" | "strategic";
 
-export interface WriteOptions {
+export interface WriteOptions extends RequestOptions {
   /** The field manager recorded in managedFields (server-side apply needs one). */
   readonly fieldManager?: string | undefined;
   readonly dryRun?: boolean | undefined;
@@ -31,7 +42,7 @@ export interface PatchOptions extends WriteOptions {
   readonly force?: boolean | undefined;
 }
 
-export interface DeleteOptions {
+export interface DeleteOptions extends RequestOptions {
   readonly propagationPolicy?: "Foreground" | "Background" | "Orphan" | undefined;
   readonly gracePeriodSeconds?: number | undefined;
   /** Delete only if the object still has this resourceVersion. */
@@ -44,8 +55,8 @@ export interface DeleteOptions {
  * `isNotFound`, `isConflict`, `isAlreadyExists`.
  */
 export interface Client {
-  get<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey): Promise<T>;
-  list<T extends KubernetesObject>(resource: Resource<T>, options?: ListOptions): Promise<T[]>;
+  get<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey, options?: RequestOptions): Promise<T>;
+  list<T extends KubernetesObject>(resource: Resource<T>, options?: ListOptions & RequestOptions): Promise<T[]>;
   create<T extends KubernetesObject>(resource: Resource<T>, object: T, options?: WriteOptions): Promise<T>;
   /** Replaces the object; its metadata.resourceVersion guards against lost updates (409). */
   update<T extends KubernetesObject>(resource: Resource<T>, object: T, options?: WriteOptions): Promise<T>;

@@ -95,14 +95,29 @@ export class Controller<Client = unknown> {
     if (this.unrecovered) throw this.unrecovered.value;
   }
 
+  /** The keys of the reconciles running now. */
+  private readonly active = new Set<string>();
+
+  /** The keys being reconciled now ("namespace/name", or "name" for cluster-scoped objects). */
+  get reconciling(): string[] {
+    return [...this.active];
+  }
+
   private async worker(signal: AbortSignal): Promise<void> {
     for (;;) {
       const item = await this.options.queue.get();
       if (item === undefined) return;
+      if (signal.aborted) {
+        // Handed out just before the abort: no reconcile starts after it.
+        item.done();
+        return;
+      }
       const run = this.handle(item.key, signal).finally(() => item.done());
       this.inFlight.add(run);
+      this.active.add(item.key);
       await run;
       this.inFlight.delete(run);
+      this.active.delete(item.key);
     }
   }
 

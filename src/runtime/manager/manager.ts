@@ -13,7 +13,7 @@ import { LeaderElector, type LeaderElectionTimings } from "../leader/leader-elec
 import { createLogger, type Logger } from "../log/logger.js";
 import { ControllerMetrics } from "../metrics/controller-metrics.js";
 import { HealthProbeServer, MetricsServer, parseBindAddress, type Checker } from "../metrics/probe-server.js";
-import type { Clock } from "../clock/index.js";
+import { realClock, sleep, type Clock } from "../clock/index.js";
 import { ApiServerAuthorizer } from "../metrics/metrics-auth.js";
 import { SecureMetricsServer } from "../metrics/secure-metrics-server.js";
 import { LeaderElectionMetrics } from "../metrics/leader-election-metrics.js";
@@ -74,8 +74,16 @@ export interface ManagerOptions {
   readonly leaderElectionId?: string;
   /** Default: the pod's namespace in-cluster, else "default". */
   readonly leaderElectionNamespace?: string;
+  /**
+   * Lease duration, renew deadline and retry period (default 15 s / 10 s / 2 s). When no
+   * renewal succeeds within the renew deadline, leadership is lost: the controllers are
+   * stopped at once and `start()` rejects (see the runtime guide).
+   */
   readonly leaderElectionTimings?: Partial<LeaderElectionTimings>;
-  /** How long shutdown waits for in-flight reconciles, in ms. Default 30,000. */
+  /**
+   * How long shutdown waits for in-flight reconciles, in ms. Default 30,000. The lease is
+   * renewed meanwhile; after leadership was lost they get only until the lease may expire.
+   */
   readonly gracefulShutdownTimeout?: number;
   /** Stop on SIGTERM and SIGINT (default true). */
   readonly handleSignals?: boolean;
@@ -215,8 +223,11 @@ export class Manager {
   }
 
   /**
-   * Runs until {@link stop}, SIGTERM or SIGINT. Rejects when leadership is lost (the
-   * process should exit and restart, as controller-runtime's managers do).
+   * Runs until {@link stop}, SIGTERM or SIGINT. Rejects with "leader election lost" when
+   * leadership is lost: the controllers are stopped at once (their reconciles' signal
+   * aborts, no new reconcile starts), reconciles in flight get until the lease may expire,
+   * and the lease is not released. The process should then exit and restart, as
+   * controller-runtime's managers do.
    */
   async start(): Promise<void> {
     if (this.started) throw new Error("the manager was already started");
@@ -234,6 +245,10 @@ export class Manager {
     let lost = false;
     const runs: Promise<void>[] = [];
     const work = new AbortController();
+    // The lease is renewed until the leader's runnables have finished, so that it cannot
+    // lapse under reconciles that are still running during a graceful shutdown.
+    const election = new AbortController();
+    let renewing: Promise<"lost" | "stopped"> | undefined;
     signal.addEventListener("abort", () => work.abort(), { once: true });
     try {
       await this.startServers(servers, signal);
@@ -246,13 +261,15 @@ export class Manager {
         this.leaderMetrics?.setLeading(lease, false);
         if (!(await this.elector.acquire(signal))) return;
         this.leaderMetrics?.setLeading(lease, true);
-        void this.elector.keepRenewing(signal).then((outcome) => {
+        renewing = this.elector.keepRenewing(election.signal).then((outcome) => {
           if (outcome === "lost") {
             this.leaderMetrics?.setLeading(lease, false);
             lost = true;
+            this.log.error({ reconciling: this.reconcilingKeys() }, "leader election lost: stopping the controllers");
             work.abort();
             this.stop();
           }
+          return outcome;
         });
       }
       if (signal.aborted) return;
@@ -261,9 +278,11 @@ export class Manager {
       await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
     } finally {
       work.abort();
-      await this.drain(runs);
+      await this.drain(runs, renewing);
+      election.abort();
+      await renewing;
       await this.cache.stop();
-      await this.elector?.release();
+      if (!lost) await this.elector?.release();
       if (this.elector) this.leaderMetrics?.setLeading(this.options.leaderElectionId!, false);
       for (const s of servers) await s.close();
       if (this.options.webhookServer) await this.options.webhookServer.stop();
@@ -272,19 +291,44 @@ export class Manager {
       process.removeListener("SIGINT", onSignal);
       this.log.info("manager stopped");
     }
-    if (lost) throw new Error("leader election lost");
+    if (lost) {
+      throw new Error(`leader election lost: ${this.elector?.lostBecause ?? "the lease was not renewed"}; the controllers were stopped`);
+    }
   }
 
-  private async drain(runs: Promise<void>[]): Promise<void> {
+  /**
+   * Waits for the runnables to finish, for the graceful shutdown timeout at most; once
+   * leadership is lost (`renewing` resolved "lost"), only until the lease may expire.
+   */
+  private async drain(runs: Promise<void>[], renewing: Promise<"lost" | "stopped"> | undefined): Promise<void> {
     const timeoutMs = this.options.gracefulShutdownTimeout ?? 30_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), timeoutMs);
       timer.unref();
     });
-    const outcome = await Promise.race([Promise.allSettled(runs).then(() => "done" as const), timeout]);
+    const cutoff = new AbortController();
+    const leaseEnd = (renewing ?? new Promise<never>(() => {})).then(async (outcome) => {
+      if (outcome !== "lost") return await new Promise<never>(() => {});
+      const clock = this.options.clock ?? realClock;
+      await sleep(clock, (this.elector?.safeUntil ?? clock.now()) - clock.now(), cutoff.signal);
+      return "lease" as const;
+    });
+    const outcome = await Promise.race([Promise.allSettled(runs).then(() => "done" as const), timeout, leaseEnd]);
     clearTimeout(timer);
+    cutoff.abort();
     if (outcome === "timeout") this.log.warn({ timeoutMs }, "graceful shutdown timed out with reconciles still running");
+    if (outcome === "lease") {
+      this.log.error(
+        { reconciling: this.reconcilingKeys() },
+        "reconciles ignored the abort after leadership was lost and still run where another leader may start; exit the process",
+      );
+    }
+  }
+
+  /** What the controllers are reconciling now, as "controller: namespace/name". */
+  private reconcilingKeys(): string[] {
+    return this.runnables.flatMap((r) => (isController(r) ? r.reconciling.map((key) => `${r.name}: ${key}`) : []));
   }
 
   private async startServers(servers: { close(): Promise<void> }[], signal: AbortSignal): Promise<void> {
@@ -340,6 +384,11 @@ export class Manager {
   get metricsAddress(): AddressInfo | undefined {
     return this.metricsAt;
   }
+}
+
+/** Whether a runnable is a controller (which can say what it is reconciling). */
+function isController(runnable: Runnable): runnable is Controller<Client> {
+  return Array.isArray((runnable as Partial<Controller<Client>>).reconciling);
 }
 
 function defaultKubeConfig(): KubeConfig {

@@ -1,4 +1,5 @@
-import type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, WriteOptions } from "../../runtime/client/types.js";
+import { abortError } from "../../runtime/client/transport-error.js";
+import type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, RequestOptions, WriteOptions } from "../../runtime/client/types.js";
 import { ApiError } from "../../runtime/errors.js";
 import { resourcePath, type KubernetesObject, type Resource } from "../../runtime/resource.js";
 import { buildStore, type StoreSetup } from "../env/build-store.js";
@@ -57,7 +58,9 @@ export function fakeClient(options: FakeClientOptions = {}): FakeClient {
   const defaultManager = options.fieldManager ?? DEFAULT_MANAGER;
   const manager = (o?: WriteOptions): string => o?.fieldManager ?? defaultManager;
   const resolve = (resource: Resource): ResolvedResource => store.resolve(resource.group, resource.version, resource.plural);
-  const call = <R>(method: string, path: string, fn: () => R): Promise<R> => {
+  // Calls answer at once, so only an already-aborted signal has anything to cancel.
+  const call = <R>(method: string, path: string, fn: () => R, signal?: AbortSignal): Promise<R> => {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
     try {
       return Promise.resolve(fn());
     } catch (e) {
@@ -68,16 +71,17 @@ export function fakeClient(options: FakeClientOptions = {}): FakeClient {
 
   return {
     store,
-    async get<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey): Promise<T> {
+    async get<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey, opts: RequestOptions = {}): Promise<T> {
       const { namespace, name } = keyOf(resource, key, "get");
-      return call("GET", resourcePath(resource, { namespace, name }), () => withTypeMeta<T>(store.get(resolve(resource), namespace, name), resource));
+      return call("GET", resourcePath(resource, { namespace, name }), () => withTypeMeta<T>(store.get(resolve(resource), namespace, name), resource), opts.signal);
     },
-    async list<T extends KubernetesObject>(resource: Resource<T>, opts: ListOptions = {}): Promise<T[]> {
+    async list<T extends KubernetesObject>(resource: Resource<T>, opts: ListOptions & RequestOptions = {}): Promise<T[]> {
       const path = resourcePath(resource, { namespace: opts.namespace });
       return call("GET", path, () =>
         store
           .list(resolve(resource), { namespace: opts.namespace, labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector })
           .items.map((i) => withTypeMeta<T>(i, resource)),
+        opts.signal,
       );
     },
     async create<T extends KubernetesObject>(resource: Resource<T>, object: T, opts: WriteOptions = {}): Promise<T> {
@@ -85,6 +89,7 @@ export function fakeClient(options: FakeClientOptions = {}): FakeClient {
       const body = { ...object, apiVersion: object.apiVersion ?? resource.apiVersion, kind: object.kind ?? resource.kind };
       return call("POST", resourcePath(resource, { namespace }), () =>
         withTypeMeta<T>(store.create(resolve(resource), namespace, body, { manager: manager(opts), dryRun: opts.dryRun }), resource),
+        opts.signal,
       );
     },
     async update<T extends KubernetesObject>(resource: Resource<T>, object: T, opts: WriteOptions = {}): Promise<T> {
@@ -106,7 +111,7 @@ export function fakeClient(options: FakeClientOptions = {}): FakeClient {
           propagationPolicy: opts.propagationPolicy,
           preconditions: opts.resourceVersion !== undefined ? { resourceVersion: opts.resourceVersion } : undefined,
         });
-      });
+      }, opts.signal);
     },
   };
 
@@ -115,6 +120,7 @@ export function fakeClient(options: FakeClientOptions = {}): FakeClient {
     const body = { ...object, apiVersion: object.apiVersion ?? resource.apiVersion, kind: object.kind ?? resource.kind };
     return call("PUT", resourcePath(resource, { namespace, name, subresource }), () =>
       withTypeMeta<T>(store.update(resolve(resource), namespace, name, body, { manager: manager(opts), dryRun: opts.dryRun, subresource }), resource),
+      opts.signal,
     );
   }
 
@@ -155,6 +161,7 @@ export function fakeClient(options: FakeClientOptions = {}): FakeClient {
         }).object,
         resource,
       ),
+      opts.signal,
     );
   }
 }
