@@ -3,7 +3,7 @@ import { isGone } from "../errors.js";
 import { resourcePath, type KubernetesObject, type Resource } from "../resource.js";
 import { formatLabelSelector, patchContentType } from "./query.js";
 import type { Query, Transport } from "./transport.js";
-import type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, WriteOptions } from "./types.js";
+import type { Client, DeleteAllOfOptions, DeleteOptions, ListOptions, ObjectKey, PatchOptions, WriteOptions } from "./types.js";
 import { toRawWatchEvent, type RawWatchEvent } from "./watch-event.js";
 
 /** One page of a list, with what is needed to ask for the next and to watch from it. */
@@ -230,6 +230,21 @@ export class ApiClient implements Client {
 
   #writeQuery(options: WriteOptions): Query {
     return { fieldManager: options.fieldManager ?? this.#fieldManager, dryRun: options.dryRun ? "All" : undefined };
+  }
+
+  /**
+   * Deletes every selected object with one DELETE on the collection (`deletecollection`
+   * RBAC). A namespaced kind needs a namespace: the API server serves no collection DELETE
+   * across namespaces, and answers 405 MethodNotAllowed.
+   */
+  async deleteAllOf<T extends KubernetesObject>(resource: Resource<T>, options: DeleteAllOfOptions = {}): Promise<void> {
+    const path = resourcePath(resource, { namespace: resource.namespaced ? options.namespace : undefined });
+    const body: Record<string, unknown> = { kind: "DeleteOptions", apiVersion: "v1" };
+    if (options.propagationPolicy !== undefined) body["propagationPolicy"] = options.propagationPolicy;
+    if (options.gracePeriodSeconds !== undefined) body["gracePeriodSeconds"] = options.gracePeriodSeconds;
+    // In the body: with a body, the API server ignores DeleteOptions in the query.
+    if (options.dryRun) body["dryRun"] = ["All"];
+    await this.#transport.request({ method: "DELETE", path, body, query: selectorQuery(options) });
   }
 }
 
