@@ -131,3 +131,20 @@ export {
   type ValidatorHooks,
   type WebhookServerOptions,
 } from "./webhook/index.js";
+export type { DeleteAllOfOptions } from "./client/types.js";
+export type { ListPage, ListPageOptions, WatchRequestOptions, WatchStream } from "./client/api-client.js";
+export { getReference } from "./helpers/index.js";
+export {
+  conversionFor,
+  field,
+  FieldPath,
+  fieldErrorText,
+  fieldPath,
+  invalidStatus,
+  type FieldCause,
+  type FieldCauseReason,
+  type FieldError,
+  type SpokeConversion,
+  type TypedConversion,
+  type TypedSpokeConversion,
+} from "./webhook/index.js";
