@@ -69,7 +69,9 @@ function restoreMetadata(source: KubernetesObject, converted: KubernetesObject):
 /**
  * Declares the conversions of one group-kind, hub and spokes, as controller-runtime's
  * `Hub`/`Convertible`: every spoke converts to and from the hub, and spoke to spoke goes
- * through the hub.
+ * through the hub. Spokes are keyed by version here, so their functions' types are not
+ * checked against the versions: {@link conversionFor} builds the same from resource handles,
+ * typed end to end.
  * @example
  * ```ts
  * server.registerConversion(

@@ -66,5 +66,12 @@ export function interceptClient<C extends WatchingClient>(client: C, funcs: Inte
       funcs.patchStatus ? run(() => funcs.patchStatus!(client, resource, key, patch, options)) : client.patchStatus(resource, key, patch, options),
     watch: (resource, options) => (funcs.watch ? run(() => funcs.watch!(client, resource, options)) : client.watch(resource, options)),
   };
-  return Object.assign(Object.create(Object.getPrototypeOf(client) as object) as C, client, wrapped);
+  // A proxy, so that the client's other members (getters, private fields) keep working on it.
+  return new Proxy(client, {
+    get(target, property) {
+      if (typeof property === "string" && Object.hasOwn(wrapped, property)) return wrapped[property as keyof WatchingClient];
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

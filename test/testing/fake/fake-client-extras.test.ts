@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { RawWatchEvent } from "../../../src/runtime/client/watch-event.js";
 import { ApiError, isConflict, isNotFound } from "../../../src/runtime/errors.js";
 import { ConfigMap, defineResource, Pod, type KubernetesObject } from "../../../src/runtime/resource.js";
-import { fakeClient, fakeIndex } from "../../../src/testing/index.js";
+import { ApiClient } from "../../../src/runtime/client/api-client.js";
+import { fakeClient, fakeIndex, interceptClient } from "../../../src/testing/index.js";
+import { FakeTransport } from "../../runtime/client/fake-transport.js";
 import { CRD_DIR } from "../helpers.js";
 
 interface Widget extends KubernetesObject {
@@ -144,6 +146,20 @@ describe("fakeClient interceptors (controller-runtime's interceptor.Funcs)", () 
     await client.delete(ConfigMap, { namespace: "default", name: "a" });
     expect(isNotFound(await client.get(ConfigMap, { namespace: "default", name: "a" }).catch((e: unknown) => e))).toBe(true);
     expect(client.store.openWatches).toBe(0);
+  });
+});
+
+describe("interceptClient", () => {
+  it("wraps any client with watch, keeping its other members (an ApiClient's transport)", async () => {
+    const transport = new FakeTransport(() => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "from-server" } }));
+    const client = interceptClient(new ApiClient(transport), {
+      get: (inner, resource, key) => (key.name === "local" ? ({ metadata: { name: "local" } } as never) : inner.get(resource, key)),
+    });
+    expect(client.transport).toBe(transport);
+    expect((await client.get(ConfigMap, { namespace: "default", name: "local" })).metadata?.name).toBe("local");
+    expect((await client.get(ConfigMap, { namespace: "default", name: "x" })).metadata?.name).toBe("from-server");
+    await client.deleteAllOf(ConfigMap, { namespace: "default" });
+    expect(transport.requests.map((r) => `${r.method} ${r.path}`)).toEqual(["GET /api/v1/namespaces/default/configmaps/x", "DELETE /api/v1/namespaces/default/configmaps"]);
   });
 });
 
