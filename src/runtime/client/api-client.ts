@@ -3,8 +3,9 @@ import { isGone } from "../errors.js";
 import { resourcePath, type KubernetesObject, type Resource } from "../resource.js";
 import { formatLabelSelector, patchContentType } from "./query.js";
 import type { Query, Transport } from "./transport.js";
-import type { Client, DeleteAllOfOptions, DeleteOptions, ListOptions, ObjectKey, PatchOptions, WriteOptions } from "./types.js";
+import type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, WriteOptions } from "./types.js";
 import { toRawWatchEvent, type RawWatchEvent } from "./watch-event.js";
+import type { DeleteAllOfOptions } from "./types.js";
 
 /** One page of a list, with what is needed to ask for the next and to watch from it. */
 export interface ListPage<T extends KubernetesObject> {

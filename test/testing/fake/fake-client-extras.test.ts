@@ -57,6 +57,11 @@ describe("fakeClient indexes (controller-runtime's WithIndex)", () => {
     expect(names(await strict.list(Pod, { fieldSelector: "metadata.name=b" }))).toEqual(["b"]);
   });
 
+  it("fails a read whose index function throws, naming the index", async () => {
+    const client = fakeClient({ objects: pods, indexes: [fakeIndex(Pod, "broken", () => { throw new Error("no node"); })] });
+    await expect(client.list(Pod, { fieldSelector: "broken=x" })).rejects.toThrow('index "broken" on Pod failed: no node');
+  });
+
   it("takes indexes after it is made, once per field", async () => {
     const client = fakeClient({ crdDirectoryPaths: [CRD_DIR] });
     client.indexField(WidgetResource, "color", (w) => (w.spec?.color ? [w.spec.color] : []));
