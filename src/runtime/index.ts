@@ -157,3 +157,20 @@ export {
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_REQUEST_TIMEOUT_MS,
 } from "./webhook/webhook-server.js";
+export type { DeleteAllOfOptions } from "./client/types.js";
+export type { ListPage, ListPageOptions, WatchRequestOptions, WatchStream } from "./client/api-client.js";
+export { getReference } from "./helpers/index.js";
+export {
+  conversionFor,
+  field,
+  FieldPath,
+  fieldErrorText,
+  fieldPath,
+  invalidStatus,
+  type FieldCause,
+  type FieldCauseReason,
+  type FieldError,
+  type SpokeConversion,
+  type TypedConversion,
+  type TypedSpokeConversion,
+} from "./webhook/index.js";

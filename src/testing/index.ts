@@ -29,3 +29,5 @@ export type { KindInfo, ResolvedResource, VersionInfo } from "./store/kind-info.
 export type { WatchHandle, WatchRequest } from "./watch/start-watch.js";
 export type { WatchEvent, WatchEventType, WatchSink } from "./watch/watch-hub.js";
 export { admitObject } from "./schema/index.js";
+export { fakeIndex, type FakeIndex } from "./fake/fake-client.js";
+export { interceptClient, type InterceptorFuncs, type WatchingClient } from "./fake/interceptor.js";

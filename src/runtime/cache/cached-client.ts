@@ -1,4 +1,5 @@
-import type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, RequestOptions, WriteOptions } from "../client/types.js";
+import type { ListPage, ListPageOptions } from "../client/api-client.js";
+import type { Client, DeleteAllOfOptions, DeleteOptions, ListOptions, ObjectKey, PatchOptions, RequestOptions, WriteOptions } from "../client/types.js";
 import type { KubernetesObject, Resource } from "../resource.js";
 import type { InformerCache } from "./informer-cache.js";
 
@@ -75,5 +76,21 @@ export class CachedClient implements Client {
 
   patchStatus<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey, patch: unknown, options: PatchOptions): Promise<T> {
     return this.#client.patchStatus(resource, key, patch, options);
+  }
+
+  /** Goes to the API server (a collection DELETE). */
+  deleteAllOf<T extends KubernetesObject>(resource: Resource<T>, options?: DeleteAllOfOptions): Promise<void> {
+    return this.#client.deleteAllOf(resource, options);
+  }
+
+  /**
+   * A page of the cache's objects in namespace/name order, with a continue token of the
+   * cache's own when more remain (`resourceVersion` and `resourceVersionMatch` do not apply: the
+   * cache holds one state). controller-runtime's cache instead stops at `limit` with no token
+   * and refuses `continue`. A token of the API server is refused: page the API server with
+   * {@link apiReader}.
+   */
+  listPage<T extends KubernetesObject>(resource: Resource<T>, options?: ListPageOptions): Promise<ListPage<T>> {
+    return this.#cache.listPage(resource, options);
   }
 }

@@ -1,4 +1,4 @@
-import type { ApiClient } from "../client/api-client.js";
+import type { ApiClient, ListPage } from "../client/api-client.js";
 import type { ListOptions, ObjectKey } from "../client/types.js";
 import { formatLabelSelector } from "../client/query.js";
 import { ApiError } from "../errors.js";
@@ -7,6 +7,7 @@ import { exponentialBackoff, type BackoffOptions } from "../watch/backoff.js";
 import { realClock, sleep, type Clock } from "../clock/index.js";
 import { listWatchSource, type ListWatchSource, type WatchScope } from "../watch/list-watch-source.js";
 import { CacheNotSyncedError, ResourceNotCachedError } from "./cache-errors.js";
+import { cachePage, type CachePageRequest } from "./cache-pages.js";
 import { selectObjects } from "./select-objects.js";
 import { deepCopy } from "./object-copy.js";
 import type { IndexFunc } from "./object-store.js";
@@ -178,6 +179,22 @@ export class InformerCache {
     const namespace = resource.namespaced ? options.namespace : undefined;
     const informers = await this.#readable(resource, namespace);
     return selectObjects(informers, { ...options, namespace }, resource.kind).map(deepCopy);
+  }
+
+  /**
+   * One page of the matching objects, in namespace/name order (see {@link cachePage}): at
+   * most `limit` items and a cache continue token when more remain. The page's
+   * resourceVersion is the informer's last seen one ("" when several informers serve it).
+   * controller-runtime's cache differs: it stops at `limit` without a token, and refuses any
+   * `continue`.
+   */
+  async listPage<T extends KubernetesObject>(resource: Resource<T>, options: ListOptions & CachePageRequest = {}): Promise<ListPage<T>> {
+    const namespace = resource.namespaced ? options.namespace : undefined;
+    const informers = await this.#readable(resource, namespace);
+    const selected = selectObjects(informers, { ...options, namespace }, resource.kind);
+    const resourceVersion = informers.length === 1 ? (informers[0]!.resourceVersion ?? "") : "";
+    const page = cachePage(resource, selected, options, resourceVersion);
+    return { ...page, items: page.items.map(deepCopy) };
   }
 
   /** Resolves true when every informer registered so far has synced; false if `signal` aborts or one stops. */

@@ -5,6 +5,7 @@ import { formatLabelSelector, patchContentType } from "./query.js";
 import type { Query, Transport } from "./transport.js";
 import type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, RequestOptions, WriteOptions } from "./types.js";
 import { toRawWatchEvent, type RawWatchEvent } from "./watch-event.js";
+import type { DeleteAllOfOptions } from "./types.js";
 
 /** One page of a list, with what is needed to ask for the next and to watch from it. */
 export interface ListPage<T extends KubernetesObject> {
@@ -235,6 +236,21 @@ export class ApiClient implements Client {
 
   #writeQuery(options: WriteOptions): Query {
     return { fieldManager: options.fieldManager ?? this.#fieldManager, dryRun: options.dryRun ? "All" : undefined };
+  }
+
+  /**
+   * Deletes every selected object with one DELETE on the collection (`deletecollection`
+   * RBAC). A namespaced kind needs a namespace: the API server serves no collection DELETE
+   * across namespaces, and answers 405 MethodNotAllowed.
+   */
+  async deleteAllOf<T extends KubernetesObject>(resource: Resource<T>, options: DeleteAllOfOptions = {}): Promise<void> {
+    const path = resourcePath(resource, { namespace: resource.namespaced ? options.namespace : undefined });
+    const body: Record<string, unknown> = { kind: "DeleteOptions", apiVersion: "v1" };
+    if (options.propagationPolicy !== undefined) body["propagationPolicy"] = options.propagationPolicy;
+    if (options.gracePeriodSeconds !== undefined) body["gracePeriodSeconds"] = options.gracePeriodSeconds;
+    // In the body: with a body, the API server ignores DeleteOptions in the query.
+    if (options.dryRun) body["dryRun"] = ["All"];
+    await this.#transport.request({ method: "DELETE", path, body, query: selectorQuery(options), ...cancellation(options) });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { KubernetesObject, Resource } from "../resource.js";
+import type { ListPage, ListPageOptions } from "./api-client.js";
 
 /** Names an object: namespace (for namespaced resources) and name. */
 export interface ObjectKey {
@@ -65,4 +66,43 @@ export interface Client {
   /** Replaces only the status, through the status subresource. */
   updateStatus<T extends KubernetesObject>(resource: Resource<T>, object: T, options?: WriteOptions): Promise<T>;
   patchStatus<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey, patch: unknown, options: PatchOptions): Promise<T>;
+}
+
+/**
+ * What {@link Client.deleteAllOf} takes: which objects (a namespace, label and field
+ * selectors, as a list), and how each is deleted. Without a namespace a namespaced kind is
+ * refused (405), as the API server serves a collection DELETE only in one namespace.
+ */
+export interface DeleteAllOfOptions extends ListOptions, RequestOptions {
+  readonly propagationPolicy?: "Foreground" | "Background" | "Orphan" | undefined;
+  readonly gracePeriodSeconds?: number | undefined;
+  readonly dryRun?: boolean | undefined;
+}
+
+// The Client's methods beyond the basic verbs (declaration merging keeps them apart).
+export interface Client {
+  /**
+   * Deletes every object that a list with these options would return, in one request (a
+   * DELETE on the collection), as controller-runtime's `DeleteAllOf`. Objects with finalizers
+   * are marked for deletion (`deletionTimestamp`) and stay until the finalizers are removed.
+   * @example
+   * ```ts
+   * await client.deleteAllOf(ConfigMap, { namespace: "default", labelSelector: { app: "web" } });
+   * ```
+   */
+  deleteAllOf<T extends KubernetesObject>(resource: Resource<T>, options?: DeleteAllOfOptions): Promise<void>;
+  /**
+   * One page of a list: at most `limit` items and, when more remain, a `continue` token to
+   * pass back for the next page (the API server's chunked list). `list` reads every page.
+   * @example
+   * ```ts
+   * let page = await client.listPage(Pod, { namespace: "default", limit: 100 });
+   * for (;;) {
+   *   handle(page.items);
+   *   if (!page.continue) break;
+   *   page = await client.listPage(Pod, { namespace: "default", limit: 100, continue: page.continue });
+   * }
+   * ```
+   */
+  listPage<T extends KubernetesObject>(resource: Resource<T>, options?: ListPageOptions): Promise<ListPage<T>>;
 }

@@ -10,3 +10,4 @@ export {
   type NewCondition,
 } from "./conditions.js";
 export { createOrPatch, createOrUpdate, mergePatch, type OperationResult, type PatchOperationResult } from "./create-or-update.js";
+export { getReference } from "./object-reference.js";

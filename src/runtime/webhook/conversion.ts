@@ -69,7 +69,9 @@ function restoreMetadata(source: KubernetesObject, converted: KubernetesObject):
 /**
  * Declares the conversions of one group-kind, hub and spokes, as controller-runtime's
  * `Hub`/`Convertible`: every spoke converts to and from the hub, and spoke to spoke goes
- * through the hub.
+ * through the hub. Spokes are keyed by version here, so their functions' types are not
+ * checked against the versions: {@link conversionFor} builds the same from resource handles,
+ * typed end to end.
  * @example
  * ```ts
  * server.registerConversion(
@@ -130,6 +132,85 @@ export function conversion<Hub extends KubernetesObject>(options: ConversionOpti
       if (metadata === undefined) delete result.metadata;
       else result.metadata = metadata;
       return result;
+    },
+  };
+}
+
+/**
+ * The conversions of one spoke version, typed: `toHub` takes exactly the spoke's type and
+ * returns the hub's, `fromHub` the reverse. Function properties (not methods), so that
+ * TypeScript checks their parameters strictly: a function written for another version's type
+ * is a compile error.
+ */
+export interface TypedSpokeConversion<Hub extends KubernetesObject, Spoke extends KubernetesObject> {
+  readonly toHub: (spoke: Spoke) => Hub | Promise<Hub>;
+  readonly fromHub: (hub: Hub) => Spoke | Promise<Spoke>;
+}
+
+/**
+ * A hub-and-spoke {@link Conversion} built version by version from resource handles, so each
+ * spoke's functions are checked against that version's type, and a conversion is asked for by
+ * resource and answers that resource's type. Immutable: {@link spoke} returns a new one.
+ */
+export interface TypedConversion<Hub extends KubernetesObject> extends Conversion {
+  /** The hub's resource handle. */
+  readonly hubResource: Resource<Hub>;
+  /**
+   * Adds the spoke `resource` (same group and kind, another version) with its conversions to
+   * and from the hub. Throws a TypeError for another group or kind, the hub's version, or a
+   * version already added.
+   */
+  spoke<Spoke extends KubernetesObject>(resource: Resource<Spoke>, conversions: TypedSpokeConversion<Hub, Spoke>): TypedConversion<Hub>;
+  /**
+   * Converts `obj` (any version this conversion knows) to `target`'s version, typed as
+   * `target`'s objects. A ConversionError for a version it does not know.
+   */
+  convertTo<T extends KubernetesObject>(obj: KubernetesObject, target: Resource<T>): Promise<T>;
+}
+
+/**
+ * Starts a typed hub-and-spoke conversion from the hub's resource handle; add each spoke with
+ * `.spoke(resource, { toHub, fromHub })`. Register the result with `server.registerConversion`.
+ * @example
+ * ```ts
+ * const CronJobV1 = defineResource<CronJob>({ group: "batch.example.com", version: "v1", kind: "CronJob", plural: "cronjobs", namespaced: true });
+ * const CronJobV1beta1 = defineResource<CronJobV1beta1>({ ...same, version: "v1beta1" });
+ * server.registerConversion(
+ *   conversionFor(CronJobV1).spoke(CronJobV1beta1, {
+ *     toHub: (old) => ({ ...old, spec: { schedule: old.spec.cron } }), // old: CronJobV1beta1, returns a CronJob
+ *     fromHub: (job) => ({ ...job, spec: { cron: job.spec.schedule } }), // job: CronJob, returns a CronJobV1beta1
+ *   }),
+ * );
+ * ```
+ */
+export function conversionFor<Hub extends KubernetesObject>(hub: Resource<Hub>): TypedConversion<Hub> {
+  return typedConversion(hub, new Map());
+}
+
+function typedConversion<Hub extends KubernetesObject>(hub: Resource<Hub>, spokes: ReadonlyMap<string, SpokeConversion<Hub>>): TypedConversion<Hub> {
+  const base = conversion<Hub>({ hub, spokes: Object.fromEntries(spokes) });
+  const named = hub.group ? `${hub.kind}.${hub.group}` : hub.kind;
+  const sameKind = (r: Resource): boolean => r.group === hub.group && r.kind === hub.kind;
+  return {
+    group: base.group,
+    kind: base.kind,
+    hub: base.hub,
+    versions: base.versions,
+    hubResource: hub,
+    convert: (obj, version) => base.convert(obj, version),
+    spoke<Spoke extends KubernetesObject>(resource: Resource<Spoke>, conversions: TypedSpokeConversion<Hub, Spoke>): TypedConversion<Hub> {
+      if (!sameKind(resource)) {
+        throw new TypeError(`conversion of ${named}: a spoke is another version of the same kind, got ${resource.kind} of ${resource.apiVersion}`);
+      }
+      if (resource.version === hub.version) throw new TypeError(`conversion of ${named}: version ${hub.version} is the hub and cannot also be a spoke`);
+      if (spokes.has(resource.version)) throw new TypeError(`conversion of ${named}: version ${resource.version} already has its conversions`);
+      const next = new Map(spokes);
+      next.set(resource.version, conversions as unknown as SpokeConversion<Hub>);
+      return typedConversion(hub, next);
+    },
+    async convertTo<T extends KubernetesObject>(obj: KubernetesObject, target: Resource<T>): Promise<T> {
+      if (!sameKind(target)) throw new ConversionError(`conversion of ${named} cannot convert to ${target.kind} of ${target.apiVersion}`);
+      return (await base.convert(obj, target.version)) as T;
     },
   };
 }

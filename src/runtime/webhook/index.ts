@@ -42,3 +42,5 @@ export {
   WebhookServer,
   type WebhookServerOptions,
 } from "./webhook-server.js";
+export { conversionFor, type TypedConversion, type TypedSpokeConversion } from "./conversion.js";
+export { field, FieldPath, fieldErrorText, fieldPath, invalidStatus, renderFieldValue, type FieldError } from "./field-errors.js";

@@ -8,7 +8,8 @@ export type FieldCauseReason =
   | "FieldValueTooLong"
   | "FieldValueTooMany"
   | "FieldValueNotFound"
-  | "FieldValueTypeInvalid";
+  | "FieldValueTypeInvalid"
+  | "InternalError";
 
 /** One invalid field: its path (`spec.schedule`, `spec.containers[0].image`) and what is wrong. */
 export interface FieldCause {
@@ -48,8 +49,8 @@ export class ValidationError extends Error {
   }
 }
 
-/** `field: message` for one cause, `[a: x, b: y]` for several (as an aggregate error prints). */
+/** `field: message` for one cause, `[a: x, b: y]` for several, each text once (as Go's aggregate error prints). */
 export function joinCauses(causes: readonly FieldCause[]): string {
-  const parts = causes.map((c) => `${c.field}: ${c.message}`);
+  const parts = [...new Set(causes.map((c) => `${c.field}: ${c.message}`))];
   return parts.length === 1 ? (parts[0] ?? "") : `[${parts.join(", ")}]`;
 }

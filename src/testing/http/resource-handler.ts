@@ -87,18 +87,25 @@ export function watchRequestOf(query: URLSearchParams, namespace: string | undef
   };
 }
 
+/**
+ * The DeleteOptions of a delete: the body's when there is one, else the query's (the API
+ * server reads the query only for a DELETE without a body, so with a body `?dryRun=All` or
+ * `?propagationPolicy=` is ignored).
+ */
 function deleteRequestOf(call: ResourceCall): DeleteRequest {
   const body = parseJson(call.body);
+  const fromQuery = body === undefined;
+  const query = fromQuery ? call.query : new URLSearchParams();
   const opts = isObject(body) ? body : {};
-  const policy = call.query.get("propagationPolicy") ?? (typeof opts["propagationPolicy"] === "string" ? opts["propagationPolicy"] : undefined);
+  const policy = query.get("propagationPolicy") ?? (typeof opts["propagationPolicy"] === "string" ? opts["propagationPolicy"] : undefined);
   if (policy !== undefined && policy !== "Background" && policy !== "Foreground" && policy !== "Orphan") {
     throw invalid({ group: "meta.k8s.io", kind: "DeleteOptions" }, "", [
       { reason: "FieldValueNotSupported", message: `Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"`, field: "propagationPolicy" },
     ]);
   }
-  const orphan = flag(call.query, "orphanDependents") ?? (typeof opts["orphanDependents"] === "boolean" ? opts["orphanDependents"] : undefined);
+  const orphan = flag(query, "orphanDependents") ?? (typeof opts["orphanDependents"] === "boolean" ? opts["orphanDependents"] : undefined);
   const pre = isObject(opts["preconditions"]) ? opts["preconditions"] : {};
-  const dryRun = dryRunOf(call.query, "DeleteOptions", Array.isArray(opts["dryRun"]) ? opts["dryRun"] : []);
+  const dryRun = dryRunOf(query, "DeleteOptions", Array.isArray(opts["dryRun"]) ? opts["dryRun"] : []);
   return {
     propagationPolicy: policy as Propagation | undefined,
     orphanDependents: orphan,
@@ -119,6 +126,11 @@ export function deleteReply(res: ResolvedResource, outcome: DeleteOutcome, orpha
     status: 200,
     body: success({ name: String(m["name"] ?? ""), group: res.info.group, kind: res.info.plural, uid: String(m["uid"] ?? "") }),
   };
+}
+
+function withoutTypeMeta(object: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { apiVersion: _apiVersion, kind: _kind, ...rest } = object;
+  return rest;
 }
 
 function patchBody(call: ResourceCall, type: PatchType): unknown {
@@ -167,7 +179,8 @@ export async function handleResource(store: ServingStore, call: ResourceCall, co
         if (res.info.namespaced && namespace === undefined) throw methodNotSupported(res.groupResource, "create");
         return { status: 201, body: await store.create(res, namespace, parseJson(call.body), { manager: call.manager, dryRun, requireTypeMeta: true }, context) };
       case "DELETE": {
-        if (res.info.noDeleteCollection) throw methodNotAllowed();
+        // The API server routes a collection DELETE only in a namespace for a namespaced kind.
+        if (res.info.noDeleteCollection || (res.info.namespaced && namespace === undefined)) throw methodNotAllowed();
         const request = deleteRequestOf(call);
         const outcomes = await store.deleteCollection(
           res,
@@ -179,7 +192,9 @@ export async function handleResource(store: ServingStore, call: ResourceCall, co
           },
           context,
         );
-        return { status: 200, body: { kind: res.info.listKind, apiVersion: res.apiVersion, metadata: { resourceVersion: store.store.resourceVersion }, items: outcomes.map((o) => o.object) } };
+        // Its items are shown as a list's: without apiVersion and kind for a built-in kind.
+        const items = outcomes.map((o) => (res.info.builtin ? withoutTypeMeta(o.object) : o.object));
+        return { status: 200, body: { kind: res.info.listKind, apiVersion: res.apiVersion, metadata: { resourceVersion: store.store.resourceVersion }, items } };
       }
       default:
         // A custom resource's handler reads a write without a name as one; the router refuses other verbs.

@@ -71,6 +71,15 @@ async function script(client: Client, ns: string): Promise<Outcome[]> {
   out.push(await outcome(client.delete(ConfigMap, { namespace: ns, name: "a" }, { resourceVersion: "1" })));
   out.push(await outcome(client.delete(Widget, { namespace: ns, name: "w" })));
   out.push(await outcome(client.delete(Widget, { namespace: ns, name: "w" })));
+  for (const name of ["p1", "p2", "p3"]) await client.create(ConfigMap, { metadata: { name, namespace: ns, labels: { page: "yes" } } });
+  const first = await client.listPage(ConfigMap, { namespace: ns, labelSelector: "page", limit: 2 });
+  out.push({ ok: normalize({ items: first.items, more: first.continue !== undefined }) });
+  const second = client.listPage(ConfigMap, { namespace: ns, labelSelector: "page", limit: 2, continue: first.continue });
+  out.push(await outcome(second.then((p) => ({ items: p.items, continue: p.continue }))));
+  out.push(await outcome(client.listPage(ConfigMap, { namespace: ns, continue: "garbage" })));
+  out.push(await outcome(client.deleteAllOf(ConfigMap, { labelSelector: "page" })));
+  out.push(await outcome(client.deleteAllOf(ConfigMap, { namespace: ns, labelSelector: "page=yes", fieldSelector: "metadata.name!=p3" })));
+  out.push(await outcome(client.list(ConfigMap, { namespace: ns, labelSelector: "page" })));
   return out;
 }
 
@@ -83,6 +92,7 @@ describe("fake client and test server agree", () => {
     const viaFake = await script(fake, "parity");
     expect(viaFake).toEqual(viaHttp);
     const codes = viaHttp.map((o) => ("error" in o ? o.error.statusCode : 200));
-    expect(codes).toEqual([404, 404, 409, 409, 422, 200, 200, 200, 409, 415, 422, 200, 400, 409, 200, 404]);
+    expect(codes).toEqual([404, 404, 409, 409, 422, 200, 200, 200, 409, 415, 422, 200, 400, 409, 200, 404, 200, 200, 400, 405, 200, 200]);
+    expect(viaHttp.at(-1)).toMatchObject({ ok: [{ metadata: { name: "p3" } }] });
   });
 });
