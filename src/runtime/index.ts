@@ -131,3 +131,5 @@ export {
   type ValidatorHooks,
   type WebhookServerOptions,
 } from "./webhook/index.js";
+export type { ObjectOf } from "./resource.js";
+export { formatMicroTime, formatTime, parseTime, type Wire } from "./wire.js";

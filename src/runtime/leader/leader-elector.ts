@@ -1,9 +1,9 @@
-import type { V1Lease } from "@kubernetes/client-node";
 import type { Client } from "../client/types.js";
 import { isAlreadyExists, isConflict, isNotFound } from "../errors.js";
 import type { Logger } from "../log/logger.js";
 import { realClock, type Clock } from "../clock/index.js";
 import { Lease } from "../resource.js";
+import { formatMicroTime } from "../wire.js";
 
 /** Timings of leader election, in ms; controller-runtime's defaults are 15 s / 10 s / 2 s. */
 export interface LeaderElectionTimings {
@@ -99,7 +99,7 @@ export class LeaderElector {
     try {
       const lease = await this.options.client.get(Lease, { namespace: this.options.namespace, name: this.options.name });
       if (lease.spec?.holderIdentity !== this.options.identity) return;
-      lease.spec = { ...lease.spec, holderIdentity: "", leaseDurationSeconds: 1, renewTime: this.microTime() as unknown as Date };
+      lease.spec = { ...lease.spec, holderIdentity: "", leaseDurationSeconds: 1, renewTime: this.microTime() };
       await this.options.client.update(Lease, lease);
       this.options.log.info({ lease: `${this.options.namespace}/${this.options.name}` }, "released leadership");
     } catch (e) {
@@ -112,7 +112,7 @@ export class LeaderElector {
     const { client, name, namespace, identity } = this.options;
     const now = this.microTime();
     const durationSeconds = Math.ceil(this.timings.leaseDurationMs / 1000);
-    let lease: V1Lease;
+    let lease: Lease;
     try {
       lease = await client.get(Lease, { namespace, name });
     } catch (e) {
@@ -128,8 +128,8 @@ export class LeaderElector {
           spec: {
             holderIdentity: identity,
             leaseDurationSeconds: durationSeconds,
-            acquireTime: now as unknown as Date,
-            renewTime: now as unknown as Date,
+            acquireTime: now,
+            renewTime: now,
             leaseTransitions: 0,
           },
         });
@@ -146,15 +146,15 @@ export class LeaderElector {
     const heldByOther = holder !== "" && holder !== identity;
     const observedDuration = (spec.leaseDurationSeconds ?? durationSeconds) * 1000;
     if (heldByOther && this.observed && this.clock.now() < this.observed.at + observedDuration) return false;
-    const next: V1Lease = {
+    const next: Lease = {
       ...lease,
       spec: {
         ...spec,
         holderIdentity: identity,
         leaseDurationSeconds: durationSeconds,
-        renewTime: now as unknown as Date,
+        renewTime: now,
         ...(holder !== identity
-          ? { acquireTime: now as unknown as Date, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 }
+          ? { acquireTime: now, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 }
           : {}),
       },
     };
@@ -175,7 +175,7 @@ export class LeaderElector {
   }
 
   private microTime(): string {
-    return new Date().toISOString().replace("Z", "000Z");
+    return formatMicroTime(new Date());
   }
 
   private jittered(ms: number): number {
