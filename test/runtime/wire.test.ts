@@ -99,6 +99,8 @@ describe("Wire<T> and the built-in object types", () => {
     }
     const Widget = defineResource<Widget>({ group: "example.com", version: "v1", kind: "Widget", plural: "widgets", namespaced: true });
     expectTypeOf<NonNullable<ObjectOf<typeof Widget>["status"]>["lastSeen"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<NonNullable<Widget["metadata"]>["creationTimestamp"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<NonNullable<Widget["metadata"]>["deletionTimestamp"]>().toEqualTypeOf<string | undefined>();
   });
 });
 
