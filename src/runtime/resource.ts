@@ -125,7 +125,7 @@ export interface ServiceAccount extends Wire<V1ServiceAccount> {}
 export const ServiceAccount = defineResource<ServiceAccount>(core("ServiceAccount", "serviceaccounts"));
 export interface Namespace extends Wire<V1Namespace> {}
 export const Namespace = defineResource<Namespace>(core("Namespace", "namespaces", false));
-/** A core/v1 Event (what {@link EventRecorder} writes). */
+/** A core/v1 Event, as the `EventRecorder` writes it. */
 export interface Event extends Wire<CoreV1Event> {}
 export const Event = defineResource<Event>(core("Event", "events"));
 export interface Deployment extends Wire<V1Deployment> {}
