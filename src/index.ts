@@ -39,9 +39,10 @@ export interface ObjectMeta {
   uid?: string;
   resourceVersion?: string;
   generation?: number;
-  // creationTimestamp and deletionTimestamp fall under the index signature: they are RFC 3339
-  // strings on the wire, which @kubernetes/client-node types as Date, and this type must stay
-  // assignable to its V1ObjectMeta (defineResource<T> takes a KubernetesObject).
+  /** When the object was created, set by the API server (`parseTime` from kubebuilder-ts/runtime reads it). */
+  creationTimestamp?: Time;
+  /** When deletion was asked for; the object stays until its finalizers are gone. */
+  deletionTimestamp?: Time;
   finalizers?: string[];
   ownerReferences?: {
     apiVersion: string;

@@ -20,6 +20,8 @@ export {
   type ResourceDefinition,
   type ResourcePathOptions,
 } from "./resource.js";
+export type { ObjectOf } from "./resource.js";
+export { formatMicroTime, formatTime, parseTime, type Wire } from "./wire.js";
 export { parseRequestKey, requestKey, type ReconcileContext, type Reconciler, type Request, type Result } from "./reconcile.js";
 export { ApiError, isAlreadyExists, isConflict, isForbidden, isGone, isInvalid, isNotFound, type StatusBody } from "./errors.js";
 export type {

@@ -1,6 +1,5 @@
 import type {
   CoreV1Event,
-  KubernetesObject,
   V1ConfigMap,
   V1Deployment,
   V1Job,
@@ -12,9 +11,21 @@ import type {
   V1ServiceAccount,
   V1StatefulSet,
   V1CustomResourceDefinition,
+  V1ObjectMeta,
 } from "@kubernetes/client-node";
+import type { Wire } from "./wire.js";
 
-export type { KubernetesObject };
+/**
+ * What every object the runtime handles has: its type and its metadata, in their wire form
+ * (times are RFC 3339 strings, see {@link Wire}). Your API types satisfy it with kubebuilder-ts's
+ * `ObjectMeta`, client-node models with `Wire<V1Xxx>`; a bare client-node model does not, as
+ * its `Date` times are not what the runtime delivers.
+ */
+export interface KubernetesObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: Wire<V1ObjectMeta>;
+}
 
 /**
  * A typed handle on a Kubernetes resource: what controller-runtime's scheme knows of a kind.
@@ -35,6 +46,15 @@ export interface Resource<T extends KubernetesObject = KubernetesObject> {
   /** Phantom member carrying the object type; never set. */
   readonly __object?: T;
 }
+
+/**
+ * The object type of a resource.
+ * @example
+ * ```ts
+ * function ages(items: readonly ObjectOf<typeof CronJobResource>[]): number[] { ... }
+ * ```
+ */
+export type ObjectOf<R extends Resource> = R extends Resource<infer T> ? T : never;
 
 /** What {@link defineResource} takes. */
 export interface ResourceDefinition {
@@ -90,19 +110,35 @@ export function resourcePath(resource: Resource, options: ResourcePathOptions = 
 
 const core = (kind: string, plural: string, namespaced = true) => ({ group: "", version: "v1", kind, plural, namespaced });
 
-/** Built-in resources, ready to use. */
-export const ConfigMap = defineResource<V1ConfigMap>(core("ConfigMap", "configmaps"));
-export const Secret = defineResource<V1Secret>(core("Secret", "secrets"));
-export const Pod = defineResource<V1Pod>(core("Pod", "pods"));
-export const Service = defineResource<V1Service>(core("Service", "services"));
-export const ServiceAccount = defineResource<V1ServiceAccount>(core("ServiceAccount", "serviceaccounts"));
-export const Namespace = defineResource<V1Namespace>(core("Namespace", "namespaces", false));
-export const Event = defineResource<CoreV1Event>(core("Event", "events"));
-export const Deployment = defineResource<V1Deployment>({ group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true });
-export const StatefulSet = defineResource<V1StatefulSet>({ group: "apps", version: "v1", kind: "StatefulSet", plural: "statefulsets", namespaced: true });
-export const Job = defineResource<V1Job>({ group: "batch", version: "v1", kind: "Job", plural: "jobs", namespaced: true });
-export const Lease = defineResource<V1Lease>({ group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases", namespaced: true });
-export const CustomResourceDefinition = defineResource<V1CustomResourceDefinition>({
+// Built-in resources, ready to use. Each name is both the resource (a value) and its object
+// type, client-node's model in wire form: `const job: Job = await client.get(Job, key)`.
+
+export interface ConfigMap extends Wire<V1ConfigMap> {}
+export const ConfigMap = defineResource<ConfigMap>(core("ConfigMap", "configmaps"));
+export interface Secret extends Wire<V1Secret> {}
+export const Secret = defineResource<Secret>(core("Secret", "secrets"));
+export interface Pod extends Wire<V1Pod> {}
+export const Pod = defineResource<Pod>(core("Pod", "pods"));
+export interface Service extends Wire<V1Service> {}
+export const Service = defineResource<Service>(core("Service", "services"));
+export interface ServiceAccount extends Wire<V1ServiceAccount> {}
+export const ServiceAccount = defineResource<ServiceAccount>(core("ServiceAccount", "serviceaccounts"));
+export interface Namespace extends Wire<V1Namespace> {}
+export const Namespace = defineResource<Namespace>(core("Namespace", "namespaces", false));
+/** A core/v1 Event, as the `EventRecorder` writes it. */
+export interface Event extends Wire<CoreV1Event> {}
+export const Event = defineResource<Event>(core("Event", "events"));
+export interface Deployment extends Wire<V1Deployment> {}
+export const Deployment = defineResource<Deployment>({ group: "apps", version: "v1", kind: "Deployment", plural: "deployments", namespaced: true });
+export interface StatefulSet extends Wire<V1StatefulSet> {}
+export const StatefulSet = defineResource<StatefulSet>({ group: "apps", version: "v1", kind: "StatefulSet", plural: "statefulsets", namespaced: true });
+export interface Job extends Wire<V1Job> {}
+export const Job = defineResource<Job>({ group: "batch", version: "v1", kind: "Job", plural: "jobs", namespaced: true });
+/** A coordination.k8s.io/v1 Lease: `spec.renewTime` and `spec.acquireTime` are MicroTime strings. */
+export interface Lease extends Wire<V1Lease> {}
+export const Lease = defineResource<Lease>({ group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases", namespaced: true });
+export interface CustomResourceDefinition extends Wire<V1CustomResourceDefinition> {}
+export const CustomResourceDefinition = defineResource<CustomResourceDefinition>({
   group: "apiextensions.k8s.io",
   version: "v1",
   kind: "CustomResourceDefinition",

@@ -1,7 +1,7 @@
-import type { CoreV1Event } from "@kubernetes/client-node";
 import type { Client } from "../client/types.js";
 import { isAlreadyExists } from "../errors.js";
 import { Event, type KubernetesObject, type Resource } from "../resource.js";
+import { formatTime } from "../wire.js";
 import type { Logger } from "../log/logger.js";
 
 /** "Normal" or "Warning", as Kubernetes events are. */
@@ -31,7 +31,7 @@ export class EventRecorder {
     const namespace = object.metadata?.namespace || "default";
     const name = object.metadata?.name ?? "";
     const key = `${resource.key}|${namespace}|${name}|${type}|${reason}|${message}`;
-    const stamp = this.now().toISOString().replace(/\.\d{3}Z$/, "Z");
+    const stamp = formatTime(this.now());
     const seen = this.recent.get(key);
     try {
       if (seen) {
@@ -40,7 +40,7 @@ export class EventRecorder {
         return;
       }
       const eventName = `${name}.${Date.now().toString(16)}${Math.floor(Math.random() * 0xffff).toString(16)}`;
-      const body: CoreV1Event = {
+      const body: Event = {
         apiVersion: "v1",
         kind: "Event",
         metadata: { name: eventName, namespace },
@@ -56,8 +56,8 @@ export class EventRecorder {
         message,
         type,
         count: 1,
-        firstTimestamp: stamp as unknown as Date,
-        lastTimestamp: stamp as unknown as Date,
+        firstTimestamp: stamp,
+        lastTimestamp: stamp,
         source: { component: this.component },
         reportingComponent: this.component,
       };

@@ -1,14 +1,17 @@
+import { formatTime } from "../wire.js";
+
 /** A status condition, shaped as metav1.Condition. */
 export interface Condition {
   type: string;
   status: "True" | "False" | "Unknown";
   observedGeneration?: number;
-  lastTransitionTime?: string | Date;
+  /** An RFC 3339 time in whole seconds, as read from the API server (`parseTime` reads it). */
+  lastTransitionTime?: string;
   reason: string;
   message: string;
 }
 
-/** What {@link setStatusCondition} takes: lastTransitionTime is set for you. */
+/** What {@link setStatusCondition} takes: lastTransitionTime is set for you (a `Date` given is written with `formatTime`). */
 export type NewCondition = Omit<Condition, "lastTransitionTime"> & { lastTransitionTime?: string | Date };
 
 /**
@@ -19,7 +22,7 @@ export type NewCondition = Omit<Condition, "lastTransitionTime"> & { lastTransit
 export function setStatusCondition(conditions: Condition[], condition: NewCondition, now: () => Date = () => new Date()): boolean {
   const stamp = () => {
     const t = condition.lastTransitionTime ?? now();
-    return (typeof t === "string" ? t : t.toISOString()).replace(/\.\d{3}Z$/, "Z");
+    return typeof t === "string" ? t.replace(/\.\d{3}Z$/, "Z") : formatTime(t);
   };
   const existing = conditions.find((c) => c.type === condition.type);
   if (!existing) {

@@ -1,9 +1,9 @@
-import type { V1Lease } from "@kubernetes/client-node";
 import type { Client, RequestOptions } from "../client/types.js";
 import { isAlreadyExists, isConflict, isNotFound } from "../errors.js";
 import type { Logger } from "../log/logger.js";
 import { realClock, type Clock } from "../clock/index.js";
 import { Lease } from "../resource.js";
+import { formatMicroTime } from "../wire.js";
 
 /** Timings of leader election, in ms; controller-runtime's defaults are 15 s / 10 s / 2 s. */
 export interface LeaderElectionTimings {
@@ -167,7 +167,7 @@ export class LeaderElector {
     const releasing = async (): Promise<void> => {
       const lease = await this.options.client.get(Lease, { namespace: this.options.namespace, name: this.options.name }, request);
       if (lease.spec?.holderIdentity !== this.options.identity) return;
-      lease.spec = { ...lease.spec, holderIdentity: "", leaseDurationSeconds: 1, renewTime: this.microTime() as unknown as Date };
+      lease.spec = { ...lease.spec, holderIdentity: "", leaseDurationSeconds: 1, renewTime: this.microTime() };
       await this.options.client.update(Lease, lease, request);
       this.options.log.info({ lease: this.leaseName }, "released leadership");
     };
@@ -246,7 +246,7 @@ export class LeaderElector {
     };
     const now = this.microTime();
     const durationSeconds = Math.ceil(this.timings.leaseDurationMs / 1000);
-    let lease: V1Lease;
+    let lease: Lease;
     try {
       lease = await client.get(Lease, { namespace, name }, request);
     } catch (e) {
@@ -264,8 +264,8 @@ export class LeaderElector {
             spec: {
               holderIdentity: identity,
               leaseDurationSeconds: durationSeconds,
-              acquireTime: now as unknown as Date,
-              renewTime: now as unknown as Date,
+              acquireTime: now,
+              renewTime: now,
               leaseTransitions: 0,
             },
           },
@@ -285,15 +285,15 @@ export class LeaderElector {
     if (heldByOther && this.leading) return "held-by-other";
     const observedDuration = (spec.leaseDurationSeconds ?? durationSeconds) * 1000;
     if (heldByOther && this.observed && this.clock.now() < this.observed.at + observedDuration) return "held-by-other";
-    const next: V1Lease = {
+    const next: Lease = {
       ...lease,
       spec: {
         ...spec,
         holderIdentity: identity,
         leaseDurationSeconds: durationSeconds,
-        renewTime: now as unknown as Date,
+        renewTime: now,
         ...(holder !== identity
-          ? { acquireTime: now as unknown as Date, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 }
+          ? { acquireTime: now, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 }
           : {}),
       },
     };
@@ -314,7 +314,7 @@ export class LeaderElector {
   }
 
   private microTime(): string {
-    return new Date().toISOString().replace("Z", "000Z");
+    return formatMicroTime(new Date());
   }
 
   private jittered(ms: number): number {

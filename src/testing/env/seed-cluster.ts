@@ -1,4 +1,5 @@
-import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { KubernetesObject } from "../../runtime/resource.js";
 import { isAlreadyExists, isNotFound } from "../../runtime/errors.js";
 import { HttpTransport } from "../../runtime/client/transport.js";
 import { groupVersionPath, servedKind, servedResources, type ServedResource } from "./discovery.js";

@@ -1,8 +1,8 @@
-import { KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import { KubeConfig } from "@kubernetes/client-node";
 import { ControlPlane } from "../control-plane/control-plane.js";
 import { assetsDirectoryFrom, KUBEBUILDER_ASSETS } from "../control-plane/assets.js";
 import { HttpTransport } from "../../runtime/client/transport.js";
-import type { Resource } from "../../runtime/resource.js";
+import type { KubernetesObject, Resource } from "../../runtime/resource.js";
 import { TestApiServer } from "../http/test-api-server.js";
 import { readCrdFiles } from "../store/crd-files.js";
 import type { JsonObject } from "../store/json.js";

@@ -1,4 +1,3 @@
-import type { V1ConfigMap } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import { createOrPatch, createOrUpdate } from "../../../src/runtime/helpers/index.js";
 import { ConfigMap } from "../../../src/runtime/index.js";
@@ -7,9 +6,9 @@ import { fakeClient } from "../../../src/testing/index.js";
 describe("createOrUpdate and createOrPatch", () => {
   it("creates, leaves alone, then updates", async () => {
     const client = fakeClient();
-    const cm = (): V1ConfigMap => ({ metadata: { name: "c", namespace: "default" } });
+    const cm = (): ConfigMap => ({ metadata: { name: "c", namespace: "default" } });
     let value = "1";
-    const mutate = (o: V1ConfigMap) => void (o.data = { k: value });
+    const mutate = (o: ConfigMap) => void (o.data = { k: value });
     expect((await createOrUpdate(client, ConfigMap, cm(), mutate)).result).toBe("created");
     expect((await createOrUpdate(client, ConfigMap, cm(), mutate)).result).toBe("unchanged");
     value = "2";
@@ -21,7 +20,7 @@ describe("createOrUpdate and createOrPatch", () => {
 
   it("patches only what mutate changed", async () => {
     const client = fakeClient();
-    const cm = (): V1ConfigMap => ({ metadata: { name: "p", namespace: "default" } });
+    const cm = (): ConfigMap => ({ metadata: { name: "p", namespace: "default" } });
     expect((await createOrPatch(client, ConfigMap, cm(), (o) => void (o.data = { a: "1", b: "2" }))).result).toBe("created");
     // another writer adds a key; our patch must not remove it
     await client.patch(ConfigMap, { namespace: "default", name: "p" }, { data: { c: "3" } }, { type: "merge" });

@@ -1,4 +1,3 @@
-import type { V1ConfigMap } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import {
   addFinalizer,
@@ -23,7 +22,7 @@ const owner = { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: 
 
 describe("finalizers", () => {
   it("adds once, removes, and reports changes", () => {
-    const cm: V1ConfigMap = { metadata: { name: "c" } };
+    const cm: ConfigMap = { metadata: { name: "c" } };
     expect(addFinalizer(cm, "example.com/cleanup")).toBe(true);
     expect(addFinalizer(cm, "example.com/cleanup")).toBe(false);
     expect(cm.metadata!.finalizers).toEqual(["example.com/cleanup"]);
@@ -32,13 +31,13 @@ describe("finalizers", () => {
     expect(removeFinalizer(cm, "example.com/cleanup")).toBe(false);
     expect(cm.metadata!.finalizers).toEqual([]);
     expect(isBeingDeleted(cm)).toBe(false);
-    expect(isBeingDeleted({ metadata: { deletionTimestamp: new Date() } })).toBe(true);
+    expect(isBeingDeleted({ metadata: { deletionTimestamp: "2024-05-06T07:08:09Z" } })).toBe(true);
   });
 });
 
 describe("owner references", () => {
   it("sets a controller reference once and refuses a second controller", () => {
-    const cm: V1ConfigMap = { metadata: { name: "c", namespace: "ns" } };
+    const cm: ConfigMap = { metadata: { name: "c", namespace: "ns" } };
     setControllerReference(owner, Widget, cm);
     setControllerReference(owner, Widget, cm);
     expect(cm.metadata!.ownerReferences).toEqual([

@@ -7,7 +7,7 @@ import { ApiClient, HttpTransport } from "../../../src/runtime/client/index.js";
 import { realClock, type Clock } from "../../../src/runtime/clock/index.js";
 import { silentLogger } from "../../../src/runtime/log/logger.js";
 import { Manager, type ManagerOptions } from "../../../src/runtime/manager/manager.js";
-import { ConfigMap, Event, Lease, requestKey, type Client, type ReconcileContext, type Reconciler, type Request } from "../../../src/runtime/index.js";
+import { ConfigMap, Event, formatMicroTime, Lease, requestKey, type Client, type ReconcileContext, type Reconciler, type Request } from "../../../src/runtime/index.js";
 import type { TestEnv } from "../../../src/testing/index.js";
 import { eventually, freshNamespace, testEnvPerFile } from "../../helpers/backends.js";
 import { GreetingResource, type Greeting } from "./sample-operator.js";
@@ -74,12 +74,12 @@ describe("controller options through the manager [in-process]", () => {
   it("needLeaderElection false: the controller runs on a replica that does not lead; the others wait for leadership", async () => {
     const { env, client, ns } = await setup();
     // someone else holds the lease, for an hour
-    const now = new Date().toISOString().replace("Z", "000Z");
+    const now = formatMicroTime(new Date());
     await client.create(Lease, {
       apiVersion: "coordination.k8s.io/v1",
       kind: "Lease",
       metadata: { name: "greeting-lock", namespace: ns },
-      spec: { holderIdentity: "other-replica", leaseDurationSeconds: 3600, acquireTime: now as unknown as Date, renewTime: now as unknown as Date },
+      spec: { holderIdentity: "other-replica", leaseDurationSeconds: 3600, acquireTime: now, renewTime: now },
     });
     const mgr = manager(env, ns, {
       leaderElection: true,

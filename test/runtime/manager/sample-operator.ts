@@ -1,4 +1,3 @@
-import type { V1ConfigMap } from "@kubernetes/client-node";
 import {
   addFinalizer,
   createOrUpdate,
@@ -63,7 +62,7 @@ export class GreetingReconciler implements Reconciler<Client> {
     if (addFinalizer(greeting, FINALIZER)) {
       greeting = await client.update(GreetingResource, greeting);
     }
-    const cm: V1ConfigMap = { metadata: { name: cmName, namespace: req.namespace } };
+    const cm: ConfigMap = { metadata: { name: cmName, namespace: req.namespace } };
     await createOrUpdate(client, ConfigMap, cm, (obj) => {
       obj.data = { message: greeting.spec.message };
       setControllerReference(greeting, GreetingResource, obj);
