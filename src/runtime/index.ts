@@ -34,7 +34,7 @@ export type {
   RequestOptions,
   WriteOptions,
 } from "./client/types.js";
-export { ApiClient, HttpTransport, TransportError, type ApiClientOptions, type HttpTransportOptions, type Transport } from "./client/index.js";
+export { ApiClient, HttpTransport, TransportError, withSignal, type ApiClientOptions, type HttpTransportOptions, type Transport } from "./client/index.js";
 export { loadKubeConfig, type KubeConfigSources } from "./client/load-kube-config.js";
 export {
   CachedClient,

@@ -22,4 +22,5 @@ export {
 } from "./transport.js";
 export { apiErrorFromResponse, isStatusBody, reasonForStatusCode, TransportError, type TransportErrorCode } from "./transport-error.js";
 export type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, PatchType, RequestOptions, WriteOptions } from "./types.js";
+export { withSignal } from "./signal-client.js";
 export { toRawWatchEvent, type RawWatchEvent } from "./watch-event.js";

@@ -51,6 +51,17 @@ export interface DeleteOptions extends RequestOptions {
 }
 
 /**
+ * What {@link Client.deleteAllOf} takes: which objects (a namespace, label and field
+ * selectors, as a list), and how each is deleted. Without a namespace a namespaced kind is
+ * refused (405), as the API server serves a collection DELETE only in one namespace.
+ */
+export interface DeleteAllOfOptions extends ListOptions, RequestOptions {
+  readonly propagationPolicy?: "Foreground" | "Background" | "Orphan" | undefined;
+  readonly gracePeriodSeconds?: number | undefined;
+  readonly dryRun?: boolean | undefined;
+}
+
+/**
  * Reads and writes Kubernetes objects. In a manager, reads of watched kinds come from the
  * informer cache; writes go to the API server. Errors are {@link ApiError}s: test them with
  * `isNotFound`, `isConflict`, `isAlreadyExists`.
@@ -66,21 +77,6 @@ export interface Client {
   /** Replaces only the status, through the status subresource. */
   updateStatus<T extends KubernetesObject>(resource: Resource<T>, object: T, options?: WriteOptions): Promise<T>;
   patchStatus<T extends KubernetesObject>(resource: Resource<T>, key: ObjectKey, patch: unknown, options: PatchOptions): Promise<T>;
-}
-
-/**
- * What {@link Client.deleteAllOf} takes: which objects (a namespace, label and field
- * selectors, as a list), and how each is deleted. Without a namespace a namespaced kind is
- * refused (405), as the API server serves a collection DELETE only in one namespace.
- */
-export interface DeleteAllOfOptions extends ListOptions, RequestOptions {
-  readonly propagationPolicy?: "Foreground" | "Background" | "Orphan" | undefined;
-  readonly gracePeriodSeconds?: number | undefined;
-  readonly dryRun?: boolean | undefined;
-}
-
-// The Client's methods beyond the basic verbs (declaration merging keeps them apart).
-export interface Client {
   /**
    * Deletes every object that a list with these options would return, in one request (a
    * DELETE on the collection), as controller-runtime's `DeleteAllOf`. Objects with finalizers
@@ -106,3 +102,4 @@ export interface Client {
    */
   listPage<T extends KubernetesObject>(resource: Resource<T>, options?: ListPageOptions): Promise<ListPage<T>>;
 }
+

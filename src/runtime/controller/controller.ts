@@ -36,6 +36,12 @@ export interface ControllerOptions<Client> {
   readonly recorder?: EventRecorder | undefined;
   /** Handed to each reconcile as `ctx.clock` (the manager's clock). Default the real clock. */
   readonly clock?: Clock | undefined;
+  /**
+   * Binds `client` to the signal of the controller's run before reconciles get it as
+   * `ctx.client` (the builder passes `withSignal`, so their requests end when the manager
+   * stops or loses leadership). Default: the client as it is.
+   */
+  readonly bindClient?: ((client: Client, signal: AbortSignal) => Client) | undefined;
 }
 
 /**
@@ -58,6 +64,7 @@ export class Controller<Client = unknown> {
   readonly needLeaderElection: boolean;
   private readonly workers: number;
   private readonly recoverPanic: boolean;
+  private bound: { signal: AbortSignal; client: Client } | undefined;
   private readonly clock: Clock;
   private readonly inFlight = new Set<Promise<void>>();
   /** The first panic not recovered (`recoverPanic: false`): it stops the controller. */
@@ -121,9 +128,18 @@ export class Controller<Client = unknown> {
     }
   }
 
+  /** The client reconciles get during a run with `signal`: bound to it once per run. */
+  private clientFor(signal: AbortSignal): Client {
+    const { client, bindClient } = this.options;
+    if (!bindClient) return client;
+    if (this.bound?.signal !== signal) this.bound = { signal, client: bindClient(client, signal) };
+    return this.bound.client;
+  }
+
   /** Reconciles one key and decides what follows. Never throws (an unrecovered panic shuts the queue down). */
   private async handle(key: string, signal: AbortSignal): Promise<void> {
-    const { reconciler, queue, metrics, client, recorder } = this.options;
+    const { reconciler, queue, metrics, recorder } = this.options;
+    const client = this.clientFor(signal);
     const clock = this.clock;
     const req = parseRequestKey(key);
     const log = this.options.log.child(req.namespace ? { namespace: req.namespace, name: req.name } : { name: req.name });

@@ -6,6 +6,7 @@ import type { Predicate } from "../controller/predicates.js";
 import type { Logger } from "../log/logger.js";
 import type { ControllerMetrics } from "../metrics/controller-metrics.js";
 import type { Client } from "../client/types.js";
+import { withSignal } from "../client/signal-client.js";
 import type { Clock } from "../clock/index.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import { PrometheusQueueMetrics, WorkQueue, type RateLimiter } from "../queue/index.js";
@@ -189,6 +190,7 @@ export class ControllerBuilder<T extends KubernetesObject> {
       recoverPanic: this.options.recoverPanic,
       recorder,
       clock,
+      bindClient: withSignal,
     });
     const enqueue = (req: Request) => controller.enqueue(req);
     const specs: WatchSpec[] = [
