@@ -1,4 +1,4 @@
-import type { InformerCache, InformerEventHandler } from "../cache/index.js";
+import { waitForSyncWithin, type InformerCache, type InformerEventHandler, type ResourceInformer } from "../cache/index.js";
 import { Controller } from "../controller/controller.js";
 import { mappingHandler, requestForObject, requestForOwner, type MapFunction } from "../controller/event-handlers.js";
 import type { Predicate } from "../controller/predicates.js";
@@ -20,7 +20,17 @@ export interface WatchOptions<T extends KubernetesObject = KubernetesObject> {
 export interface ControllerBuilderOptions {
   /** How many different keys are reconciled at once (a key never twice at once). Default 1. */
   readonly maxConcurrentReconciles?: number;
+  /**
+   * How long the controller waits for the caches of its watched kinds to sync before its start
+   * fails (and with it the manager's), in ms. Default 120,000, as controller-runtime's
+   * `CacheSyncTimeout`. A kind whose CRD is not installed never syncs: it is logged at once,
+   * and named in the error.
+   */
+  readonly cacheSyncTimeout?: number;
 }
+
+/** controller-runtime's default `CacheSyncTimeout`: 2 minutes. */
+export const DEFAULT_CACHE_SYNC_TIMEOUT_MS = 120_000;
 
 /** What the builder needs from the manager. */
 export interface BuilderContext {
@@ -30,7 +40,8 @@ export interface BuilderContext {
   readonly metrics: ControllerMetrics;
   readonly log: Logger;
   readonly clock?: Clock | undefined;
-  register(controller: Controller<Client>, name: string): void;
+  /** `start` runs the controller: it waits for the controller's caches, then runs its workers. */
+  register(controller: Controller<Client>, name: string, start: (signal: AbortSignal) => Promise<void>): void;
 }
 
 interface WatchSpec {
@@ -97,6 +108,10 @@ export class ControllerBuilder<T extends KubernetesObject> {
   }
 
   withOptions(options: ControllerBuilderOptions): this {
+    const timeout = options.cacheSyncTimeout;
+    if (timeout !== undefined && !(timeout > 0 && Number.isFinite(timeout))) {
+      throw new RangeError(`controller ${this.name}: cacheSyncTimeout must be a positive number of ms, got ${timeout}`);
+    }
     this.options = { ...this.options, ...options };
     return this;
   }
@@ -121,6 +136,7 @@ export class ControllerBuilder<T extends KubernetesObject> {
       { resource: this.primary, map: requestForObject, predicates: this.primaryPredicates },
       ...this.watchSpecs,
     ];
+    const sources: ResourceInformer[] = [];
     for (const spec of specs) {
       const handler = mappingHandler(spec.map, [...this.filters, ...spec.predicates], enqueue);
       const adapter: InformerEventHandler = {
@@ -128,9 +144,23 @@ export class ControllerBuilder<T extends KubernetesObject> {
         onUpdate: (a, b) => handler.onUpdate(a, b),
         onDelete: (o) => handler.onDelete(o),
       };
-      cache.informerFor(spec.resource).addEventHandler(adapter);
+      const informer = cache.informerFor(spec.resource);
+      informer.addEventHandler(adapter);
+      sources.push(informer);
     }
-    this.context.register(controller, this.name);
+    const name = this.name;
+    const timeoutMs = this.options.cacheSyncTimeout ?? DEFAULT_CACHE_SYNC_TIMEOUT_MS;
+    // As controller-runtime's controllers: each waits for its own sources, then starts workers.
+    const start = async (signal: AbortSignal): Promise<void> => {
+      let synced = false;
+      try {
+        synced = await waitForSyncWithin(sources, { name, timeoutMs, clock, signal });
+      } finally {
+        if (!synced) queue.shutDown({ discardQueued: true });
+      }
+      if (synced) await controller.start(signal);
+    };
+    this.context.register(controller, name, start);
     return controller;
   }
 }

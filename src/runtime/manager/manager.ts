@@ -4,19 +4,22 @@ import { hostname } from "node:os";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { loadKubeConfig } from "../client/load-kube-config.js";
 import { Registry } from "prom-client";
-import { CachedClient, InformerCache, stripManagedFields } from "../cache/index.js";
-import { ApiClient, HttpTransport, type Client, type Transport } from "../client/index.js";
+import { CachedClient, groupVersionKind, InformerCache, isKindNotServed, stripManagedFields, describeUnsynced } from "../cache/index.js";
+import { ApiClient, HttpTransport, TransportError, type Client, type Transport } from "../client/index.js";
 import type { Controller } from "../controller/controller.js";
 import { EventRecorder } from "../events/event-recorder.js";
 import { LeaderElector, type LeaderElectionTimings } from "../leader/leader-elector.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import { ControllerMetrics } from "../metrics/controller-metrics.js";
 import { HealthProbeServer, MetricsServer, parseBindAddress, type Checker } from "../metrics/probe-server.js";
-import type { Clock } from "../clock/index.js";
+import { realClock, sleep, type Clock } from "../clock/index.js";
+import { ApiError } from "../errors.js";
+import { exponentialBackoff } from "../watch/backoff.js";
 import { ApiServerAuthorizer } from "../metrics/metrics-auth.js";
 import { SecureMetricsServer } from "../metrics/secure-metrics-server.js";
 import type { KubernetesObject, Resource } from "../resource.js";
 import { ControllerBuilder } from "./controller-builder.js";
+import { ManagerTransport } from "./manager-transport.js";
 
 /** Something the manager runs: controllers, and whatever else needs the manager's lifetime. */
 export interface Runnable {
@@ -41,7 +44,9 @@ export interface ManagerOptions {
   /**
    * How the manager talks to the API server. Default: an {@link HttpTransport} for
    * `kubeConfig`, closed when the manager stops. One passed here stays the caller's to close
-   * (e.g. the testing kit's `InMemoryTransport`, which serves the test API server without HTTP).
+   * (e.g. the testing kit's `InMemoryTransport`, which serves the test API server without HTTP);
+   * either way, what the manager still has in flight when it stops is aborted, and its clients
+   * refuse to send anything after.
    */
   readonly transport?: Transport;
   /** Watch and cache only this namespace (default all). */
@@ -71,6 +76,12 @@ export interface ManagerOptions {
   /** Default: the pod's namespace in-cluster, else "default". */
   readonly leaderElectionNamespace?: string;
   readonly leaderElectionTimings?: Partial<LeaderElectionTimings>;
+  /**
+   * How long `start()` keeps trying to reach the API server (`GET /version`) before it fails,
+   * naming the server and the last error, in ms. Default 30,000. (controller-runtime fails at
+   * once when its first discovery fails; a short wait rides out an API server restarting.)
+   */
+  readonly startupTimeout?: number;
   /** How long shutdown waits for in-flight reconciles, in ms. Default 30,000. */
   readonly gracefulShutdownTimeout?: number;
   /** Stop on SIGTERM and SIGINT (default true). */
@@ -82,9 +93,15 @@ export interface ManagerOptions {
   readonly syncPeriodMs?: number;
   /** This process's identity for leader election (default hostname + random suffix). */
   readonly identity?: string;
-  /** Time for the work queues and the informers (tests pass a `FakeClock`). Default the real clock. */
+  /**
+   * Time for the work queues, the informers and the controllers' `cacheSyncTimeout` (tests
+   * pass a `FakeClock`). Default the real clock.
+   */
   readonly clock?: Clock;
 }
+
+/** The default of {@link ManagerOptions.startupTimeout}. */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
 
 const SERVICE_ACCOUNT_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
@@ -109,8 +126,7 @@ export class Manager {
   readonly cache: InformerCache;
   readonly log: Logger;
   readonly registry: Registry;
-  private readonly transport: Transport;
-  private readonly ownsTransport: boolean;
+  private readonly transport: ManagerTransport;
   private readonly metrics: ControllerMetrics;
   private readonly probes = new HealthProbeServer();
   private readonly runnables: Runnable[] = [];
@@ -118,14 +134,17 @@ export class Manager {
   private started = false;
   private elector: LeaderElector | undefined;
   private metricsAt: AddressInfo | undefined;
+  /** Kinds already reported as not served, so the report is not repeated at each retry. */
+  private readonly notServed = new Set<string>();
 
   constructor(private readonly options: ManagerOptions = {}) {
     this.log = options.logger ?? createLogger();
     this.kubeConfig = options.kubeConfig ?? defaultKubeConfig();
     this.registry = options.registry ?? new Registry();
     this.metrics = new ControllerMetrics(this.registry);
-    this.ownsTransport = options.transport === undefined;
-    this.transport = options.transport ?? new HttpTransport({ kubeConfig: this.kubeConfig, userAgent: "kubebuilder-ts-manager" });
+    this.transport = new ManagerTransport(options.transport ?? new HttpTransport({ kubeConfig: this.kubeConfig, userAgent: "kubebuilder-ts-manager" }), {
+      owned: options.transport === undefined,
+    });
     this.apiReader = new ApiClient(this.transport);
     this.cache = new InformerCache({
       client: this.apiReader,
@@ -133,7 +152,7 @@ export class Manager {
       resyncPeriodMs: options.syncPeriodMs,
       clock: options.clock,
       transform: stripManagedFields,
-      onError: (err, resource) => this.log.warn({ err, resource: resource.kind }, "watch error; retrying"),
+      onError: (err, resource) => this.reportWatchError(err, resource),
     });
     this.client = new CachedClient({ cache: this.cache, client: this.apiReader });
     this.probes.addHealthzCheck("ping", () => {});
@@ -158,7 +177,7 @@ export class Manager {
         metrics: this.metrics,
         log: this.log,
         clock: this.options.clock,
-        register: (controller: Controller<Client>) => this.add({ start: (signal) => controller.start(signal) }),
+        register: (_controller: Controller<Client>, _name: string, start: (signal: AbortSignal) => Promise<void>) => this.add({ start }),
       },
       resource,
     );
@@ -195,7 +214,11 @@ export class Manager {
 
   /**
    * Runs until {@link stop}, SIGTERM or SIGINT. Rejects when leadership is lost (the
-   * process should exit and restart, as controller-runtime's managers do).
+   * process should exit and restart, as controller-runtime's managers do), when the API
+   * server cannot be reached within `startupTimeout`, and when a controller or another
+   * runnable fails (a controller whose caches do not sync within its `cacheSyncTimeout`):
+   * that stops the others. Whichever way it ends, everything it opened is closed by then:
+   * servers, watches, connections, requests in flight.
    */
   async start(): Promise<void> {
     if (this.started) throw new Error("the manager was already started");
@@ -214,11 +237,27 @@ export class Manager {
     const runs: Promise<void>[] = [];
     const work = new AbortController();
     signal.addEventListener("abort", () => work.abort(), { once: true });
+    // As controller-runtime's runnable groups: the first runnable to fail stops the manager, and
+    // start() rejects with its error (errors while stopping are only logged).
+    let failure: { error: unknown } | undefined;
+    const run = (r: Runnable): void => {
+      const running = Promise.resolve().then(() => r.start(work.signal));
+      runs.push(
+        running.catch((error: unknown) => {
+          if (work.signal.aborted) return void this.log.warn({ err: error }, "a runnable failed while the manager was stopping");
+          failure ??= { error };
+          this.log.error({ err: error }, "a runnable failed; stopping the manager");
+          this.stop();
+        }),
+      );
+    };
     try {
       await this.startServers(servers, signal);
+      await this.waitForApiServer(signal);
+      // Each controller waits for its own caches (its cacheSyncTimeout), as in controller-runtime:
+      // one whose kind is not installed does not hold up the others.
       this.cache.start(work.signal);
-      for (const r of this.runnables.filter((x) => x.needLeaderElection === false)) runs.push(r.start(work.signal));
-      if (!(await this.cache.waitForCacheSync(signal)) && !signal.aborted) throw new Error("informer caches did not sync");
+      for (const r of this.runnables.filter((x) => x.needLeaderElection === false)) run(r);
       if (this.options.leaderElection) {
         this.elector = this.createElector();
         if (!(await this.elector.acquire(signal))) return;
@@ -232,21 +271,89 @@ export class Manager {
       }
       if (signal.aborted) return;
       this.log.info({ controllers: this.runnables.length }, "starting controllers");
-      for (const r of this.runnables.filter((x) => x.needLeaderElection !== false)) runs.push(r.start(work.signal));
+      for (const r of this.runnables.filter((x) => x.needLeaderElection !== false)) run(r);
       await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
     } finally {
+      // Every step runs whatever the one before did: nothing opened is left open.
       work.abort();
       await this.drain(runs);
-      await this.cache.stop();
-      await this.elector?.release();
-      for (const s of servers) await s.close();
-      if (this.options.webhookServer) await this.options.webhookServer.stop();
-      if (this.ownsTransport) this.transport.close();
+      await this.stopping("stop the informers", () => this.cache.stop());
+      await this.stopping("release the leader lease", () => this.elector?.release());
+      // Requests still in flight (a reconcile past the graceful timeout) are aborted, later ones refused.
+      await this.stopping("close the API transport", () => this.transport.close());
+      for (const s of servers) await this.stopping("close a server", () => s.close());
+      const webhooks = this.options.webhookServer;
+      if (webhooks) await this.stopping("stop the webhook server", () => webhooks.stop());
       process.removeListener("SIGTERM", onSignal);
       process.removeListener("SIGINT", onSignal);
       this.log.info("manager stopped");
+      // Also when start() returned early: a runnable's failure is what stopped it.
+      if (failure !== undefined) throw failure.error;
     }
     if (lost) throw new Error("leader election lost");
+  }
+
+  /** Runs one step of the shutdown; a failing step is logged, and the next ones still run. */
+  private async stopping(what: string, step: () => unknown): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      this.log.warn({ err }, `stopping: could not ${what}`);
+    }
+  }
+
+  /**
+   * Waits until the API server answers, as controller-runtime's start-up discovery does, for
+   * at most `startupTimeout`; then fails naming the server and the last error. Any answer but
+   * 401, 429 and 5xx will do (a 403 or 404 for `/version` is a locked-down server, not a
+   * missing one). Returns at once when `signal` aborts.
+   */
+  private async waitForApiServer(signal: AbortSignal): Promise<void> {
+    const timeoutMs = this.options.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT_MS;
+    const server = this.kubeConfig.getCurrentCluster()?.server ?? "(the kubeconfig names no server)";
+    const deadline = performance.now() + timeoutMs;
+    const backoff = exponentialBackoff(realClock, { initialMs: 200, maxMs: 5_000 });
+    let last: unknown;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.transport.request({ method: "GET", path: "/version", signal, timeoutMs: Math.max(1, Math.ceil(deadline - performance.now())) });
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        if (error instanceof ApiError && error.statusCode === 401) {
+          throw new Error(`the API server at ${server} refuses the manager's credentials: ${error.message}`, { cause: error });
+        }
+        if (error instanceof ApiError && error.statusCode < 500 && error.statusCode !== 429) return;
+        // An attempt cut short by the deadline says less than the failure before it (a refused connection).
+        if (!(last !== undefined && error instanceof TransportError && error.code === "timeout")) last = error;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        const reason = last instanceof Error ? last.message : String(last);
+        throw new Error(
+          `cannot reach the API server at ${server}: still failing after ${timeoutMs} ms (startupTimeout) and ${attempt} attempt(s): ${reason}`,
+          { cause: last },
+        );
+      }
+      this.log.warn({ server, err: last }, "cannot reach the API server yet; retrying");
+      await sleep(realClock, Math.min(backoff.next(), left), signal);
+      if (signal.aborted) return;
+    }
+  }
+
+  /**
+   * Watch failures are retried for ever; a kind the API server does not serve (its list answers
+   * 404: a CRD not installed) is reported at once by name, as controller-runtime does, since
+   * retrying will not help until someone installs it.
+   */
+  private reportWatchError(err: unknown, resource: Resource): void {
+    if (isKindNotServed(err)) {
+      if (this.notServed.has(resource.key)) return;
+      this.notServed.add(resource.key);
+      this.log.error({ err, gvk: groupVersionKind(resource) }, `${describeUnsynced(resource, err as Error)}; its controllers wait for it until their cacheSyncTimeout`);
+      return;
+    }
+    this.log.warn({ err, resource: resource.kind }, "watch error; retrying");
   }
 
   private async drain(runs: Promise<void>[]): Promise<void> {

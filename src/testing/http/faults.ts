@@ -91,6 +91,8 @@ export interface FaultTarget {
  */
 export class ServerFaults {
   readonly #rules: Rule[] = [];
+  /** Requests waiting out a delay: each function lets its request go on now. */
+  readonly #delayed = new Set<() => void>();
 
   constructor(private readonly target: FaultTarget) {}
 
@@ -117,6 +119,14 @@ export class ServerFaults {
   failRequests(status: number, match?: RequestMatch, count = Infinity): FaultHandle {
     if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`failRequests: status must be an HTTP error code (400-599), got ${status}`);
     return this.#add({ match, action: { kind: "fail", status }, remaining: count, hits: 0 });
+  }
+
+  /**
+   * Lets every request held by a delay go on at once, its timer cancelled: the server does
+   * this when it stops (and then refuses them).
+   */
+  releaseDelayed(): void {
+    for (const release of [...this.#delayed]) release();
   }
 
   /** Lifts every fault (and the list expiry of {@link expireResourceVersions}). */
@@ -148,7 +158,15 @@ export class ServerFaults {
       if (rule.action.kind !== "delay" || !matchesRequest(rule.match, request)) continue;
       rule.hits++;
       const ms = rule.action.ms;
-      await new Promise<void>((resolve) => void setBackgroundTimeout(this.target.clock, resolve, ms));
+      await new Promise<void>((resolve) => {
+        const release = (): void => {
+          timer.cancel();
+          this.#delayed.delete(release);
+          resolve();
+        };
+        const timer = setBackgroundTimeout(this.target.clock, release, ms);
+        this.#delayed.add(release);
+      });
     }
     for (const rule of this.#rules) {
       if (rule.action.kind !== "fail" || rule.remaining <= 0 || !matchesRequest(rule.match, request)) continue;
