@@ -2,6 +2,7 @@
 // controller whose CRD is not installed, and a run full of dropped watches, 500s and hanging
 // requests, after which stop() (and env.stop()) must leave nothing open. In-process server:
 // these need its fault injection and its store.
+import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -255,5 +256,29 @@ describe("env.stop() [in-process]", () => {
     expect(env.server.openConnections).toBe(0);
     transport.close();
     await nothingLeftOpen(before);
+  });
+});
+
+describe("a process that ran a manager through faults [in-process]", () => {
+  it.each([
+    ["stop", /^resolved$/m],
+    ["fail", /^rejected: CacheSyncTimeoutError: controller widget: .*Widget \(example\.com\/v1\) is not served/m],
+  ] as const)("exits on its own once the manager and the environment are stopped (%s)", { timeout: 120_000 }, async (scenario, ending) => {
+    const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "run-and-stop.ts"), scenario], { stdio: ["ignore", "pipe", "pipe"] });
+    cleanups.push(() => void child.kill("SIGKILL"));
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    // Generous: the program compiles, starts a server and a manager, and may back off through the faults.
+    const code = await new Promise<number | "still running">((resolve) => {
+      const bound = setTimeout(() => resolve("still running"), 90_000);
+      child.on("exit", (exitCode) => {
+        clearTimeout(bound);
+        resolve(exitCode ?? -1);
+      });
+    });
+    expect({ code, out, err }).toMatchObject({ code: 0 });
+    expect(out).toMatch(ending);
   });
 });
