@@ -21,8 +21,17 @@ import type { KubernetesObject, Resource } from "../resource.js";
 import { ControllerBuilder } from "./controller-builder.js";
 import { ManagerTransport } from "./manager-transport.js";
 
-/** Something the manager runs: controllers, and whatever else needs the manager's lifetime. */
+/**
+ * Something the manager runs: controllers, and whatever else needs the manager's lifetime.
+ * It starts once the API server has answered; it does not wait for the informer caches (a
+ * controller waits for its own kinds): one that reads the cache first awaits
+ * `mgr.cache.waitForCacheSync(signal)`, or lets its reads wait for their kind's first list.
+ */
 export interface Runnable {
+  /**
+   * Runs until `signal` aborts, then resolves. A rejection stops the manager, whose `start()`
+   * then rejects with it (as controller-runtime's runnables' errors do).
+   */
   start(signal: AbortSignal): Promise<void>;
   /** Runs only on the leader (default true), as controllers do. */
   readonly needLeaderElection?: boolean;
