@@ -14,7 +14,7 @@ import { ConfigMap, requestKey, type Client, type Reconciler } from "../../../sr
 import { silentLogger, type Logger } from "../../../src/runtime/log/logger.js";
 import { Manager, type ManagerOptions } from "../../../src/runtime/manager/manager.js";
 import { InMemoryTransport, kubeConfigFor, startTestEnv } from "../../../src/testing/index.js";
-import { eventually } from "../../helpers/backends.js";
+import { describeEachBackend, eventually, testEnvPerFile } from "../../helpers/backends.js";
 import { FaultyTransport } from "./faulty-transport.js";
 import { GreetingReconciler, GreetingResource, type Greeting } from "./sample-operator.js";
 
@@ -148,9 +148,18 @@ describe("Manager with a controller whose CRD is not installed [in-process]", ()
     await nothingLeftOpen(before);
   });
 
-  it("on the real clock too: start() rejects once the cacheSyncTimeout has passed", async () => {
-    const env = await startTestEnv({ backend: "in-process" });
-    cleanups.push(() => env.stop());
+  it("refuses a cacheSyncTimeout that is not a positive number of ms", () => {
+    const mgr = new Manager({ ...quiet, kubeConfig: kubeConfigFor("http://127.0.0.1:1") });
+    expect(() => mgr.controller(ConfigMap).withOptions({ cacheSyncTimeout: 0 })).toThrow(/cacheSyncTimeout must be a positive number of ms, got 0/);
+  });
+});
+
+// Without CRDs: Greeting is served by neither server.
+const envFor = testEnvPerFile();
+
+describeEachBackend("Manager with a controller whose CRD is not installed, on the real clock", (backend) => {
+  it("rejects once the cacheSyncTimeout has passed, naming the kind its server answers 404 for", async () => {
+    const env = await envFor(backend);
     const mgr = new Manager({ ...quiet, kubeConfig: env.kubeConfig });
     mgr.controller(GreetingResource).withOptions({ cacheSyncTimeout: 1_000 }).complete(new GreetingReconciler());
     mgr.controller(ConfigMap).complete(noting());
@@ -158,12 +167,7 @@ describe("Manager with a controller whose CRD is not installed [in-process]", ()
     const error = await outcome(mgr.start());
     expect(performance.now() - startedAt).toBeGreaterThanOrEqual(990);
     expect(error).toBeInstanceOf(CacheSyncTimeoutError);
-    expect((error as Error).message).toContain("Greeting (example.com/v1) is not served");
-  });
-
-  it("refuses a cacheSyncTimeout that is not a positive number of ms", () => {
-    const mgr = new Manager({ ...quiet, kubeConfig: kubeConfigFor("http://127.0.0.1:1") });
-    expect(() => mgr.controller(ConfigMap).withOptions({ cacheSyncTimeout: 0 })).toThrow(/cacheSyncTimeout must be a positive number of ms, got 0/);
+    expect((error as Error).message).toContain("Greeting (example.com/v1) is not served by the API server: its list answers 404 NotFound");
   });
 });
 
