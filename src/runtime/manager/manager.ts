@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { loadKubeConfig } from "../client/load-kube-config.js";
 import { Registry } from "prom-client";
-import { CachedClient, groupVersionKind, InformerCache, isKindNotServed, stripManagedFields, describeUnsynced } from "../cache/index.js";
+import { CachedClient, describeUnsynced, groupVersionKind, InformerCache, isKindNotServed, stripManagedFields } from "../cache/index.js";
 import { ApiClient, HttpTransport, TransportError, type Client, type Transport } from "../client/index.js";
 import type { Controller } from "../controller/controller.js";
 import { EventRecorder } from "../events/event-recorder.js";
@@ -263,6 +263,7 @@ export class Manager {
     try {
       await this.startServers(servers, signal);
       await this.waitForApiServer(signal);
+      if (signal.aborted) return;
       // Each controller waits for its own caches (its cacheSyncTimeout), as in controller-runtime:
       // one whose kind is not installed does not hold up the others.
       this.cache.start(work.signal);
