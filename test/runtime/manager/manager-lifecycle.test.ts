@@ -115,6 +115,22 @@ describe("Manager start-up against an API server nobody answers for", () => {
   });
 });
 
+describe("Manager whose start fails half-way", () => {
+  it("closes what it had opened already: the metrics server, when the probes' port is taken", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+    const before = activeHandles();
+    const { port } = taken.address() as { port: number };
+    const mgr = new Manager({ ...quiet, kubeConfig: kubeConfigFor("http://127.0.0.1:1"), healthProbeBindAddress: `127.0.0.1:${port}` });
+    mgr.controller(ConfigMap).complete(noting());
+    const error = await outcome(mgr.start());
+    expect(String(error)).toMatch(/EADDRINUSE/);
+    expect(mgr.metricsAddress?.port).toBeGreaterThan(0); // it was serving
+    await nothingLeftOpen(before);
+  });
+});
+
 describe("Manager with a controller whose CRD is not installed [in-process]", () => {
   it("names the kind in the log at once, lets the other controllers reconcile, and fails after the cacheSyncTimeout naming it; nothing stays open", async () => {
     const env = await startTestEnv({ backend: "in-process" }); // no CRD: Greeting is not served
