@@ -3,6 +3,7 @@
 // requests, after which stop() (and env.stop()) must leave nothing open. In-process server:
 // these need its fault injection and its store.
 import { spawn } from "node:child_process";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -100,6 +101,19 @@ describe("Manager start-up against an API server nobody answers for", () => {
     expect(elapsed).toBeGreaterThanOrEqual(990);
     expect(elapsed).toBeLessThan(20_000);
     await nothingLeftOpen(before);
+  });
+
+  it("fails at once when the server refuses the credentials (401)", async () => {
+    const server = createHttpServer((_req, res) => {
+      res.writeHead(401, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ kind: "Status", status: "Failure", reason: "Unauthorized", code: 401, message: "Unauthorized" }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as { port: number };
+    const mgr = new Manager({ ...quiet, kubeConfig: kubeConfigFor(`http://127.0.0.1:${port}`), startupTimeout: 600_000 });
+    const error = await outcome(mgr.start());
+    expect(String(error)).toMatch(new RegExp(`the API server at http://127\\.0\\.0\\.1:${port} refuses the manager's credentials: GET /version: 401 Unauthorized`));
   });
 
   it("stops waiting at once when stopped meanwhile, and resolves", async () => {
