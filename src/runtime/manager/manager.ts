@@ -167,8 +167,8 @@ export class Manager {
     this.probes.addHealthzCheck("ping", () => {});
     this.probes.addReadyzCheck("informers", async () => {
       if (!this.started) throw new Error("manager not started");
-      const synced = await this.cache.waitForCacheSync(AbortSignal.timeout(1));
-      if (!synced) throw new Error("informer caches not synced");
+      const unsynced = this.cache.resources().filter((r) => !this.cache.informerFor(r).hasSynced());
+      if (unsynced.length > 0) throw new Error(`informer caches not synced: ${unsynced.map((r) => `${r.kind} (${r.apiVersion})`).join(", ")}`);
     });
     if (options.webhookServer) {
       this.probes.addReadyzCheck("webhook", options.webhookServer.startedChecker());

@@ -164,7 +164,9 @@ describe("Manager with a controller whose CRD is not installed [in-process]", ()
     const report = await eventually("the missing kind in the log", () => records.find((r) => r.level >= 50 && r.msg.includes("Greeting (example.com/v1)")));
     expect(report.msg).toMatch(/Greeting \(example\.com\/v1\) is not served by the API server: its list answers 404 NotFound, so its CRD seems not installed/);
     expect(report["gvk"]).toBe("example.com/v1, Kind=Greeting");
-    expect((await mgr.probeServer.run("readyz")).ok).toBe(false);
+    const readyz = await mgr.probeServer.run("readyz");
+    expect(readyz.ok).toBe(false);
+    expect(readyz.lines).toContain("[-]informers failed: informer caches not synced: Greeting (example.com/v1)");
     expect(records.filter((r) => r.msg.includes("is not served")).length).toBe(1); // once, not at every retry
 
     clock.advance(60_000); // the broken controller's cacheSyncTimeout
