@@ -91,7 +91,7 @@ export interface FaultTarget {
  */
 export class ServerFaults {
   readonly #rules: Rule[] = [];
-  /** Requests waiting out a delay: each function lets its request go on now. */
+  /** Requests waiting out a delay: each function ends its wait now, unserved. */
   readonly #delayed = new Set<() => void>();
 
   constructor(private readonly target: FaultTarget) {}
@@ -122,8 +122,9 @@ export class ServerFaults {
   }
 
   /**
-   * Lets every request held by a delay go on at once, its timer cancelled: the server does
-   * this when it stops (and then refuses them).
+   * Ends the wait of every request held by a delay at once, its timer cancelled; they are
+   * answered 503 without being served. The server does this when it stops (and then refuses
+   * them).
    */
   releaseDelayed(): void {
     for (const release of [...this.#delayed]) release();
@@ -158,15 +159,17 @@ export class ServerFaults {
       if (rule.action.kind !== "delay" || !matchesRequest(rule.match, request)) continue;
       rule.hits++;
       const ms = rule.action.ms;
-      await new Promise<void>((resolve) => {
-        const release = (): void => {
+      const released = await new Promise<boolean>((resolve) => {
+        const end = (early: boolean): void => {
           timer.cancel();
           this.#delayed.delete(release);
-          resolve();
+          resolve(early);
         };
-        const timer = setBackgroundTimeout(this.target.clock, release, ms);
+        const release = (): void => end(true);
+        const timer = setBackgroundTimeout(this.target.clock, () => end(false), ms);
         this.#delayed.add(release);
       });
+      if (released) return statusForCode(503, `the server stopped: ${request.method} ${request.path} was not served`);
     }
     for (const rule of this.#rules) {
       if (rule.action.kind !== "fail" || rule.remaining <= 0 || !matchesRequest(rule.match, request)) continue;

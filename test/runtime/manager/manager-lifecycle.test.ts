@@ -283,12 +283,17 @@ describe("env.stop() [in-process]", () => {
     cleanups.push(() => env.stop());
     const transport = kind === "http" ? new HttpTransport({ kubeConfig: env.kubeConfig }) : new InMemoryTransport(env.server);
     cleanups.push(() => transport.close());
-    const held = env.server.faults.delayRequests(3_600_000, { watch: true });
-    const watching = outcome(new ApiClient(transport).watch(ConfigMap, { namespace: "default", resourceVersion: "1" }).then(() => undefined));
-    await eventually("the watch to be held", () => held.hits === 1);
+    const held = env.server.faults.delayRequests(3_600_000, (r) => r.watch || r.method === "POST");
+    const client = new ApiClient(transport);
+    const watching = outcome(client.watch(ConfigMap, { namespace: "default", resourceVersion: "1" }).then(() => undefined));
+    const creating = outcome(client.create(ConfigMap, { metadata: { name: "late", namespace: "default" } }).then(() => undefined));
+    await eventually("the watch and the create to be held", () => held.hits === 2);
     await env.stop();
     expect(String(await watching)).toMatch(/ECONNREFUSED|socket hang up|ECONNRESET/);
+    expect(String(await creating)).toMatch(/ECONNREFUSED|socket hang up|ECONNRESET/);
+    expect(() => env.store.get(env.store.resolve("", "v1", "configmaps"), "default", "late")).toThrow(/not found/); // refused, not served
     expect(env.server.openWatches).toBe(0);
+    expect(env.store.openWatches).toBe(0);
     expect(env.server.openConnections).toBe(0);
     transport.close();
     await nothingLeftOpen(before);
