@@ -39,6 +39,7 @@ export { loadKubeConfig, type KubeConfigSources } from "./client/load-kube-confi
 export {
   CachedClient,
   CacheNotSyncedError,
+  CacheSyncTimeoutError,
   InformerCache,
   ResourceNotCachedError,
   SharedInformer,

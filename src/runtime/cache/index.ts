@@ -1,5 +1,12 @@
 // The cache module: shared informers, their stores and the cached client. Named exports only.
-export { CacheNotSyncedError, ResourceNotCachedError } from "./cache-errors.js";
+export {
+  CacheNotSyncedError,
+  CacheSyncTimeoutError,
+  describeUnsynced,
+  groupVersionKind,
+  isKindNotServed,
+  ResourceNotCachedError,
+} from "./cache-errors.js";
 export { CachedClient, type CachedClientOptions } from "./cached-client.js";
 export { parseFieldSelector, readField, type FieldRequirement, type FieldSelector } from "./field-selector.js";
 export { InformerCache, type InformerCacheOptions, type InformerScope } from "./informer-cache.js";
@@ -16,3 +23,4 @@ export {
   type SharedInformerOptions,
   type UpdateInfo,
 } from "./shared-informer.js";
+export { waitForSyncWithin, type WaitForSyncOptions } from "./wait-for-sync.js";

@@ -24,6 +24,11 @@ export class ResourceInformer<T extends KubernetesObject = KubernetesObject> {
     return this.informers.every(({ informer }) => informer.hasSynced());
   }
 
+  /** The last failure one of the informers recovered from (see {@link SharedInformer.lastError}). */
+  get lastError(): Error | undefined {
+    return this.informers.find(({ informer }) => informer.lastError)?.informer.lastError;
+  }
+
   /** Resolves true once every informer has synced; false if `signal` aborts or one stops first. */
   async waitForSync(signal?: AbortSignal): Promise<boolean> {
     const results = await Promise.all(this.informers.map(({ informer }) => informer.waitForSync(signal)));

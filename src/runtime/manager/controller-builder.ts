@@ -1,4 +1,4 @@
-import type { InformerCache, InformerEventHandler } from "../cache/index.js";
+import { waitForSyncWithin, type InformerCache, type InformerEventHandler, type ResourceInformer } from "../cache/index.js";
 import { Controller } from "../controller/controller.js";
 import { ControllerNameError, validateControllerName, type ControllerNames } from "../controller/controller-name.js";
 import { mappingHandler, requestForObject, requestForOwner, type MapFunction } from "../controller/event-handlers.js";
@@ -59,7 +59,17 @@ export interface ControllerBuilderOptions {
    * false. Two controllers of one name then share their metric series.
    */
   readonly skipNameValidation?: boolean;
+  /**
+   * How long the controller waits for the caches of its watched kinds to sync before its start
+   * fails (and with it the manager's), in ms. Default 120,000, as controller-runtime's
+   * `CacheSyncTimeout`. A kind whose CRD is not installed never syncs: it is logged at once,
+   * and named in the error.
+   */
+  readonly cacheSyncTimeout?: number;
 }
+
+/** controller-runtime's default `CacheSyncTimeout`: 2 minutes. */
+export const DEFAULT_CACHE_SYNC_TIMEOUT_MS = 120_000;
 
 /** What the builder needs from the manager. */
 export interface BuilderContext {
@@ -73,7 +83,8 @@ export interface BuilderContext {
   readonly names?: ControllerNames | undefined;
   /** An event recorder reporting as `name` (default: one writing through `client`). */
   eventRecorder?(name: string): EventRecorder;
-  register(controller: Controller<Client>, name: string): void;
+  /** `start` runs the controller: it waits for the controller's caches, then runs its workers. */
+  register(controller: Controller<Client>, name: string, start: (signal: AbortSignal) => Promise<void>): void;
 }
 
 interface WatchSpec {
@@ -153,6 +164,10 @@ export class ControllerBuilder<T extends KubernetesObject> {
 
   /** Sets controller options (merged over earlier calls); see {@link ControllerBuilderOptions}. */
   withOptions(options: ControllerBuilderOptions): this {
+    const timeout = options.cacheSyncTimeout;
+    if (timeout !== undefined && !(timeout > 0 && Number.isFinite(timeout))) {
+      throw new RangeError(`controller ${this.name}: cacheSyncTimeout must be a positive number of ms, got ${timeout}`);
+    }
     this.options = { ...this.options, ...options };
     return this;
   }
@@ -197,6 +212,7 @@ export class ControllerBuilder<T extends KubernetesObject> {
       { resource: this.primary, map: requestForObject, predicates: this.primaryPredicates },
       ...this.watchSpecs,
     ];
+    const sources: ResourceInformer[] = [];
     for (const spec of specs) {
       const handler = mappingHandler(spec.map, [...this.filters, ...spec.predicates], enqueue);
       const adapter: InformerEventHandler = {
@@ -204,9 +220,23 @@ export class ControllerBuilder<T extends KubernetesObject> {
         onUpdate: (a, b) => handler.onUpdate(a, b),
         onDelete: (o) => handler.onDelete(o),
       };
-      cache.informerFor(spec.resource).addEventHandler(adapter);
+      const informer = cache.informerFor(spec.resource);
+      informer.addEventHandler(adapter);
+      sources.push(informer);
     }
-    this.context.register(controller, this.name);
+    const name = this.name;
+    const timeoutMs = this.options.cacheSyncTimeout ?? DEFAULT_CACHE_SYNC_TIMEOUT_MS;
+    // As controller-runtime's controllers: each waits for its own sources, then starts workers.
+    const start = async (signal: AbortSignal): Promise<void> => {
+      let synced = false;
+      try {
+        synced = await waitForSyncWithin(sources, { name, timeoutMs, clock, signal });
+      } finally {
+        if (!synced) queue.shutDown({ discardQueued: true });
+      }
+      if (synced) await controller.start(signal);
+    };
+    this.context.register(controller, name, start);
     return controller;
   }
 }

@@ -4,8 +4,8 @@ import { hostname } from "node:os";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { loadKubeConfig } from "../client/load-kube-config.js";
 import { Registry } from "prom-client";
-import { CachedClient, InformerCache, stripManagedFields } from "../cache/index.js";
-import { ApiClient, HttpTransport, type Client, type Transport } from "../client/index.js";
+import { CachedClient, describeUnsynced, groupVersionKind, InformerCache, isKindNotServed, stripManagedFields } from "../cache/index.js";
+import { ApiClient, HttpTransport, TransportError, type Client, type Transport } from "../client/index.js";
 import type { Controller } from "../controller/controller.js";
 import { ControllerNames } from "../controller/controller-name.js";
 import { EventRecorder } from "../events/event-recorder.js";
@@ -14,6 +14,8 @@ import { createLogger, type Logger } from "../log/logger.js";
 import { ControllerMetrics } from "../metrics/controller-metrics.js";
 import { HealthProbeServer, MetricsServer, parseBindAddress, type Checker } from "../metrics/probe-server.js";
 import { realClock, sleep, type Clock } from "../clock/index.js";
+import { ApiError } from "../errors.js";
+import { exponentialBackoff } from "../watch/backoff.js";
 import { ApiServerAuthorizer } from "../metrics/metrics-auth.js";
 import { SecureMetricsServer } from "../metrics/secure-metrics-server.js";
 import { LeaderElectionMetrics } from "../metrics/leader-election-metrics.js";
@@ -21,9 +23,19 @@ import { apiServerHost, MeteredTransport } from "../metrics/metered-transport.js
 import { registerProcessMetrics } from "../metrics/process-metrics.js";
 import type { KubernetesObject, Resource } from "../resource.js";
 import { ControllerBuilder } from "./controller-builder.js";
+import { ManagerTransport } from "./manager-transport.js";
 
-/** Something the manager runs: controllers, and whatever else needs the manager's lifetime. */
+/**
+ * Something the manager runs: controllers, and whatever else needs the manager's lifetime.
+ * It starts once the API server has answered; it does not wait for the informer caches (a
+ * controller waits for its own kinds): one that reads the cache first awaits
+ * `mgr.cache.waitForCacheSync(signal)`, or lets its reads wait for their kind's first list.
+ */
 export interface Runnable {
+  /**
+   * Runs until `signal` aborts, then resolves. A rejection stops the manager, whose `start()`
+   * then rejects with it (as controller-runtime's runnables' errors do).
+   */
   start(signal: AbortSignal): Promise<void>;
   /** Runs only on the leader (default true), as controllers do. */
   readonly needLeaderElection?: boolean;
@@ -45,7 +57,9 @@ export interface ManagerOptions {
   /**
    * How the manager talks to the API server. Default: an {@link HttpTransport} for
    * `kubeConfig`, closed when the manager stops. One passed here stays the caller's to close
-   * (e.g. the testing kit's `InMemoryTransport`, which serves the test API server without HTTP).
+   * (e.g. the testing kit's `InMemoryTransport`, which serves the test API server without HTTP);
+   * either way, what the manager still has in flight when it stops is aborted, and its clients
+   * refuse to send anything after.
    */
   readonly transport?: Transport;
   /** Watch and cache only this namespace (default all). */
@@ -81,6 +95,12 @@ export interface ManagerOptions {
    */
   readonly leaderElectionTimings?: Partial<LeaderElectionTimings>;
   /**
+   * How long `start()` keeps trying to reach the API server (`GET /version`) before it fails,
+   * naming the server and the last error, in ms. Default 30,000. (controller-runtime fails at
+   * once when its first discovery fails; a short wait rides out an API server restarting.)
+   */
+  readonly startupTimeout?: number;
+  /**
    * How long shutdown waits for in-flight reconciles, in ms. Default 30,000. The lease is
    * renewed meanwhile; after leadership was lost they get only until the lease may expire.
    */
@@ -102,9 +122,15 @@ export interface ManagerOptions {
   readonly syncPeriodMs?: number;
   /** This process's identity for leader election (default hostname + random suffix). */
   readonly identity?: string;
-  /** Time for the work queues and the informers (tests pass a `FakeClock`). Default the real clock. */
+  /**
+   * Time for the work queues, the informers and the controllers' `cacheSyncTimeout` (tests
+   * pass a `FakeClock`). Default the real clock.
+   */
   readonly clock?: Clock;
 }
+
+/** The default of {@link ManagerOptions.startupTimeout}. */
+export const DEFAULT_STARTUP_TIMEOUT_MS = 30_000;
 
 const SERVICE_ACCOUNT_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
@@ -129,17 +155,20 @@ export class Manager {
   readonly cache: InformerCache;
   readonly log: Logger;
   readonly registry: Registry;
-  private readonly transport: Transport;
-  private readonly ownsTransport: boolean;
+  private readonly transport: ManagerTransport;
   private readonly metrics: ControllerMetrics;
   private readonly probes = new HealthProbeServer();
   private readonly runnables: Runnable[] = [];
   private readonly controllerNames = new ControllerNames();
+  /** The controllers among the runnables, to name what they reconcile when leadership is lost. */
+  private readonly controllers: Controller<Client>[] = [];
   private readonly abort = new AbortController();
   private started = false;
   private elector: LeaderElector | undefined;
   private metricsAt: AddressInfo | undefined;
   private readonly leaderMetrics: LeaderElectionMetrics | undefined;
+  /** Kinds already reported as not served, so the report is not repeated at each retry. */
+  private readonly notServed = new Set<string>();
 
   constructor(private readonly options: ManagerOptions = {}) {
     this.log = options.logger ?? createLogger();
@@ -148,10 +177,10 @@ export class Manager {
     this.metrics = new ControllerMetrics(this.registry);
     if (options.processMetrics !== false) registerProcessMetrics(this.registry);
     if (options.leaderElection) this.leaderMetrics = new LeaderElectionMetrics(this.registry);
-    this.ownsTransport = options.transport === undefined;
-    this.transport = new MeteredTransport(
-      options.transport ?? new HttpTransport({ kubeConfig: this.kubeConfig, userAgent: "kubebuilder-ts-manager" }),
-      { registry: this.registry, host: apiServerHost(this.kubeConfig.getCurrentCluster()?.server) },
+    const transport = options.transport ?? new HttpTransport({ kubeConfig: this.kubeConfig, userAgent: "kubebuilder-ts-manager" });
+    this.transport = new ManagerTransport(
+      new MeteredTransport(transport, { registry: this.registry, host: apiServerHost(this.kubeConfig.getCurrentCluster()?.server) }),
+      { owned: options.transport === undefined },
     );
     this.apiReader = new ApiClient(this.transport);
     this.cache = new InformerCache({
@@ -160,14 +189,14 @@ export class Manager {
       resyncPeriodMs: options.syncPeriodMs,
       clock: options.clock,
       transform: stripManagedFields,
-      onError: (err, resource) => this.log.warn({ err, resource: resource.kind }, "watch error; retrying"),
+      onError: (err, resource) => this.reportWatchError(err, resource),
     });
     this.client = new CachedClient({ cache: this.cache, client: this.apiReader });
     this.probes.addHealthzCheck("ping", () => {});
     this.probes.addReadyzCheck("informers", async () => {
       if (!this.started) throw new Error("manager not started");
-      const synced = await this.cache.waitForCacheSync(AbortSignal.timeout(1));
-      if (!synced) throw new Error("informer caches not synced");
+      const unsynced = this.cache.resources().filter((r) => !this.cache.informerFor(r).hasSynced());
+      if (unsynced.length > 0) throw new Error(`informer caches not synced: ${unsynced.map((r) => `${r.kind} (${r.apiVersion})`).join(", ")}`);
     });
     if (options.webhookServer) {
       this.probes.addReadyzCheck("webhook", options.webhookServer.startedChecker());
@@ -187,7 +216,10 @@ export class Manager {
         clock: this.options.clock,
         names: this.controllerNames,
         eventRecorder: (name) => this.eventRecorder(name),
-        register: (controller: Controller<Client>) => this.add(controller),
+        register: (controller: Controller<Client>, _name: string, start: (signal: AbortSignal) => Promise<void>) => {
+          this.add({ start, needLeaderElection: controller.needLeaderElection });
+          this.controllers.push(controller);
+        },
       },
       resource,
     );
@@ -223,11 +255,14 @@ export class Manager {
   }
 
   /**
-   * Runs until {@link stop}, SIGTERM or SIGINT. Rejects with "leader election lost" when
-   * leadership is lost: the controllers are stopped at once (their reconciles' signal
-   * aborts, no new reconcile starts), reconciles in flight get until the lease may expire,
-   * and the lease is not released. The process should then exit and restart, as
-   * controller-runtime's managers do.
+   * Runs until {@link stop}, SIGTERM or SIGINT. Rejects when the API server cannot be
+   * reached within `startupTimeout`, when a controller or another runnable fails (a
+   * controller whose caches do not sync within its `cacheSyncTimeout`): that stops the
+   * others, and with "leader election lost" when leadership is lost: the controllers are
+   * stopped at once (their reconciles' signal aborts, no new reconcile starts), reconciles in
+   * flight get until the lease may expire, and the lease is not released. The process should
+   * then exit and restart, as controller-runtime's managers do. Whichever way it ends,
+   * everything it opened is closed by then: servers, watches, connections, requests in flight.
    */
   async start(): Promise<void> {
     if (this.started) throw new Error("the manager was already started");
@@ -250,11 +285,28 @@ export class Manager {
     const election = new AbortController();
     let renewing: Promise<"lost" | "stopped"> | undefined;
     signal.addEventListener("abort", () => work.abort(), { once: true });
+    // As controller-runtime's runnable groups: the first runnable to fail stops the manager, and
+    // start() rejects with its error (errors while stopping are only logged).
+    let failure: { error: unknown } | undefined;
+    const run = (r: Runnable): void => {
+      const running = Promise.resolve().then(() => r.start(work.signal));
+      runs.push(
+        running.catch((error: unknown) => {
+          if (work.signal.aborted) return void this.log.warn({ err: error }, "a runnable failed while the manager was stopping");
+          failure ??= { error };
+          this.log.error({ err: error }, "a runnable failed; stopping the manager");
+          this.stop();
+        }),
+      );
+    };
     try {
       await this.startServers(servers, signal);
+      await this.waitForApiServer(signal);
+      if (signal.aborted) return;
+      // Each controller waits for its own caches (its cacheSyncTimeout), as in controller-runtime:
+      // one whose kind is not installed does not hold up the others.
       this.cache.start(work.signal);
-      for (const r of this.runnables.filter((x) => x.needLeaderElection === false)) runs.push(r.start(work.signal));
-      if (!(await this.cache.waitForCacheSync(signal)) && !signal.aborted) throw new Error("informer caches did not sync");
+      for (const r of this.runnables.filter((x) => x.needLeaderElection === false)) run(r);
       if (this.options.leaderElection) {
         this.elector = this.createElector();
         const lease = this.options.leaderElectionId!;
@@ -274,26 +326,95 @@ export class Manager {
       }
       if (signal.aborted) return;
       this.log.info({ controllers: this.runnables.length }, "starting controllers");
-      for (const r of this.runnables.filter((x) => x.needLeaderElection !== false)) runs.push(r.start(work.signal));
+      for (const r of this.runnables.filter((x) => x.needLeaderElection !== false)) run(r);
       await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
     } finally {
+      // Every step runs whatever the one before did: nothing opened is left open.
       work.abort();
       await this.drain(runs, renewing);
       election.abort();
       await renewing;
-      await this.cache.stop();
-      if (!lost) await this.elector?.release();
+      await this.stopping("stop the informers", () => this.cache.stop());
+      // Not after a loss: the lease is no longer this replica's to release.
+      if (!lost) await this.stopping("release the leader lease", () => this.elector?.release());
       if (this.elector) this.leaderMetrics?.setLeading(this.options.leaderElectionId!, false);
-      for (const s of servers) await s.close();
-      if (this.options.webhookServer) await this.options.webhookServer.stop();
-      if (this.ownsTransport) this.transport.close();
+      // Requests still in flight (a reconcile past the graceful timeout) are aborted, later ones refused.
+      await this.stopping("close the API transport", () => this.transport.close());
+      for (const s of servers) await this.stopping("close a server", () => s.close());
+      const webhooks = this.options.webhookServer;
+      if (webhooks) await this.stopping("stop the webhook server", () => webhooks.stop());
       process.removeListener("SIGTERM", onSignal);
       process.removeListener("SIGINT", onSignal);
       this.log.info("manager stopped");
+      // Also when start() returned early: a runnable's failure is what stopped it.
+      if (failure !== undefined) throw failure.error;
     }
     if (lost) {
       throw new Error(`leader election lost: ${this.elector?.lostBecause ?? "the lease was not renewed"}; the controllers were stopped`);
     }
+  }
+
+  /** Runs one step of the shutdown; a failing step is logged, and the next ones still run. */
+  private async stopping(what: string, step: () => unknown): Promise<void> {
+    try {
+      await step();
+    } catch (err) {
+      this.log.warn({ err }, `stopping: could not ${what}`);
+    }
+  }
+
+  /**
+   * Waits until the API server answers, as controller-runtime's start-up discovery does, for
+   * at most `startupTimeout`; then fails naming the server and the last error. Any answer but
+   * 401, 429 and 5xx will do (a 403 or 404 for `/version` is a locked-down server, not a
+   * missing one). Returns at once when `signal` aborts.
+   */
+  private async waitForApiServer(signal: AbortSignal): Promise<void> {
+    const timeoutMs = this.options.startupTimeout ?? DEFAULT_STARTUP_TIMEOUT_MS;
+    const server = this.kubeConfig.getCurrentCluster()?.server ?? "(the kubeconfig names no server)";
+    const deadline = performance.now() + timeoutMs;
+    const backoff = exponentialBackoff(realClock, { initialMs: 200, maxMs: 5_000 });
+    let last: unknown;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.transport.request({ method: "GET", path: "/version", signal, timeoutMs: Math.max(1, Math.ceil(deadline - performance.now())) });
+        return;
+      } catch (error) {
+        if (signal.aborted) return;
+        if (error instanceof ApiError && error.statusCode === 401) {
+          throw new Error(`the API server at ${server} refuses the manager's credentials: ${error.message}`, { cause: error });
+        }
+        if (error instanceof ApiError && error.statusCode < 500 && error.statusCode !== 429) return;
+        // An attempt cut short by the deadline says less than the failure before it (a refused connection).
+        if (!(last !== undefined && error instanceof TransportError && error.code === "timeout")) last = error;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        const reason = last instanceof Error ? last.message : String(last);
+        throw new Error(
+          `cannot reach the API server at ${server}: still failing after ${timeoutMs} ms (startupTimeout) and ${attempt} attempt(s): ${reason}`,
+          { cause: last },
+        );
+      }
+      this.log.warn({ server, err: last }, "cannot reach the API server yet; retrying");
+      await sleep(realClock, Math.min(backoff.next(), left), signal);
+      if (signal.aborted) return;
+    }
+  }
+
+  /**
+   * Watch failures are retried for ever; a kind the API server does not serve (its list answers
+   * 404: a CRD not installed) is reported at once by name, as controller-runtime does, since
+   * retrying will not help until someone installs it.
+   */
+  private reportWatchError(err: unknown, resource: Resource): void {
+    if (isKindNotServed(err)) {
+      if (this.notServed.has(resource.key)) return;
+      this.notServed.add(resource.key);
+      this.log.error({ err, gvk: groupVersionKind(resource) }, `${describeUnsynced(resource, err as Error)}; its controllers wait for it until their cacheSyncTimeout`);
+      return;
+    }
+    this.log.warn({ err, resource: resource.kind }, "watch error; retrying");
   }
 
   /**
@@ -328,7 +449,7 @@ export class Manager {
 
   /** What the controllers are reconciling now, as "controller: namespace/name". */
   private reconcilingKeys(): string[] {
-    return this.runnables.flatMap((r) => (isController(r) ? r.reconciling.map((key) => `${r.name}: ${key}`) : []));
+    return this.controllers.flatMap((c) => c.reconciling.map((key) => `${c.name}: ${key}`));
   }
 
   private async startServers(servers: { close(): Promise<void> }[], signal: AbortSignal): Promise<void> {
@@ -384,11 +505,6 @@ export class Manager {
   get metricsAddress(): AddressInfo | undefined {
     return this.metricsAt;
   }
-}
-
-/** Whether a runnable is a controller (which can say what it is reconciling). */
-function isController(runnable: Runnable): runnable is Controller<Client> {
-  return Array.isArray((runnable as Partial<Controller<Client>>).reconciling);
 }
 
 function defaultKubeConfig(): KubeConfig {

@@ -65,7 +65,11 @@ export interface TestEnv {
   readonly store: ObjectStore;
   /** Where the local webhook server must serve (`new WebhookServer({ host, port, certDir })`), when `webhookInstallOptions` was given. */
   readonly webhook: LocalWebhookServing | undefined;
-  /** Stops what was started (a no-op for an existing cluster, which keeps what was installed). */
+  /**
+   * Stops what was started (a no-op for an existing cluster, which keeps what was installed).
+   * The in-process server resolves once every watch and connection is closed, requests held by
+   * a delay fault included: nothing of it keeps the test process alive.
+   */
   stop(): Promise<void>;
 }
 
@@ -119,9 +123,14 @@ export async function startTestEnv(options: TestEnvOptions = {}): Promise<TestEn
       server,
       store,
       webhook: webhooks?.serving,
+      // The server ends its watches, lets go of held requests and resolves once every
+      // connection is closed; the webhook files go even if that failed.
       stop: async () => {
-        await server.stop();
-        await webhooks?.cleanup();
+        try {
+          await server.stop();
+        } finally {
+          await webhooks?.cleanup();
+        }
       },
     };
   } catch (e) {

@@ -91,6 +91,8 @@ export interface FaultTarget {
  */
 export class ServerFaults {
   readonly #rules: Rule[] = [];
+  /** Requests waiting out a delay: each function ends its wait now, unserved. */
+  readonly #delayed = new Set<() => void>();
 
   constructor(private readonly target: FaultTarget) {}
 
@@ -117,6 +119,15 @@ export class ServerFaults {
   failRequests(status: number, match?: RequestMatch, count = Infinity): FaultHandle {
     if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`failRequests: status must be an HTTP error code (400-599), got ${status}`);
     return this.#add({ match, action: { kind: "fail", status }, remaining: count, hits: 0 });
+  }
+
+  /**
+   * Ends the wait of every request held by a delay at once, its timer cancelled; they are
+   * answered 503 without being served. The server does this when it stops (and then refuses
+   * them).
+   */
+  releaseDelayed(): void {
+    for (const release of [...this.#delayed]) release();
   }
 
   /** Lifts every fault (and the list expiry of {@link expireResourceVersions}). */
@@ -148,7 +159,17 @@ export class ServerFaults {
       if (rule.action.kind !== "delay" || !matchesRequest(rule.match, request)) continue;
       rule.hits++;
       const ms = rule.action.ms;
-      await new Promise<void>((resolve) => void setBackgroundTimeout(this.target.clock, resolve, ms));
+      const released = await new Promise<boolean>((resolve) => {
+        const end = (early: boolean): void => {
+          timer.cancel();
+          this.#delayed.delete(release);
+          resolve(early);
+        };
+        const release = (): void => end(true);
+        const timer = setBackgroundTimeout(this.target.clock, () => end(false), ms);
+        this.#delayed.add(release);
+      });
+      if (released) return statusForCode(503, `the server stopped: ${request.method} ${request.path} was not served`);
     }
     for (const rule of this.#rules) {
       if (rule.action.kind !== "fail" || rule.remaining <= 0 || !matchesRequest(rule.match, request)) continue;

@@ -107,14 +107,25 @@ export class TestApiServer {
     return this.#watches.size;
   }
 
-  /** Ends every watch and connection, and stops listening. */
+  /** The number of open client connections (HTTP only; the in-memory transport opens none). */
+  get openConnections(): number {
+    return this.#sockets.size;
+  }
+
+  /**
+   * Ends every watch and connection, and stops listening. Requests still being answered (held
+   * by a delay fault) are let go and refused, and a watch one of them would start is ended:
+   * nothing the server opened outlives it.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.faults.releaseDelayed();
     this.#dropWatches(false);
-    await new Promise<void>((resolve) => {
-      this.#server.close(() => resolve());
-      for (const s of this.#sockets) s.destroy();
-    });
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    // Resolves once every connection is closed, not merely destroyed.
+    const sockets = [...this.#sockets].map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.once("close", () => resolve()))));
+    for (const s of this.#sockets) s.destroy();
+    await Promise.all([closed, ...sockets]);
   }
 
   /**
@@ -125,7 +136,8 @@ export class TestApiServer {
    * a connection to it would be refused.
    */
   async serve(request: ApiRequest, connect: () => WatchConnection): Promise<ApiAnswer> {
-    if (this.#stopped) throw new Error(`connect ECONNREFUSED 127.0.0.1:${this.#port} (the test API server was stopped)`);
+    const refused = (): Error => new Error(`connect ECONNREFUSED 127.0.0.1:${this.#port} (the test API server was stopped)`);
+    if (this.#stopped) throw refused();
     let open: OpenWatch | undefined;
     const answer = await answerApiRequest(this.#context, request, () => {
       const entry: OpenWatch = { connection: connect(), handle: undefined };
@@ -138,6 +150,14 @@ export class TestApiServer {
         },
       };
     });
+    if (this.#stopped) {
+      // Stopped while this request was held (a delay fault): no watch may outlive the server.
+      if (answer.kind === "watch") {
+        answer.handle.stop();
+        open?.connection.break();
+      }
+      throw refused();
+    }
     if (answer.kind === "watch" && open && !answer.handle.stopped) {
       open.handle = answer.handle;
       this.#watches.add(open);
