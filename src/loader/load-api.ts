@@ -14,8 +14,8 @@ import { SyntaxKind } from "./typescript.js";
 
 /** Reads the API packages and file-level markers under `paths` into the API model. */
 export function loadApi(paths: readonly string[], registry: MarkerRegistry, diagnostics: DiagnosticList): ApiModel {
-  const tree = discoverSources(paths, (p) => diagnostics.error("paths", `--paths ${p}: no such file or directory`));
-  const resolver = new ModuleResolver();
+  const tree = discoverSources(paths, diagnostics);
+  const resolver = new ModuleResolver(diagnostics);
   const packageDirs = new Set(tree.packageDirs);
   const reader = new TypeReader(resolver, registry, diagnostics, (file) => {
     const dir = file.slice(0, file.lastIndexOf("/"));
