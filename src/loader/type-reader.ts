@@ -1,7 +1,7 @@
 import type { ts } from "ts-morph";
 import type { DiagnosticList } from "../diagnostics/index.js";
 import type { MarkerRegistry } from "../markers/index.js";
-import { attachedBlocks, describe } from "../markers/index.js";
+import { attachedBlocks, describe, markerLines, parseMarker, type CommentBlock } from "../markers/index.js";
 import type { Field, KnownTypeName, NamedType, TypeRef } from "../model/index.js";
 import { KNOWN_TYPE_NAMES } from "../model/index.js";
 import { collectMarkers } from "./collect-markers.js";
@@ -52,6 +52,8 @@ export class TypeReader {
   private depth = 0;
   /** Whether the current top-level read has reported nesting too deep (once is enough). */
   private deepReported = false;
+  /** `file:line` of every marker line read above a declaration, attached or not. */
+  readonly markerLinesSeen = new Set<string>();
 
   constructor(
     private readonly resolver: ModuleResolver,
@@ -115,11 +117,33 @@ export class TypeReader {
   private attached(node: ts.Node, target: "type" | "field"): { markers: NamedType["markers"]; description: string } {
     const sf = node.getSourceFile();
     const line = lineAndColumn(sf, node.getStart(sf)).line;
-    const { doc, blocks } = attachedBlocks(commentBlocksOf(node), line);
+    const { doc, blocks, detached } = attachedBlocks(commentBlocksOf(node), line);
+    for (const m of markerLines(blocks)) this.markerLinesSeen.add(`${sf.fileName}:${m.line}`);
+    this.warnDetached(detached, sf.fileName, target === "type" ? `the type below` : `the field below`);
     return {
       markers: collectMarkers(blocks, target, sf.fileName, this.registry, this.diagnostics),
       description: describe(doc),
     };
+  }
+
+  /**
+   * Warns of the markers in comment groups above a declaration that do not attach to it
+   * (see {@link attachedBlocks}): left alone they would do nothing, without a word.
+   */
+  warnDetached(detached: readonly CommentBlock[], file: string, what: string): void {
+    for (const m of markerLines(detached)) {
+      const key = `${file}:${m.line}`;
+      if (this.markerLinesSeen.has(key)) continue;
+      this.markerLinesSeen.add(key);
+      const location = { file, line: m.line, column: m.column };
+      if (parseMarker(m.text, location, "type", this.registry).kind === "ignored") continue;
+      this.diagnostics.warn(
+        "marker-detached",
+        `marker +${m.text.split("=")[0]!.trim()} is not attached to ${what}, and has no effect: a blank line separates it from the comment group that is`,
+        location,
+        "a declaration takes the markers of the comment right above it and of the one comment group above that; remove the blank line or move the marker",
+      );
+    }
   }
 
   private readDeclaration(decl: TypeDeclaration, id: string): NamedType {
