@@ -75,19 +75,29 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
   }
   // The generator loads on first use, not at start-up: its dependencies (the TypeScript
   // compiler) take longer to load than every other kb command takes to run.
-  const files = await generate(
-    {
-      paths: paths.map((p) => resolve(io.cwd, p)),
-      targets: target === "all" ? GENERATE_TARGETS : [target],
-      crdDir: resolve(io.cwd, flags.crdDir),
-      rbacDir: resolve(io.cwd, flags.rbacDir),
-      webhookDir: resolve(io.cwd, flags.webhookDir),
-      roleName: flags.roleName,
-      maxDescLen: flags.maxDescLen,
-      kbVersion: kbVersion(),
-    },
-    diagnostics,
-  );
+  let files;
+  try {
+    files = await generate(
+      {
+        paths: paths.map((p) => resolve(io.cwd, p)),
+        targets: target === "all" ? GENERATE_TARGETS : [target],
+        crdDir: resolve(io.cwd, flags.crdDir),
+        rbacDir: resolve(io.cwd, flags.rbacDir),
+        webhookDir: resolve(io.cwd, flags.webhookDir),
+        roleName: flags.roleName,
+        maxDescLen: flags.maxDescLen,
+        kbVersion: kbVersion(),
+      },
+      diagnostics,
+    );
+  } catch (e) {
+    // The last resort behind the nesting limits of the loader, the marker grammar and the CEL
+    // checker: input nested deeper than the stack holds is still bad input, not a kb crash.
+    if (!(e instanceof RangeError) || !/call stack/i.test(e.message)) throw e;
+    printDiagnostics(io, diagnostics.errors());
+    io.err("error: the sources nest too deeply for kb to follow (it ran out of stack); look for deeply nested types, marker values or CEL rules\nnothing was written\n");
+    return ExitCode.badInput;
+  }
   printDiagnostics(io, diagnostics.warnings());
   const errors = diagnostics.errors();
   if (errors.length > 0) {

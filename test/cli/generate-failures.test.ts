@@ -1,6 +1,7 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_GENERATE_FLAGS, runGenerate } from "../../src/cli/generate-command.js";
 import { copyFixture, runKb } from "../helpers/temp-project.js";
 
 const TYPES = "api/v1/cronjob-types.ts";
@@ -116,5 +117,35 @@ describe("kb generate: diagnostics print source text safely", () => {
     expect(r.code).toBe(2);
     expect(r.err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(r.err).toContain("\\x1b]0;pwned\\x07\\x1b[2J");
+  });
+});
+
+describe("kb generate: bad sources are exit 2 with the location, never an internal error", () => {
+  const cases: [string, (dir: string) => void, RegExp][] = [
+    ["an unclosed brace", (dir) => writeFileSync(join(dir, TYPES), readFileSync(join(dir, TYPES), "utf8").replace("export interface CronJobSpec {", "export interface CronJobSpec {{")), /^api\/v1\/cronjob-types\.ts:\d+:\d+: error: syntax error: /m],
+    ["a binary file", (dir) => writeFileSync(join(dir, "src/blob.ts"), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2])), /^src\/blob\.ts:1:5: error: the file holds a NUL byte/m],
+    ["a dangling symbolic link", (dir) => symlinkSync(join(dir, "gone.ts"), join(dir, "api/v1/gone.ts")), /^api\/v1\/gone\.ts: error: cannot read: dangling symbolic link/m],
+    ["5000 nested inline types", (dir) => writeFileSync(join(dir, "api/v1/deep-types.ts"), `export interface Deep { a?: ${"{ a?: ".repeat(5000)}string${" }".repeat(5000)} }\n`), /^api\/v1\/deep-types\.ts:1:\d+: error: brackets nest deeper than 200 levels/m],
+    ["a default nested 5000 levels", (dir) => writeFileSync(join(dir, "api/v1/deep-types.ts"), `export interface Deep {\n  // +kubebuilder:default=${"{a:".repeat(5000)}1${"}".repeat(5000)}\n  a?: unknown;\n}\n`), /^api\/v1\/deep-types\.ts:2:\d+: error: invalid marker \+kubebuilder:default: value nests deeper than 64 levels/m],
+  ];
+  it.each(cases)("%s", async (_, spoil, expected) => {
+    const dir = copyFixture("cronjob-tutorial");
+    spoil(dir);
+    const r = await runKb(dir, "generate");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(expected);
+    expect(r.err).not.toContain("internal error");
+    expect(existsSync(join(dir, "config"))).toBe(false);
+  });
+
+  it("a stack overflow that no limit caught is still bad input, not a crash", async () => {
+    const dir = copyFixture("cronjob-tutorial");
+    const io = { cwd: dir, out: () => {}, err: (t: string) => void (err += t) };
+    let err = "";
+    const code = await runGenerate(io, "all", DEFAULT_GENERATE_FLAGS, async () => {
+      throw new RangeError("Maximum call stack size exceeded");
+    });
+    expect(code).toBe(2);
+    expect(err).toContain("error: the sources nest too deeply for kb to follow (it ran out of stack)");
   });
 });
