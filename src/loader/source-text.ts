@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, readlinkSync } from "node:fs";
+import { lstatSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import type { SourceLocation } from "../diagnostics/index.js";
 
 /** A source file's text, or why it cannot be read (with where, when that is a place in the file). */
@@ -17,6 +17,10 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 export function readSourceText(path: string): SourceText {
   let bytes: Buffer;
   try {
+    // A FIFO or a device named *.ts would block the read, or never end.
+    const stat = statSync(path);
+    if (stat.isDirectory()) return { ok: false, message: "cannot read: is a directory, not a file", location: wholeFile(path) };
+    if (!stat.isFile()) return { ok: false, message: "cannot read: not a regular file (a FIFO, socket or device)", location: wholeFile(path) };
     bytes = readFileSync(path);
   } catch (e) {
     return { ok: false, message: `cannot read: ${describeFsError(path, e)}`, location: wholeFile(path) };

@@ -118,6 +118,14 @@ describe("kb generate: diagnostics print source text safely", () => {
     expect(r.err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
     expect(r.err).toContain("\\x1b]0;pwned\\x07\\x1b[2J");
   });
+
+  it("escapes them in flag errors too", async () => {
+    const dir = copyFixture("cronjob-tutorial");
+    const r = await runKb(dir, "generate", "\u001b]0;pwned\u0007");
+    expect(r.code).toBe(2);
+    expect(r.err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+    expect(r.err).toContain("\\x1b]0;pwned\\x07");
+  });
 });
 
 describe("kb generate: bad sources are exit 2 with the location, never an internal error", () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -132,5 +133,14 @@ describe("nesting past the limits is a located error, not a stack overflow", () 
     const reversed = problems({ "api/v1/t.ts": `export type A${n} = string;\n${aliases}\n${KIND}A0;\n}\n` }).printed;
     expect(reversed.length).toBeGreaterThan(0);
     for (const p of reversed) expect(p).toMatch(/^api\/v1\/t\.ts:\d+:\d+: error: type nests deeper than 100 levels/);
+  });
+});
+
+describe("sources that would hang a read", () => {
+  it("a FIFO named like a source file is refused, not read", () => {
+    const { printed } = problems({ "api/v1/t.ts": `${KIND}string;\n}\n` }, (dir) => {
+      execFileSync("mkfifo", [join(dir, "api/v1/pipe.ts")]);
+    });
+    expect(printed).toEqual(["api/v1/pipe.ts: error: cannot read: not a regular file (a FIFO, socket or device)"]);
   });
 });
