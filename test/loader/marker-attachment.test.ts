@@ -68,6 +68,14 @@ describe("markers attach as controller-gen attaches them", () => {
     ]);
   });
 
+  it("a marker trailing code on its line belongs to nothing, not to the next field", () => {
+    const { printed, markersOf } = load(
+      ["// +kubebuilder:object:root=true", "export interface Foo {", "  a?: string; // +kubebuilder:validation:MinLength=1", "  b?: string;", "}", ""].join("\n"),
+    );
+    expect(markersOf("Foo")).toEqual(["kubebuilder:object:root"]);
+    expect(printed).toEqual([expect.stringMatching(/^api\/v1\/types\.ts:3:18: warning: marker \+kubebuilder:validation:MinLength is not attached to a type, a field or the package comment/)]);
+  });
+
   it("package markers below the top comment of groupversion-info.ts", () => {
     const { printed } = load("export {};\n", "// +groupName=test.example.com\nexport const a = 1;\n// +versionName=v2\nexport {};\n");
     expect(printed).toEqual([expect.stringMatching(/^api\/v1\/groupversion-info\.ts:3:4: warning: marker \+versionName is not attached to a type, a field or the package comment, and has no effect/)]);
