@@ -185,3 +185,47 @@ describe("loader properties", () => {
     },
   );
 });
+
+describe("marker block properties", () => {
+  const SOURCE = [
+    'import type { ObjectMeta } from "kubebuilder-ts";',
+    "",
+    "// +kubebuilder:object:root=true",
+    "// +kubebuilder:subresource:status",
+    '// +kubebuilder:printcolumn:name="Size",type=integer,JSONPath=".spec.size"',
+    "",
+    "// Widget is a kind.",
+    "export interface Widget {",
+    "  apiVersion?: string;",
+    "  kind?: string;",
+    "  metadata?: ObjectMeta;",
+    "  // +kubebuilder:validation:Minimum=1",
+    "  // +kubebuilder:validation:Maximum=9",
+    "  // size is the size.",
+    "  size?: number;",
+    "  // +kubebuilder:validation:MinLength=1",
+    "  /** name is the name. */",
+    "  // +kubebuilder:validation:MaxLength=5",
+    "  name?: string;",
+    "  spec?: { size?: number };",
+    "}",
+    "",
+  ];
+
+  /** The CRDs without descriptions (a doc comment moved away by a blank line is a description lost, by Go's rule). */
+  const withoutDescriptions = (content: string) => content.replace(/^\s*description: .*(\n\s{6,}\S.*)*$/gm, "");
+
+  test.prop([fc.uniqueArray(fc.integer({ min: 1, max: SOURCE.length - 1 }), { minLength: 1, maxLength: 4 })], fuzzParams(100))(
+    "blank lines anywhere: the same CRDs, or a warning located at each marker that no longer attaches, never a silent change",
+    (at) => {
+      const lines = [...SOURCE];
+      for (const i of [...at].sort((a, b) => b - a)) lines.splice(i, 0, "");
+      const base = generate({ "api/v1/groupversion-info.ts": GV, "api/v1/widget-types.ts": SOURCE.join("\n") });
+      const changed = generate({ "api/v1/groupversion-info.ts": GV, "api/v1/widget-types.ts": lines.join("\n") });
+      const same = JSON.stringify(changed.out.map((f) => withoutDescriptions(f.content))) === JSON.stringify(base.out.map((f) => withoutDescriptions(f.content)));
+      const warnings = changed.diagnostics.warnings().filter((d) => d.code === "marker-detached");
+      if (!same) expect(warnings.length, lines.join("\n")).toBeGreaterThan(0);
+      for (const w of warnings) expect(lines[w.location!.line - 1]).toContain("+");
+    },
+  );
+});
