@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DiagnosticList, ExitCode } from "../diagnostics/index.js";
+import { DiagnosticList, escapeControls, ExitCode } from "../diagnostics/index.js";
+import { roleNameProblem } from "../generator/crd/names.js";
+import { checkWrites } from "../output/output-guard.js";
 import { generateHere, type Generate } from "../generator/generate-async.js";
 import { GENERATE_TARGETS, type GenerateTarget } from "../generator/targets.js";
 import { VirtualTree } from "../tree/index.js";
@@ -36,7 +38,7 @@ export function generateCommand(io: Io, setExit: (code: number) => void): Comman
     .option("--crd-dir <dir>", "where CRDs are written", DEFAULT_GENERATE_FLAGS.crdDir)
     .option("--rbac-dir <dir>", "where role.yaml is written", DEFAULT_GENERATE_FLAGS.rbacDir)
     .option("--webhook-dir <dir>", "where the webhook manifests are written", DEFAULT_GENERATE_FLAGS.webhookDir)
-    .option("--role-name <name>", "name of the generated ClusterRole and Roles", DEFAULT_GENERATE_FLAGS.roleName)
+    .addOption(new Option("--role-name <name>", "name of the generated ClusterRole and Roles").default(DEFAULT_GENERATE_FLAGS.roleName).argParser(parseRoleName))
     .addOption(new Option("--max-desc-len <n>", "shorten descriptions to at most n characters (0 drops them)").argParser(parseCount))
     .option("--check", "write nothing; exit 1 with a diff when any output would change")
     .addHelpText("after", EXAMPLES)
@@ -63,24 +65,39 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
   }
   const missing = paths.filter((p) => !existsSync(resolve(io.cwd, p)));
   if (missing.length > 0) {
-    for (const p of missing) io.err(`error: --paths ${p}: no such file or directory\n`);
+    for (const p of missing) io.err(`error: --paths ${escapeControls(p)}: no such file or directory\n`);
+    return ExitCode.badInput;
+  }
+  const badRole = roleNameProblem(flags.roleName);
+  if (badRole) {
+    io.err(`error: --role-name ${escapeControls(JSON.stringify(flags.roleName))}: ${badRole}\n`);
     return ExitCode.badInput;
   }
   // The generator loads on first use, not at start-up: its dependencies (the TypeScript
   // compiler) take longer to load than every other kb command takes to run.
-  const files = await generate(
-    {
-      paths: paths.map((p) => resolve(io.cwd, p)),
-      targets: target === "all" ? GENERATE_TARGETS : [target],
-      crdDir: resolve(io.cwd, flags.crdDir),
-      rbacDir: resolve(io.cwd, flags.rbacDir),
-      webhookDir: resolve(io.cwd, flags.webhookDir),
-      roleName: flags.roleName,
-      maxDescLen: flags.maxDescLen,
-      kbVersion: kbVersion(),
-    },
-    diagnostics,
-  );
+  let files;
+  try {
+    files = await generate(
+      {
+        paths: paths.map((p) => resolve(io.cwd, p)),
+        targets: target === "all" ? GENERATE_TARGETS : [target],
+        crdDir: resolve(io.cwd, flags.crdDir),
+        rbacDir: resolve(io.cwd, flags.rbacDir),
+        webhookDir: resolve(io.cwd, flags.webhookDir),
+        roleName: flags.roleName,
+        maxDescLen: flags.maxDescLen,
+        kbVersion: kbVersion(),
+      },
+      diagnostics,
+    );
+  } catch (e) {
+    // The last resort behind the nesting limits of the loader, the marker grammar and the CEL
+    // checker: input nested deeper than the stack holds is still bad input, not a kb crash.
+    if (!(e instanceof RangeError) || !/call stack/i.test(e.message)) throw e;
+    printDiagnostics(io, diagnostics.errors());
+    io.err("error: the sources nest too deeply for kb to follow (it ran out of stack); look for deeply nested types, marker values or CEL rules\nnothing was written\n");
+    return ExitCode.badInput;
+  }
   printDiagnostics(io, diagnostics.warnings());
   const errors = diagnostics.errors();
   if (errors.length > 0) {
@@ -88,9 +105,19 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
     io.err(`${errors.length} error${errors.length === 1 ? "" : "s"}; nothing was written\n`);
     return ExitCode.badInput;
   }
+  const rel = (p: string) => escapeControls(relative(io.cwd, p) || p);
+  const outputDirs = [flags.crdDir, flags.rbacDir, flags.webhookDir].map((d) => resolve(io.cwd, d));
+  const blocked = checkWrites(
+    files.map((f) => f.path),
+    outputDirs,
+  );
+  if (blocked.length > 0) {
+    for (const p of blocked) io.err(`error: ${rel(p.path)}: ${p.message}\n`);
+    io.err(`${blocked.length} error${blocked.length === 1 ? "" : "s"}; nothing was written\n`);
+    return ExitCode.badInput;
+  }
   const tree = new VirtualTree(io.cwd);
   for (const f of files) tree.write(f.path, f.content);
-  const rel = (p: string) => relative(io.cwd, p) || p;
   if (flags.check) {
     const changes = tree.changes();
     if (changes.length === 0) {
@@ -103,7 +130,14 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
     );
     return ExitCode.stale;
   }
-  const written = tree.commit();
+  let written;
+  try {
+    written = tree.commit();
+  } catch (e) {
+    // The checks above make this a race or a full disk; the tree removes what it staged.
+    io.err(`error: ${escapeControls((e as Error).message)}\nnothing was written\n`);
+    return ExitCode.badInput;
+  }
   for (const c of written) io.out(`${c.kind === "create" ? "created" : "updated"} ${rel(c.path)}\n`);
   const same = files.length - written.length;
   if (same > 0) io.out(`${same} unchanged\n`);
@@ -114,6 +148,12 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
 function parseTarget(value: string): GenerateTarget | "all" {
   if (value === "all" || (GENERATE_TARGETS as readonly string[]).includes(value)) return value as GenerateTarget | "all";
   throw new InvalidArgumentError(`expected all, ${GENERATE_TARGETS.join(", ")}`);
+}
+
+function parseRoleName(value: string): string {
+  const problem = roleNameProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
 }
 
 function parseCount(value: string): number {

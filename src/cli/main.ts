@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { DiagnosticsError, ExitCode, KbError } from "../diagnostics/index.js";
+import { DiagnosticsError, escapeControls, ExitCode, KbError } from "../diagnostics/index.js";
 import { alphaCommand } from "./alpha-command.js";
 import { createCommand } from "./create-command.js";
 import { editCommand } from "./edit-command.js";
@@ -20,7 +20,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     )
     .enablePositionalOptions()
     .showHelpAfterError()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(escapeControls(s)) })
     .exitOverride();
   program.addCommand(initCommand(io, setExit));
   program.addCommand(createCommand(io, setExit));
@@ -33,7 +33,7 @@ export function createProgram(io: Io, setExit: (code: number) => void): Command 
     .description("print the kb version")
     .action(() => io.out(`${kbVersion()}\n`));
   const configure = (c: Command): void => {
-    c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+    c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(escapeControls(s)) });
     c.commands.forEach(configure);
   };
   program.commands.forEach(configure);

@@ -1,4 +1,4 @@
-export { formatLocation, compareLocations, type SourceLocation } from "./location.js";
+export { formatLocation, compareLocations, escapeControls, type SourceLocation } from "./location.js";
 export {
   KbError,
   DiagnosticsError,

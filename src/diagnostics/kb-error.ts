@@ -1,4 +1,4 @@
-import { formatLocation, type SourceLocation } from "./location.js";
+import { escapeControls, formatLocation, type SourceLocation } from "./location.js";
 
 /** Process exit codes of `kb`. */
 export const ExitCode = {
@@ -37,7 +37,7 @@ export class KbError extends Error {
   /** `file:line:col: message (hint)` */
   format(cwd?: string): string {
     const where = this.location ? `${formatLocation(this.location, cwd)}: ` : "";
-    return `${where}${this.message}${this.hint ? ` (${this.hint})` : ""}`;
+    return escapeControls(`${where}${this.message}${this.hint ? ` (${this.hint})` : ""}`);
   }
 }
 
@@ -63,9 +63,9 @@ export interface Diagnostic {
   readonly hint?: string;
 }
 
-/** `file:line:col: error: message (hint)` */
+/** `file:line:col: error: message (hint)`, control characters of the source escaped. */
 export function formatDiagnostic(diagnostic: Diagnostic, cwd?: string): string {
   const where = diagnostic.location ? `${formatLocation(diagnostic.location, cwd)}: ` : "";
-  const hint = diagnostic.hint ? ` (${diagnostic.hint})` : "";
-  return `${where}${diagnostic.severity}: ${diagnostic.message}${hint}`;
+  const hint = diagnostic.hint ? ` (${escapeControls(diagnostic.hint)})` : "";
+  return `${where}${diagnostic.severity}: ${escapeControls(diagnostic.message)}${hint}`;
 }

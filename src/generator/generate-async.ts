@@ -15,7 +15,7 @@ export const generateHere: Generate = async (options, diagnostics) => {
   return files;
 };
 
-type WorkerAnswer = { files: GeneratedFile[]; diagnostics: Diagnostic[] } | { failure: string };
+type WorkerAnswer = { files: GeneratedFile[]; diagnostics: Diagnostic[] } | { failure: string; overflow?: true };
 
 /**
  * Starts loading the generator in a worker thread now, and returns a {@link Generate} that
@@ -50,7 +50,10 @@ function spawnGenerator(): Generate {
       // Listening refs the worker again, so the process waits for the answer.
       worker.once("message", (answer: WorkerAnswer) => {
         void worker.terminate();
-        if ("failure" in answer) return reject(new Error(`kb generate failed in its worker thread:\n${answer.failure}`));
+        if ("failure" in answer) {
+          if (answer.overflow) return reject(new RangeError("Maximum call stack size exceeded (in the generator's worker thread)"));
+          return reject(new Error(`kb generate failed in its worker thread:\n${answer.failure}`));
+        }
         for (const d of answer.diagnostics) diagnostics.add(d);
         resolve(answer.files);
       });

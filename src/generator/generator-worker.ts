@@ -14,6 +14,8 @@ parentPort?.on("message", (options: GenerateOptions) => {
     saveCompilerCache();
     parentPort!.postMessage({ files, diagnostics: diagnostics.all() });
   } catch (e) {
-    parentPort!.postMessage({ failure: (e as Error)?.stack ?? String(e) });
+    // A stack overflow is input nested too deeply (see runGenerate): passed on as one.
+    const overflow = e instanceof RangeError && /call stack/i.test(e.message);
+    parentPort!.postMessage({ failure: (e as Error)?.stack ?? String(e), ...(overflow ? { overflow: true } : {}) });
   }
 });

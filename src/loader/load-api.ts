@@ -8,14 +8,16 @@ import { collectMarkers } from "./collect-markers.js";
 import { discoverSources, GROUP_VERSION_INFO } from "./discover.js";
 import { scanFileMarkers } from "./file-markers.js";
 import { ModuleResolver } from "./module-resolver.js";
-import { commentBlocksAt, isExported, type TypeDeclaration } from "./syntax.js";
+import { attachedBlocks, groupComments, markerLines, parseMarker } from "../markers/index.js";
+import { isFileMarker, markerName } from "./collect-markers.js";
+import { commentBlocksAt, commentBlocksOf, isExported, lineAndColumn, locationOf, type TypeDeclaration } from "./syntax.js";
 import { TypeReader } from "./type-reader.js";
-import { SyntaxKind } from "./typescript.js";
+import { compiler, SyntaxKind } from "./typescript.js";
 
 /** Reads the API packages and file-level markers under `paths` into the API model. */
 export function loadApi(paths: readonly string[], registry: MarkerRegistry, diagnostics: DiagnosticList): ApiModel {
-  const tree = discoverSources(paths, (p) => diagnostics.error("paths", `--paths ${p}: no such file or directory`));
-  const resolver = new ModuleResolver();
+  const tree = discoverSources(paths, diagnostics);
+  const resolver = new ModuleResolver(diagnostics);
   const packageDirs = new Set(tree.packageDirs);
   const reader = new TypeReader(resolver, registry, diagnostics, (file) => {
     const dir = file.slice(0, file.lastIndexOf("/"));
@@ -23,6 +25,9 @@ export function loadApi(paths: readonly string[], registry: MarkerRegistry, diag
   });
 
   const packages = tree.packageDirs.map((dir) => readPackage(dir, resolver, reader, registry, diagnostics));
+  for (const dir of tree.packageDirs) {
+    for (const sf of resolver.sourceFilesIn(dir)) warnUnattachedMarkers(sf, reader, registry, diagnostics);
+  }
 
   const fileMarkers: Marker[] = [];
   for (const file of tree.files) {
@@ -93,4 +98,46 @@ function isRoot(type: NamedType): boolean {
 function isListType(type: NamedType): boolean {
   if (!type.name.endsWith("List") || type.type.kind !== "object") return false;
   return type.type.fields.some((f) => f.name === "items");
+}
+
+/**
+ * Warns of every marker in a package file that attaches to nothing: not to a type or field
+ * (by the rule of {@link attachedBlocks}), not in the package comment of
+ * groupversion-info.ts, not a marker that counts anywhere in a file (RBAC, webhooks). A
+ * marker at the end of a file or of an interface, above a `const`, or two comment groups
+ * above a type would otherwise do nothing without a word.
+ */
+function warnUnattachedMarkers(sf: ts.SourceFile, reader: TypeReader, registry: MarkerRegistry, diagnostics: DiagnosticList): void {
+  const file = sf.fileName;
+  if (!sf.text.includes("+")) return;
+  const seen = reader.markerLinesSeen;
+  if (basename(file) === GROUP_VERSION_INFO) {
+    for (const m of markerLines(commentBlocksAt(sf, 0))) seen.add(`${file}:${m.line}`);
+  }
+  for (const stmt of sf.statements) {
+    if (stmt.kind !== SyntaxKind.EnumDeclaration) continue;
+    const { blocks, detached } = attachedBlocks(commentBlocksOf(stmt), locationOf(stmt).line);
+    for (const m of markerLines(blocks)) seen.add(`${file}:${m.line}`);
+    reader.warnDetached(detached, file, "the enum below");
+  }
+  // Every comment of the file, from the compiler's scanner (strings are not comments).
+  const scanner = compiler.createScanner(compiler.ScriptTarget.Latest, false, compiler.LanguageVariant.Standard, sf.text);
+  const comments = [];
+  for (let token = scanner.scan(); token !== SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+    if (token !== SyntaxKind.SingleLineCommentTrivia && token !== SyntaxKind.MultiLineCommentTrivia) continue;
+    const start = scanner.getTokenStart();
+    const { line, column } = lineAndColumn(sf, start);
+    comments.push({ text: sf.text.slice(start, scanner.getTokenEnd()), line, column });
+  }
+  for (const m of markerLines(groupComments(comments))) {
+    if (seen.has(`${file}:${m.line}`) || isFileMarker(markerName(m.text), registry)) continue;
+    const location = { file, line: m.line, column: m.column };
+    if (parseMarker(m.text, location, "type", registry).kind === "ignored") continue;
+    diagnostics.warn(
+      "marker-detached",
+      `marker +${markerName(m.text)} is not attached to a type, a field or the package comment, and has no effect`,
+      location,
+      "a declaration takes the markers of the comment right above it and of the one comment group above that",
+    );
+  }
 }

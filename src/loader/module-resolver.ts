@@ -1,8 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { ts } from "ts-morph";
+import type { DiagnosticList } from "../diagnostics/index.js";
+import { MAX_SOURCE_NESTING, tooDeepAt } from "./nesting.js";
+import { describeFsError, readSourceText, wholeFile } from "./source-text.js";
 import {
   declarationName,
+  lineAndColumn,
   hasModifier,
   moduleSpecifierOf,
   parseSource,
@@ -11,7 +15,7 @@ import {
   textOf,
   type TypeDeclaration,
 } from "./syntax.js";
-import { SyntaxKind } from "./typescript.js";
+import { compiler, SyntaxKind } from "./typescript.js";
 
 /** Modules whose exports are recognised by name, without reading them. */
 export const KB_MODULE = "kubebuilder-ts";
@@ -54,27 +58,83 @@ export class ModuleResolver {
   private readonly files = new Map<string, ts.SourceFile>();
   private readonly scopes = new Map<ts.SourceFile, FileScope>();
   private readonly dirs = new Map<string, ts.SourceFile[]>();
+  private readonly texts = new Map<string, string>();
+
+  /**
+   * `diagnostics` receives what makes a file unreadable (it then reads as empty): a read
+   * failure, an encoding other than UTF-8, a syntax error, brackets nested too deep.
+   */
+  constructor(private readonly diagnostics?: DiagnosticList) {}
 
   /** Reads and parses (or returns) the source file at `path`, less any byte order mark. */
   sourceFile(path: string): ts.SourceFile {
     let sf = this.files.get(path);
     if (!sf) {
-      sf = parseSource(path, readSource(path));
+      sf = this.parse(path, this.text(path));
       this.files.set(path, sf);
     }
     return sf;
   }
 
-  /** The text of `path`, less any byte order mark: from its parsed file when it was read, else from disk. */
+  /** The text of `path`, less any byte order mark, read once; "" when it cannot be read (reported). */
   text(path: string): string {
-    return this.files.get(path)?.text ?? readSource(path);
+    let text = this.texts.get(path);
+    if (text === undefined) {
+      const read = readSourceText(path);
+      if (read.ok) text = read.text;
+      else {
+        this.diagnostics?.error("source", read.message, read.location);
+        text = "";
+      }
+      this.texts.set(path, text);
+    }
+    return text;
+  }
+
+  /**
+   * Parses a file's text. A file nested deeper than the parser can follow is reported and
+   * read as empty; syntax errors are reported (the parser recovers, and would otherwise
+   * drop the declarations it could not read without a word).
+   */
+  private parse(path: string, text: string): ts.SourceFile {
+    const deep = tooDeepAt(text);
+    if (deep !== undefined) {
+      const empty = parseSource(path, "");
+      const lineStart = text.lastIndexOf("\n", deep - 1) + 1;
+      const line = text.slice(0, lineStart).split("\n").length;
+      const column = deep - lineStart + 1;
+      this.diagnostics?.error(
+        "source",
+        `brackets nest deeper than ${MAX_SOURCE_NESTING} levels here; kb reads at most ${MAX_SOURCE_NESTING}`,
+        { file: path, line, column },
+        "flatten the type into named types",
+      );
+      return empty;
+    }
+    const sf = parseSource(path, text);
+    const errors = (sf as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+    for (const d of errors.slice(0, MAX_SYNTAX_ERRORS)) {
+      const { line, column } = lineAndColumn(sf, d.start);
+      this.diagnostics?.error("syntax", `syntax error: ${compiler.flattenDiagnosticMessageText(d.messageText, " ")}`, { file: path, line, column });
+    }
+    if (errors.length > MAX_SYNTAX_ERRORS) {
+      this.diagnostics?.error("syntax", `${errors.length - MAX_SYNTAX_ERRORS} more syntax errors in this file`, wholeFile(path));
+    }
+    return sf;
   }
 
   /** Every TypeScript source file directly in `dir`, sorted by path. */
   sourceFilesIn(dir: string): ts.SourceFile[] {
     let files = this.dirs.get(dir);
     if (!files) {
-      files = readdirSync(dir)
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch (e) {
+        this.diagnostics?.error("source", `cannot read directory: ${describeFsError(dir, e)}`, wholeFile(dir));
+        names = [];
+      }
+      files = names
         .filter((n) => n.endsWith(".ts") && !n.endsWith(".d.ts"))
         .sort()
         .map((n) => this.sourceFile(join(dir, n)));
@@ -193,11 +253,8 @@ function indexScope(file: ts.SourceFile): FileScope {
   return { declarations, imports };
 }
 
-/** A source file's text, less any byte order mark (as the compiler reads it). */
-function readSource(path: string): string {
-  const text = readFileSync(path, "utf8");
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
+/** Syntax errors reported per file: after the first few, the parser's recovery mostly echoes them. */
+const MAX_SYNTAX_ERRORS = 5;
 
 function isRelative(module: string): boolean {
   return module.startsWith("./") || module.startsWith("../") || module === "." || module === "..";

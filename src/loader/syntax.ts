@@ -37,10 +37,17 @@ export function textOf(node: ts.Node): string {
   return node.getText();
 }
 
-/** The comments before `pos` in `sf` (up to the previous token), grouped into blocks. */
+/**
+ * The comments before `pos` in `sf` (up to the previous token), grouped into blocks. A
+ * comment with code before it on its line (`a?: string; // +optional`, `{ // +x`) trails
+ * that code: as in Go, it is no one's doc comment, and its markers attach to nothing.
+ */
 export function commentBlocksAt(sf: ts.SourceFile, pos: number): CommentBlock[] {
   const text = sf.text;
-  const ranges = compiler.getLeadingCommentRanges(text, pos) ?? [];
+  const ranges = (compiler.getLeadingCommentRanges(text, pos) ?? []).filter((r) => {
+    const lineStart = text.lastIndexOf("\n", r.pos - 1) + 1;
+    return text.slice(lineStart, r.pos).trim() === "";
+  });
   return groupComments(
     ranges.map((r) => {
       const { line, column } = lineAndColumn(sf, r.pos);

@@ -1,7 +1,7 @@
 import type { ts } from "ts-morph";
 import type { DiagnosticList } from "../diagnostics/index.js";
 import type { MarkerRegistry } from "../markers/index.js";
-import { attachedBlocks, describe } from "../markers/index.js";
+import { attachedBlocks, describe, markerLines, parseMarker, type CommentBlock } from "../markers/index.js";
 import type { Field, KnownTypeName, NamedType, TypeRef } from "../model/index.js";
 import { KNOWN_TYPE_NAMES } from "../model/index.js";
 import { collectMarkers } from "./collect-markers.js";
@@ -22,6 +22,14 @@ import { unsupportedHint, unsupportedMessage } from "./unsupported.js";
 
 const KNOWN = new Set<string>(KNOWN_TYPE_NAMES);
 
+/**
+ * How deep a type may nest, counting named types it refers to (`string[][]` is 3 levels,
+ * an interface extending one that extends another, 3). Every stage after the reader (schemas,
+ * CEL cost, YAML) recurses once per level: deeper types are a located error, not a stack
+ * overflow. Real API types nest a dozen levels.
+ */
+export const MAX_TYPE_DEPTH = 100;
+
 /** A type as read at a use site: the reference, and whether `| undefined` made it optional. */
 interface ReadType {
   readonly type: TypeRef;
@@ -38,6 +46,14 @@ const plain = (type: TypeRef): ReadType => ({ type, optional: false });
 export class TypeReader {
   readonly types = new Map<string, NamedType>();
   private readonly building = new Set<string>();
+  /** The depth of each named type read (see {@link MAX_TYPE_DEPTH}). */
+  private readonly heights = new Map<string, number>();
+  /** How many levels enclose the type being read. */
+  private depth = 0;
+  /** Whether the current top-level read has reported nesting too deep (once is enough). */
+  private deepReported = false;
+  /** `file:line` of every marker line read above a declaration, attached or not. */
+  readonly markerLinesSeen = new Set<string>();
 
   constructor(
     private readonly resolver: ModuleResolver,
@@ -50,23 +66,84 @@ export class TypeReader {
   /** Reads a declaration (once) and returns a reference to it. */
   declarationRef(decl: TypeDeclaration): TypeRef {
     const id = declarationId(decl);
+    if (this.depth === 0) this.deepReported = false;
     if (!this.types.has(id) && !this.building.has(id)) {
       this.building.add(id);
-      this.types.set(id, this.readDeclaration(decl, id));
-      this.building.delete(id);
+      this.depth++;
+      try {
+        const type = this.readDeclaration(decl, id);
+        this.types.set(id, type);
+        this.heights.set(id, 1 + this.heightOf(type.type));
+      } finally {
+        this.depth--;
+        this.building.delete(id);
+      }
     }
     return { kind: "named", id };
+  }
+
+  /** How many levels `ref` nests, named types included (bounded: reads stop at the limit). */
+  private heightOf(ref: TypeRef): number {
+    switch (ref.kind) {
+      case "named":
+        return this.heights.get(ref.id) ?? 0;
+      case "array":
+        return 1 + this.heightOf(ref.items);
+      case "map":
+        return 1 + this.heightOf(ref.values);
+      case "nullable":
+        return this.heightOf(ref.type);
+      case "object": {
+        let h = 0;
+        for (const f of ref.fields) h = Math.max(h, this.heightOf(f.type));
+        for (const e of ref.embeds) h = Math.max(h, this.heightOf(e));
+        return 1 + h;
+      }
+      default:
+        return 0;
+    }
+  }
+
+  /** Reports nesting past {@link MAX_TYPE_DEPTH} at `node` (once per top-level read). */
+  private tooDeep(node: ts.Node): TypeRef {
+    if (!this.deepReported) {
+      this.deepReported = true;
+      this.error(node, `type nests deeper than ${MAX_TYPE_DEPTH} levels (counting the named types it uses)`, "flatten it: a schema this deep is not usable");
+    }
+    return { kind: "unknown" };
   }
 
   /** Markers and description attached to a node. */
   private attached(node: ts.Node, target: "type" | "field"): { markers: NamedType["markers"]; description: string } {
     const sf = node.getSourceFile();
     const line = lineAndColumn(sf, node.getStart(sf)).line;
-    const { doc, blocks } = attachedBlocks(commentBlocksOf(node), line);
+    const { doc, blocks, detached } = attachedBlocks(commentBlocksOf(node), line);
+    for (const m of markerLines(blocks)) this.markerLinesSeen.add(`${sf.fileName}:${m.line}`);
+    this.warnDetached(detached, sf.fileName, target === "type" ? `the type below` : `the field below`);
     return {
       markers: collectMarkers(blocks, target, sf.fileName, this.registry, this.diagnostics),
       description: describe(doc),
     };
+  }
+
+  /**
+   * Warns of the markers in comment groups above a declaration that do not attach to it
+   * (see {@link attachedBlocks}): left alone they would do nothing, without a word.
+   */
+  warnDetached(detached: readonly CommentBlock[], file: string, what: string): void {
+    for (const m of markerLines(detached)) {
+      const key = `${file}:${m.line}`;
+      if (this.markerLinesSeen.has(key)) continue;
+      this.markerLinesSeen.add(key);
+      const location = { file, line: m.line, column: m.column };
+      if (parseMarker(m.text, location, "type", this.registry).kind === "ignored") continue;
+      this.diagnostics.warn(
+        "marker-detached",
+        `marker +${m.text.split("=")[0]!.trim()} is not attached to ${what}, and has no effect: a blank line separates it from the comment group that is`,
+        location,
+        "a declaration takes the markers of the comment right above it and of the one comment group above that; remove the blank line or move the marker",
+      );
+    }
   }
 
   private readDeclaration(decl: TypeDeclaration, id: string): NamedType {
@@ -170,6 +247,11 @@ export class TypeReader {
         this.error(nameNode, `computed property names are not allowed in API types`);
         return undefined;
     }
+    // eslint-disable-next-line no-control-regex
+    if (/[\x00-\x1f\x7f-\x9f]/.test(name)) {
+      this.error(nameNode, `field name ${JSON.stringify(name)} holds a control character`);
+      return undefined;
+    }
     if (!prop.type) {
       this.error(prop, `property "${name}" has no type annotation`, "write its type: API types are read without a type checker");
       return undefined;
@@ -190,8 +272,18 @@ export class TypeReader {
     this.error(member, `functions are not allowed in API types (${textOf(member).split("\n")[0]})`, "API types describe JSON data: declare only properties");
   }
 
-  /** Converts a type node at a use site. */
+  /** Converts a type node at a use site, one level deeper (see {@link MAX_TYPE_DEPTH}). */
   private read(node: ts.TypeNode): ReadType {
+    if (this.depth >= MAX_TYPE_DEPTH) return plain(this.tooDeep(node));
+    this.depth++;
+    try {
+      return this.readNode(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private readNode(node: ts.TypeNode): ReadType {
     switch (node.kind) {
       case SyntaxKind.StringKeyword:
         return plain({ kind: "string" });
@@ -353,8 +445,12 @@ export class TypeReader {
       target = { kind: "missing", reason: `cannot resolve "${name}"` } as const;
     }
     switch (target.kind) {
-      case "declaration":
-        return this.declarationRef(target.declaration);
+      case "declaration": {
+        if (this.depth >= MAX_TYPE_DEPTH) return this.tooDeep(at);
+        const ref = this.declarationRef(target.declaration);
+        const height = ref.kind === "named" ? (this.heights.get(ref.id) ?? 0) : 0;
+        return this.depth + height > MAX_TYPE_DEPTH ? this.tooDeep(at) : ref;
+      }
       case "external":
         return this.externalRef(target.module, target.name, at);
       case "namespace":

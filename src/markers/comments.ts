@@ -94,17 +94,20 @@ function splitBlockComment(c: RawComment): CommentLine[] {
 }
 
 /**
- * The comments that belong to a declaration on `declLine`. Blocks with no blank line
- * between them form a run (a JSDoc block followed by `//` marker lines, say). The run
- * ending on the line just above the declaration is its doc comment; the run above that
- * one counts for markers when a single blank line separates them, as controller-gen reads
- * Go (kubebuilder writes markers, a blank line, then the doc comment). Without a doc
- * comment, a run one blank line above still counts for markers.
+ * The comments that belong to a declaration on `declLine`, by controller-gen's rule
+ * (controller-tools' pkg/markers/collect.go). Blocks with no blank line between them form a
+ * group (a JSDoc block followed by `//` marker lines, say), as Go groups comments. The group
+ * ending on the line just above the declaration is its doc comment; the markers of the doc
+ * group and of the one group before it count, however many blank lines separate that group
+ * (kubebuilder writes markers, a blank line, then the doc comment). Without a doc comment,
+ * the nearest group above counts. Only comments after the previous declaration are given.
+ * The groups further up are `detached`: their markers belong to nothing (controller-gen
+ * takes them for package markers and ignores type and field markers there).
  */
 export function attachedBlocks(
   blocks: readonly CommentBlock[],
   declLine: number,
-): { doc: CommentBlock[]; blocks: CommentBlock[] } {
+): { doc: CommentBlock[]; blocks: CommentBlock[]; detached: CommentBlock[] } {
   const runs: CommentBlock[][] = [];
   for (const b of blocks) {
     if (b.endLine >= declLine) break;
@@ -113,17 +116,13 @@ export function attachedBlocks(
     if (last && prev && b.startLine <= prev.endLine + 1) last.push(b);
     else runs.push([b]);
   }
-  const end = (run: CommentBlock[]) => run[run.length - 1]!.endLine;
-  const start = (run: CommentBlock[]) => run[0]!.startLine;
   const last = runs[runs.length - 1];
-  if (!last) return { doc: [], blocks: [] };
-  if (end(last) === declLine - 1) {
-    const prev = runs[runs.length - 2];
-    const upper = prev && end(prev) === start(last) - 2 ? prev : [];
-    return { doc: last, blocks: [...upper, ...last] };
+  if (!last) return { doc: [], blocks: [], detached: [] };
+  if (last[last.length - 1]!.endLine === declLine - 1) {
+    const upper = runs.length >= 2 ? runs[runs.length - 2]! : [];
+    return { doc: last, blocks: [...upper, ...last], detached: runs.slice(0, -2).flat() };
   }
-  if (end(last) === declLine - 2) return { doc: [], blocks: last };
-  return { doc: [], blocks: [] };
+  return { doc: [], blocks: last, detached: runs.slice(0, -1).flat() };
 }
 
 /** The marker lines of blocks, in source order. */

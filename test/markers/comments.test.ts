@@ -15,17 +15,27 @@ describe("comment blocks", () => {
     expect(blocks[1]!.endLine).toBe(8);
   });
 
-  it("attaches the doc block and the marker block one blank line above it", () => {
+  it("attaches the doc block and the marker block above it, as controller-gen does", () => {
     const blocks = groupComments([
-      { text: "// licence", line: 1, column: 1 },
+      { text: "// +kubebuilder:skip", line: 1, column: 1 },
       { text: "// +kubebuilder:object:root=true", line: 3, column: 1 },
       { text: "/** Doc. */", line: 5, column: 1 },
     ]);
-    const { doc, blocks: attached } = attachedBlocks(blocks, 6);
+    const { doc, blocks: attached, detached } = attachedBlocks(blocks, 6);
     expect(describeBlock(doc)).toBe("Doc.");
     expect(markerLines(attached).map((m) => m.text)).toEqual(["kubebuilder:object:root=true"]);
-    // a comment two blank lines above is not attached
-    expect(attachedBlocks(blocks, 8).blocks).toEqual([]);
+    expect(markerLines(detached).map((m) => m.text)).toEqual(["kubebuilder:skip"]);
+    // the group before the doc comment counts however many blank lines separate them
+    const far = groupComments([
+      { text: "// +kubebuilder:object:root=true", line: 1, column: 1 },
+      { text: "/** Doc. */", line: 5, column: 1 },
+    ]);
+    expect(markerLines(attachedBlocks(far, 6).blocks).map((m) => m.text)).toEqual(["kubebuilder:object:root=true"]);
+    // without a doc comment, the nearest group counts, at any distance; the ones above it do not
+    const none = attachedBlocks(blocks, 8);
+    expect(none.doc).toEqual([]);
+    expect(describeBlock(none.blocks)).toBe("Doc.");
+    expect(markerLines(none.detached).map((m) => m.text)).toEqual(["kubebuilder:skip", "kubebuilder:object:root=true"]);
   });
 
   it("joins a JSDoc block and the // marker lines right under it", () => {

@@ -1,6 +1,8 @@
 import type { DiagnosticList, SourceLocation } from "../../diagnostics/index.js";
 import type { Marker, MarkerArgs } from "../../markers/index.js";
 import type { ApiModel, ApiPackage, JSONSchemaProps, KindDecl, NamedType } from "../../model/index.js";
+import { CRD_MARKERS, OBJECT_ROOT } from "../../markers/definitions/crd.js";
+import { groupProblem, kindProblem, labelProblem } from "./names.js";
 import { defaultPlural } from "./plural.js";
 import type { SchemaBuilder } from "./schema-builder.js";
 import { checkStructural } from "./structural.js";
@@ -86,6 +88,7 @@ export function buildCrds(
   diagnostics: DiagnosticList,
 ): BuiltCrd[] {
   const byKind = new Map<string, KindVersion[]>();
+  checkKindMarkers(model, diagnostics);
   for (const pkg of model.packages) {
     if (pkg.markers.some((m) => m.name === "kubebuilder:skip")) continue;
     if (pkg.group === undefined) {
@@ -99,7 +102,28 @@ export function buildCrds(
       }
       continue;
     }
+    const groupMarker = pkg.markers.find((m) => m.name === "groupName");
+    const badGroup = groupProblem(pkg.group);
+    if (badGroup) {
+      diagnostics.error("group-name", `+groupName "${pkg.group}" is not a valid API group: ${badGroup}`, groupMarker?.location ?? pkg.location);
+      continue;
+    }
+    const badVersion = labelProblem(pkg.version);
+    if (badVersion && pkg.kinds.length > 0) {
+      const versionMarker = pkg.markers.find((m) => m.name === "versionName");
+      diagnostics.error(
+        "version-name",
+        `version "${pkg.version}" (${versionMarker ? "+versionName" : "the directory's name"}) is not a valid API version: ${badVersion}`,
+        versionMarker?.location ?? pkg.location,
+      );
+      continue;
+    }
     for (const kind of pkg.kinds) {
+      const badKind = kindProblem(kind.name);
+      if (badKind) {
+        diagnostics.error("kind-name", `kind name "${kind.name}" is not valid: ${badKind}`, kind.location);
+        continue;
+      }
       const key = `${pkg.group}/${kind.name}`;
       const type = model.types.get(kind.typeId)!;
       const list = byKind.get(key) ?? [];
@@ -108,11 +132,50 @@ export function buildCrds(
     }
   }
   const out: BuiltCrd[] = [];
+  const byName = new Map<string, BuiltCrd>();
   for (const key of [...byKind.keys()].sort()) {
     const built = buildCrd(byKind.get(key)!, schemas, options, diagnostics);
-    if (built) out.push(built);
+    if (!built) continue;
+    // Two kinds with one plural in a group would be one CRD name and one file: one would be lost.
+    const name = built.crd.metadata.name;
+    const other = byName.get(name);
+    if (other) {
+      const at = other.location;
+      diagnostics.error(
+        "crd-name",
+        `kinds ${other.crd.spec.names.kind} and ${built.crd.spec.names.kind} both make the CRD ${name} (plural "${built.crd.spec.names.plural}" in group ${built.crd.spec.group})`,
+        built.location,
+        `${other.crd.spec.names.kind} is at ${at.file}:${at.line}:${at.column}; give one of them another plural with +kubebuilder:resource:path`,
+      );
+      continue;
+    }
+    byName.set(name, built);
+    out.push(built);
   }
   return out;
+}
+
+const KIND_ONLY_MARKERS = new Set(CRD_MARKERS.map((d) => d.name).filter((n) => n !== OBJECT_ROOT));
+
+/**
+ * CRD markers (`+kubebuilder:printcolumn`, `+kubebuilder:subresource:status`, ...) say
+ * something only on a kind: on any other type they would be ignored without a word.
+ */
+function checkKindMarkers(model: ApiModel, diagnostics: DiagnosticList): void {
+  const kinds = new Set(model.packages.flatMap((p) => p.kinds.map((k) => k.typeId)));
+  for (const type of model.types.values()) {
+    if (kinds.has(type.id)) continue;
+    const root = type.markers.some((m) => m.name === OBJECT_ROOT && m.value === true);
+    for (const m of type.markers) {
+      if (!KIND_ONLY_MARKERS.has(m.name)) continue;
+      const why = !root
+        ? `${type.name} is not a kind (a kind is marked +${OBJECT_ROOT}=true)`
+        : type.packageDir === undefined
+          ? `${type.name} is not in an API package (a directory with groupversion-info.ts)`
+          : `${type.name} is a list type, not a kind`;
+      diagnostics.error("marker-target", `+${m.name} applies to kinds only: ${why}`, m.location);
+    }
+  }
 }
 
 function buildCrd(
@@ -169,6 +232,7 @@ function buildCrd(
     }
   }
   applyCrdMetadata(crd, versions.map((v) => v.type), diagnostics);
+  if (!checkNames(crd, scopeFrom ?? first.kind, diagnostics)) return undefined;
   crd.metadata.name = `${crd.spec.names.plural}.${group}`;
   if (crd.spec.versions.length === 0) return undefined;
   crd.spec.versions.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -195,6 +259,29 @@ function buildCrd(
   return { crd, location: first.kind.location };
 }
 
+/**
+ * Checks the names the API server checks (the plural also names the output file); false
+ * when the plural is unusable. `at` is the +kubebuilder:resource marker that set them, or the kind.
+ */
+function checkNames(crd: CustomResourceDefinition, at: { readonly location: SourceLocation }, diagnostics: DiagnosticList): boolean {
+  const n = crd.spec.names;
+  const bad = (what: string, value: string, problem: string) =>
+    diagnostics.error("crd-name", `${what} "${value}" of kind ${n.kind} is not valid: ${problem}`, at.location);
+  const plural = labelProblem(n.plural);
+  if (plural) bad("plural", n.plural, plural);
+  const singular = labelProblem(n.singular);
+  if (singular) bad("singular", n.singular, singular);
+  for (const s of n.shortNames ?? []) {
+    const p = labelProblem(s);
+    if (p) bad("short name", s, p);
+  }
+  for (const c of n.categories ?? []) {
+    const p = labelProblem(c);
+    if (p) bad("category", c, p);
+  }
+  return plural === undefined;
+}
+
 function applyResource(
   crd: CustomResourceDefinition,
   m: Marker,
@@ -203,12 +290,8 @@ function applyResource(
 ): Marker {
   const a = m.value as MarkerArgs;
   const names = crd.spec.names;
-  if (typeof a.path === "string" && a.path !== "") {
-    if (a.path !== a.path.toLowerCase()) {
-      diagnostics.error("marker-value", `+kubebuilder:resource: path must be lower case, got "${a.path}"`, m.location);
-    }
-    names.plural = a.path;
-  }
+  // (checked, with the other names, by checkNames)
+  if (typeof a.path === "string" && a.path !== "") names.plural = a.path;
   if (typeof a.singular === "string" && a.singular !== "") names.singular = a.singular;
   if (Array.isArray(a.shortName)) names.shortNames = [...(a.shortName as string[])];
   if (Array.isArray(a.categories)) names.categories = [...(a.categories as string[])];

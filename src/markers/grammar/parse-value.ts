@@ -1,8 +1,10 @@
 import type { ArgType, MarkerValue } from "./arg-type.js";
-import { Cursor } from "./cursor.js";
+import { Cursor, MAX_VALUE_DEPTH } from "./cursor.js";
 
-const NUMBER = /^-?(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/;
-const INT = /^-?(?:0[xX][0-9a-fA-F]+|\d+)(?![.\deE])/;
+// Sticky (`y`): matched at the cursor without copying the rest of the text.
+const NUMBER = /-?(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/y;
+const INT = /-?(?:0[xX][0-9a-fA-F]+|\d+)(?![.\deE])/y;
+const BOOL_WORD = /(?:true|false)(?![A-Za-z0-9_])/y;
 
 interface Context {
   /** Inside `{...}` or a legacy `a;b` list: `;` and `}` end a bare string too. */
@@ -16,7 +18,9 @@ const TOP: Context = { inList: false, inMap: false };
 /**
  * Parses one value of `type` at the cursor, following controller-tools' grammar: quoted,
  * raw or bare strings, integers, numbers, booleans, `{a,b}` and legacy `a;b` lists,
- * `{k: v}` maps, and `any`, which guesses the type from the text.
+ * `{k: v}` maps, and `any`, which guesses the type from the text. Each character is read a
+ * bounded number of times (no back-tracking over nested values), so time is linear in the
+ * text's length; values nest at most {@link MAX_VALUE_DEPTH} levels.
  */
 export function parseValue(cursor: Cursor, type: ArgType, ctx: Context = TOP): MarkerValue {
   switch (type.kind) {
@@ -38,8 +42,33 @@ export function parseValue(cursor: Cursor, type: ArgType, ctx: Context = TOP): M
     case "map":
       return parseMap(cursor, type.values);
     case "any":
-      return parseValue(cursor, guessType(cursor, !ctx.inList), ctx);
+      return parseAny(cursor, ctx);
   }
+}
+
+/**
+ * An `any` value: its type guessed from its first characters. At the top level, an item
+ * followed by `;` starts a legacy list of items of that type. The item is parsed once and
+ * kept: guessing by parsing ahead and then parsing again made nested values (`{a:{a:...}}`)
+ * take time exponential in their depth.
+ */
+function parseAny(cursor: Cursor, ctx: Context): MarkerValue {
+  const item = guessType(cursor);
+  if (ctx.inList) return parseValue(cursor, item, ctx);
+  const inner: Context = { inList: true, inMap: false };
+  const first = parseValue(cursor, item, inner);
+  if (cursor.peek() !== ";") return first;
+  const out: MarkerValue[] = [first];
+  // the rest of a legacy list a;b;c, ended by a comma (the next argument) or the end
+  for (;;) {
+    cursor.expect(";", "semicolon or comma");
+    const next = cursor.peek();
+    if (next === "," || next === "}" || next === "") break;
+    out.push(parseValue(cursor, item, inner));
+    const sep = cursor.peek();
+    if (sep === "," || sep === "}" || sep === "") break;
+  }
+  return out;
 }
 
 function isDelimiter(ch: string, ctx: Context): boolean {
@@ -68,26 +97,67 @@ function parseString(cursor: Cursor, ctx: Context): string {
   return text.slice(start, i).trim();
 }
 
+/**
+ * The value of a quoted string, as Go's strconv.Unquote reads it: `` `raw` `` verbatim,
+ * `"..."` and `'...'` with Go's escapes (`\n`, `\t`, `\xHH`, `\uHHHH`, `\UHHHHHHHH`,
+ * octal `\ooo`, ...). A single pass over the text.
+ */
 function unquote(cursor: Cursor, start: number, end: number): string {
-  const literal = cursor.text.slice(start, end);
-  const quote = literal[0];
-  if (quote === "`") return literal.slice(1, -1);
-  let body = literal
-    .slice(1, -1)
-    .replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => `\\u00${h}`)
-    .replace(/\\'/g, "'");
-  if (quote === "'") body = body.replace(/(^|[^\\])((?:\\\\)*)"/g, '$1$2\\"');
-  try {
-    // Go's strconv.Unquote escapes are JSON's plus \x and \'.
-    return JSON.parse(`"${body}"`) as string;
-  } catch {
-    return cursor.fail(`unable to parse string ${literal}: bad escape sequence`, start);
+  const text = cursor.text;
+  const quote = text[start];
+  if (quote === "`") return text.slice(start + 1, end - 1);
+  let out = "";
+  let i = start + 1;
+  const last = end - 1;
+  const bad = (at: number, what: string): never =>
+    cursor.fail(`unable to parse string ${text.slice(start, Math.min(end, start + 40))}${end - start > 40 ? "..." : ""}: ${what}`, at);
+  const hex = (at: number, n: number): number => {
+    const digits = text.slice(at, at + n);
+    if (at + n > last || !/^[0-9a-fA-F]+$/.test(digits)) bad(at - 2, "bad escape sequence");
+    return Number.parseInt(digits, 16);
+  };
+  while (i < last) {
+    const ch = text[i]!;
+    if (ch !== "\\") {
+      if (ch === "\n") bad(i, "newline in string");
+      out += ch;
+      i++;
+      continue;
+    }
+    const e = text[i + 1] ?? "";
+    i += 2;
+    switch (e) {
+      case "a": out += "\x07"; break;
+      case "b": out += "\b"; break;
+      case "f": out += "\f"; break;
+      case "n": out += "\n"; break;
+      case "r": out += "\r"; break;
+      case "t": out += "\t"; break;
+      case "v": out += "\v"; break;
+      case "\\": case "'": case '"': case "/": out += e; break;
+      case "x": out += String.fromCharCode(hex(i, 2)); i += 2; break;
+      case "u": out += String.fromCharCode(hex(i, 4)); i += 4; break;
+      case "U": {
+        const cp = hex(i, 8);
+        if (cp > 0x10ffff) bad(i - 2, "escaped code point out of range");
+        out += String.fromCodePoint(cp);
+        i += 8;
+        break;
+      }
+      default: {
+        const oct = /^[0-7]{3}$/.test(text.slice(i - 1, i + 2)) ? Number.parseInt(text.slice(i - 1, i + 2), 8) : -1;
+        if (oct < 0 || oct > 255 || i + 2 > last + 1) bad(i - 2, "bad escape sequence");
+        out += String.fromCharCode(oct);
+        i += 2;
+      }
+    }
   }
+  return out;
 }
 
 function parseInt(cursor: Cursor): number {
   cursor.skipSpace();
-  const m = INT.exec(cursor.text.slice(cursor.pos));
+  const m = cursor.match(INT);
   if (!m) cursor.fail(`expected integer, got ${cursor.describeNext()}`);
   cursor.pos += m[0].length;
   const value = Number(m[0].startsWith("-") ? -Number(m[0].slice(1)) : Number(m[0]));
@@ -97,7 +167,7 @@ function parseInt(cursor: Cursor): number {
 
 function parseNumber(cursor: Cursor): number {
   cursor.skipSpace();
-  const m = NUMBER.exec(cursor.text.slice(cursor.pos));
+  const m = cursor.match(NUMBER);
   if (!m) cursor.fail(`expected integer or float, got ${cursor.describeNext()}`);
   cursor.pos += m[0].length;
   const value = m[0].startsWith("-") ? -Number(m[0].slice(1)) : Number(m[0]);
@@ -117,6 +187,7 @@ function parseList(cursor: Cursor, items: ArgType): MarkerValue[] {
   const out: MarkerValue[] = [];
   const inner: Context = { inList: true, inMap: false };
   if (cursor.peek() === "{") {
+    cursor.enter();
     cursor.pos++;
     while (cursor.peek() !== "}" && cursor.peek() !== "") {
       out.push(parseValue(cursor, items, inner));
@@ -124,6 +195,7 @@ function parseList(cursor: Cursor, items: ArgType): MarkerValue[] {
       cursor.expect(",", "comma or close curly brace");
     }
     cursor.expect("}", "close curly brace");
+    cursor.leave();
     return out;
   }
   if (cursor.peek() === "[") {
@@ -144,6 +216,7 @@ function parseList(cursor: Cursor, items: ArgType): MarkerValue[] {
 function parseMap(cursor: Cursor, values: ArgType): Record<string, MarkerValue> {
   const out: Record<string, MarkerValue> = {};
   cursor.expect("{", "open curly brace");
+  cursor.enter();
   while (cursor.peek() !== "}" && cursor.peek() !== "") {
     const key = parseString(cursor, { inList: true, inMap: true });
     cursor.expect(":", "colon");
@@ -152,6 +225,7 @@ function parseMap(cursor: Cursor, values: ArgType): Record<string, MarkerValue> 
     cursor.expect(",", "comma or close curly brace");
   }
   cursor.expect("}", "close curly brace");
+  cursor.leave();
   return out;
 }
 
@@ -167,7 +241,9 @@ function parseJsonArray(cursor: Cursor): MarkerValue[] {
       i = cursor.endOfQuoted(i) - 1;
       continue;
     }
-    if (ch === "[" || ch === "{") depth++;
+    if (ch === "[" || ch === "{") {
+      if (++depth + cursor.depth > MAX_VALUE_DEPTH) cursor.fail(`value nests deeper than ${MAX_VALUE_DEPTH} levels of lists and maps`, i);
+    }
     if (ch === "]" || ch === "}") depth--;
     if (depth === 0) break;
   }
@@ -178,56 +254,51 @@ function parseJsonArray(cursor: Cursor): MarkerValue[] {
     cursor.pos = i + 1;
     return value;
   } catch (e) {
-    return cursor.fail(`invalid JSON array ${literal}: ${(e as Error).message}`, start);
+    const shown = literal.length > 40 ? `${literal.slice(0, 40)}...` : literal;
+    return cursor.fail(`invalid JSON array ${shown}: ${(e as Error).message}`, start);
   }
 }
 
 /**
  * controller-tools' type guess for `any` values: quoted → string, `{` → map when its first
  * element is a string followed by a colon (or it is empty), else list; `true`/`false` →
- * bool; a number followed by a delimiter → int or number; otherwise a bare string. At the
- * top level, a `;` before the next `,` makes a legacy list.
+ * bool; a number followed by a delimiter → int or number; otherwise a bare string. Reads
+ * ahead at most to the end of the first map key; the cursor is left where it was. (A `;`
+ * after the item, which makes a legacy list at the top level, is seen by the caller.)
  */
-export function guessType(cursor: Cursor, allowList: boolean): ArgType {
+export function guessType(cursor: Cursor): ArgType {
   const save = cursor.pos;
+  const depth = cursor.depth;
   try {
-    if (allowList) {
-      const item = guessType(cursor, false);
-      // Look ahead: skip the item, and see whether a ';' follows before ',' or the end.
-      try {
-        parseValue(cursor, item, { inList: true, inMap: false });
-        if (cursor.peek() === ";") return { kind: "list", items: item };
-      } catch {
-        // not a well-formed item: let the real parse report it
-      }
-      return item;
-    }
     const hint = cursor.peek();
     if (hint === '"' || hint === "'" || hint === "`") return { kind: "string" };
     if (hint === "[") return { kind: "list", items: { kind: "any" } };
     if (hint === "{") {
+      cursor.enter();
       cursor.pos++;
       const next = cursor.peek();
       if (next === "}") return { kind: "map", values: { kind: "any" } };
-      const first = guessType(cursor, false);
+      const first = guessType(cursor);
       if (first.kind === "string") {
         parseString(cursor, { inList: true, inMap: true });
         if (cursor.peek() === ":") return { kind: "map", values: { kind: "any" } };
       }
       return { kind: "list", items: first };
     }
-    const rest = cursor.text.slice(cursor.pos);
-    const word = /^(true|false)(?![A-Za-z0-9_])/.exec(rest);
-    if (word) return { kind: "bool" };
-    const num = NUMBER.exec(rest);
+    if (cursor.match(BOOL_WORD)) return { kind: "bool" };
+    const num = cursor.match(NUMBER);
     if (num) {
-      const after = rest.slice(num[0].length).trimStart()[0] ?? "";
+      cursor.pos += num[0].length;
+      const after = cursor.peek();
       if (after === "" || after === "," || after === ";" || after === "}") {
-        return INT.test(rest) ? { kind: "int" } : { kind: "number" };
+        cursor.pos = save;
+        cursor.skipSpace();
+        return cursor.match(INT) ? { kind: "int" } : { kind: "number" };
       }
     }
     return { kind: "string" };
   } finally {
     cursor.pos = save;
+    cursor.depth = depth;
   }
 }

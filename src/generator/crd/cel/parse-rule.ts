@@ -50,6 +50,13 @@ interface Scan {
 const CLOSERS: Readonly<Record<string, string>> = { ")": "(", "]": "[", "}": "{" };
 
 /**
+ * How deep a rule may nest: cel-go's parser refuses expressions past 250 levels of
+ * recursion ("expression recursion limit exceeded"), and the checker here recurses once per
+ * level. Brackets are counted while scanning; operator chains (`a + a + ...`) after parsing.
+ */
+export const MAX_RULE_DEPTH = 250;
+
+/**
  * Scans a rule once for what the parser of `@bufbuild/cel` does not handle or reports
  * poorly: CEL's optional syntax (`a.?b`, `a[?i]`, `[?x]`, `{?k: v}`, which the API server
  * accepts since Kubernetes 1.29), unterminated strings and unbalanced brackets. String
@@ -94,6 +101,7 @@ function scan(text: string): Scan {
       continue;
     }
     if (c === "(" || c === "[" || c === "{") {
+      if (stack.length >= MAX_RULE_DEPTH) return fail(`brackets nest deeper than ${MAX_RULE_DEPTH} levels (the API server's CEL parser stops at ${MAX_RULE_DEPTH})`, i);
       stack.push({ ch: c, at: i });
       lastSignificant = i;
       i++;
@@ -211,6 +219,11 @@ function parseUncached(text: string): ParseOutcome {
   if (scanned.error) return { ok: false, error: scanned.error };
   try {
     const parsed = parse(scanned.source);
+    const deep = deepestNode(parsed.expr);
+    if (deep !== undefined) {
+      const offset = (parsed.sourceInfo?.positions as Record<string, number> | undefined)?.[String(deep)];
+      return { ok: false, error: { message: `the expression nests deeper than ${MAX_RULE_DEPTH} levels (the API server's CEL parser stops at ${MAX_RULE_DEPTH})`, offset } };
+    }
     return {
       ok: true,
       rule: {
@@ -234,4 +247,24 @@ function parseUncached(text: string): ParseOutcome {
     }
     return { ok: false, error: { message: raw, offset } };
   }
+}
+
+/**
+ * The id of the first node nested deeper than {@link MAX_RULE_DEPTH}, or undefined. Walks
+ * the parsed expression with a stack of its own (recursion is what a deep rule would break):
+ * every object with an `exprKind` is a node, whatever field of its parent holds it.
+ */
+function deepestNode(root: unknown): bigint | number | undefined {
+  const stack: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    const isNode = "exprKind" in value;
+    const d = isNode ? depth + 1 : depth;
+    if (isNode && d > MAX_RULE_DEPTH) return (value as { id?: bigint | number }).id ?? 0;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (child !== null && typeof child === "object") stack.push({ value: child, depth: d });
+    }
+  }
+  return undefined;
 }

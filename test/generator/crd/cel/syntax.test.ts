@@ -66,3 +66,17 @@ describe("CEL syntax errors", () => {
     ).toEqual([]);
   });
 });
+
+describe("CEL rules nested past the parser's limit", () => {
+  it("are located errors, not a stack overflow, for brackets and operator chains", () => {
+    const errors = errorsOf([`${"(".repeat(5000)}self.minReplicas${")".repeat(5000)} > 0`, `${Array(5000).fill("self.minReplicas").join(" + ")} > 0`, `self${".a".repeat(5000)} == 1`]);
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/syntax error at column 251: brackets nest deeper than 250 levels \(the API server's CEL parser stops at 250\)$/);
+    expect(errors[1]).toMatch(/syntax error at column \d+: the expression nests deeper than 250 levels/);
+    expect(errors[2]).toMatch(/syntax error at column \d+: the expression nests deeper than 250 levels/);
+  });
+
+  it("accepts rules nested within it", () => {
+    expect(errorsOf([`${"(".repeat(200)}self.minReplicas${")".repeat(200)} > 0`])).toEqual([]);
+  });
+});
