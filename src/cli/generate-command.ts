@@ -4,7 +4,8 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { DiagnosticList, ExitCode } from "../diagnostics/index.js";
 import { generateHere, type Generate } from "../generator/generate-async.js";
 import { GENERATE_TARGETS, type GenerateTarget } from "../generator/targets.js";
-import { VirtualTree } from "../tree/index.js";
+import { VirtualTree, type Journal } from "../tree/index.js";
+import { inLockedProject } from "./project-lock.js";
 import { printDiagnostics, type Io } from "./output.js";
 import { kbVersion } from "./version.js";
 
@@ -41,7 +42,7 @@ export function generateCommand(io: Io, setExit: (code: number) => void): Comman
     .option("--check", "write nothing; exit 1 with a diff when any output would change")
     .addHelpText("after", EXAMPLES)
     .action(async (target: GenerateTarget | "all", flags: GenerateFlags) => {
-      setExit(await runGenerate(io, target, flags));
+      setExit(await inLockedProject(io, io.cwd, "kb generate", () => runGenerate(io, target, flags)));
     });
 }
 
@@ -53,8 +54,11 @@ export const DEFAULT_GENERATE_FLAGS: GenerateFlags = {
   roleName: "manager-role",
 };
 
-/** Runs `kb generate` in `io.cwd`; returns the exit code. */
-export async function runGenerate(io: Io, target: GenerateTarget | "all", flags: GenerateFlags, generate: Generate = generateHere): Promise<number> {
+/**
+ * Runs `kb generate` in `io.cwd`; returns the exit code. With `journal`, the manifests are
+ * staged in it (the caller commits them with what it scaffolded) instead of written at once.
+ */
+export async function runGenerate(io: Io, target: GenerateTarget | "all", flags: GenerateFlags, generate: Generate = generateHere, journal?: Journal): Promise<number> {
   const diagnostics = new DiagnosticList();
   const paths = flags.paths ?? ["api", "src"].filter((p) => existsSync(resolve(io.cwd, p)));
   if (paths.length === 0) {
@@ -103,7 +107,7 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
     );
     return ExitCode.stale;
   }
-  const written = tree.commit();
+  const written = tree.commit(journal);
   for (const c of written) io.out(`${c.kind === "create" ? "created" : "updated"} ${rel(c.path)}\n`);
   const same = files.length - written.length;
   if (same > 0) io.out(`${same} unchanged\n`);
