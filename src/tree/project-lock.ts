@@ -63,9 +63,13 @@ export class ProjectLock {
   release(): void {
     if (this.released) return;
     this.released = true;
+    heldHere.delete(this.holder.nonce);
     if (readHolder(this.file)?.nonce === this.holder.nonce) rmSync(this.file, { force: true });
   }
 }
+
+/** The nonces of the locks this process holds. */
+const heldHere = new Set<string>();
 
 /** How old a lock file with no holder written in it must be before it counts as abandoned. */
 const UNWRITTEN_LOCK_MS = 5_000;
@@ -86,7 +90,10 @@ export async function acquireProjectLock(root: string, options: LockOptions): Pr
   const started = Date.now();
   let told = false;
   for (;;) {
-    if (tryCreate(file, me)) return new ProjectLock(file, me);
+    if (tryCreate(file, me)) {
+      heldHere.add(me.nonce);
+      return new ProjectLock(file, me);
+    }
     const holder = readHolder(file);
     if (holder === undefined) {
       // Gone since (released), or created but not yet written: look again, or break it when old.
@@ -176,7 +183,8 @@ function breakStale(file: string, stale: LockHolder | undefined): void {
 
 /** Whether the lock's process still runs (a zombie, killed but not yet reaped, does not). */
 function isAlive(holder: LockHolder): boolean {
-  if (holder.pid === process.pid) return false; // not ours (our nonce differs): a reused pid
+  // This process: alive when one of its own locks (another command run in-process), else a reused pid's.
+  if (holder.pid === process.pid) return heldHere.has(holder.nonce);
   try {
     process.kill(holder.pid, 0);
   } catch (e) {
