@@ -17,8 +17,17 @@ const MARK = "INJECTED";
 /** Pieces that end comments, strings, lines and YAML scalars, and code to run after them. */
 const PIECES = ["*/", "/*", "//", '"', "'", "`", "${", "}", "\n", "\r", "\r\n", "\u2028", "\u2029", "#", ": ", "- ", "&a", "*a", "<script>", "-->", "\\", "\u202e", "\0", " ", "Acme", `${MARK}();`, ` console.log("${MARK}"); `, `${MARK}: true`];
 const payload = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 6 }).map((p) => p.join(""));
+/** Something that ends what the value sits in, code, then something that reopens it. */
+const breakout = fc
+  .tuple(
+    fc.string({ maxLength: 4 }),
+    fc.oneof({ arbitrary: fc.constant("*/"), weight: 4 }, fc.constantFrom('"', "'", "`", "\n", "\r", "\u2028", "-->", "\n- ")),
+    fc.constantFrom(`${MARK}();`, ` console.log("${MARK}"); `, `${MARK}: true`, `$\{${MARK}()}`),
+    fc.constantFrom("/*", "//", '"', "'", "`", ""),
+  )
+  .map((parts) => parts.join(""));
 /** Any text: printable ASCII, any code unit, or an injection payload. */
-const anyText = fc.oneof(fc.string(), fc.string({ unit: "binary" }), payload);
+const anyText = fc.oneof(fc.string(), fc.string({ unit: "binary" }), { arbitrary: payload, weight: 2 }, { arbitrary: breakout, weight: 3 });
 
 let scratch: string;
 beforeAll(() => {
@@ -70,9 +79,9 @@ function injectionProblems(dir: string): string[] {
 
 describe("kb init with any flag values", () => {
   const flags = fc.record({
-    owner: fc.oneof(fc.constant("Acme Ltd"), anyText),
-    domain: fc.oneof(fc.constant("example.com"), anyText),
-    projectName: fc.option(fc.oneof(fc.constant("ships"), anyText), { nil: undefined }),
+    owner: fc.oneof(fc.constant("Acme Ltd"), { arbitrary: anyText, weight: 2 }, { arbitrary: breakout, weight: 3 }),
+    domain: fc.oneof({ arbitrary: fc.constantFrom("example.com", "a.b-c.io"), weight: 4 }, anyText),
+    projectName: fc.option(fc.oneof({ arbitrary: fc.constant("ships"), weight: 4 }, anyText), { nil: undefined }),
     license: fc.constantFrom("apache2", "none"),
   });
   const outcomes = { refused: 0, written: 0 };
