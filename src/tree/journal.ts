@@ -23,7 +23,7 @@ interface JournalEntry {
   readonly stage: string;
   /** Its content before the command, under `backup/` (a hard link); absent for a new file. */
   readonly backup?: string;
-  /** Directories created for it, deepest first (removed again on a roll-back while empty). */
+  /** Directories created for it, deepest first, named as `path` is (removed again on a roll-back while empty). */
   readonly dirs: readonly string[];
 }
 
@@ -74,9 +74,14 @@ export class Journal {
     const dir = join(root, JOURNAL_DIR);
     if (existsSync(dir)) throw new KbError("journal", `${dir} exists: an earlier kb command did not finish`, { hint: "run kb again: it completes or rolls back the earlier command first" });
     const journal = new Journal(root, command);
-    mkdirSync(join(dir, "stage"), { recursive: true });
-    mkdirSync(join(dir, "backup"));
-    journal.record("applying");
+    try {
+      mkdirSync(join(dir, "stage"), { recursive: true });
+      mkdirSync(join(dir, "backup"));
+      journal.record("applying");
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new KbError("journal", `cannot write in ${root}: ${(e as Error).message}`);
+    }
     return journal;
   }
 
@@ -93,7 +98,7 @@ export class Journal {
         backup = n;
         linkOrCopy(c.path, join(dir, "backup", n));
       }
-      added.push({ path: this.name(c.path), stage: n, ...(backup !== undefined ? { backup } : {}), dirs: missingDirs(dirname(c.path)) });
+      added.push({ path: this.name(c.path), stage: n, ...(backup !== undefined ? { backup } : {}), dirs: missingDirs(dirname(c.path)).map((d) => this.name(d)) });
     }
     this.entries = [...this.entries, ...added];
     this.record("applying");
@@ -193,7 +198,7 @@ function rollBack(root: string, entries: readonly JournalEntry[]): void {
   for (const e of entries) {
     for (const d of e.dirs) {
       try {
-        if (readdirSync(d).length === 0) rmdirSync(d);
+        if (readdirSync(resolve(root, d)).length === 0) rmdirSync(resolve(root, d));
       } catch {
         // gone already, or not empty
       }
