@@ -35,7 +35,7 @@ export class ProjectLockedError extends KbError {
   ) {
     super(
       "project-locked",
-      `the project is locked by another kb (pid ${holder.pid}, ${holder.command})${waitedMs > 0 ? `, still after ${Math.round(waitedMs / 1000)} s` : ""}: ${lockFile}`,
+      `the project is locked by another kb (pid ${holder.pid}, ${holder.command})${waitedMs >= 1000 ? `, still after ${Math.round(waitedMs / 1000)} s` : ""}: ${lockFile}`,
       { hint: `let it finish and run this again; if no kb with pid ${holder.pid} is running, remove ${lockFile}` },
     );
     this.name = "ProjectLockedError";
