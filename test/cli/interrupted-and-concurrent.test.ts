@@ -99,6 +99,9 @@ describe("two kb create api at once in one project", () => {
   const kinds = fc.uniqueArray(fc.constantFrom("Admiral", "Bosun", "Cook", "Deckhand", "Engineer"), { minLength: 2, maxLength: 2 });
   const setup = fc.record({ kinds, staggerMs: fc.integer({ min: 0, max: 300 }), lockWait: fc.constantFrom("60", "0") });
 
+  const seen = { both: 0, refused: 0 };
+  afterAll(() => console.log(`concurrent cases: ${seen.both} with both resources, ${seen.refused} with one run refused`));
+
   test.prop([setup], { numRuns: fuzzRuns(2), seed: 7 })(
     "both resources end up in PROJECT, src/main.ts and the kustomizations, or one run refuses, naming the lock and its pid",
     async ({ kinds: [a, b], staggerMs, lockWait }) => {
@@ -117,6 +120,7 @@ describe("two kb create api at once in one project", () => {
         expect(runs[i]!.err).toMatch(new RegExp(`^error: the project is locked by another kb \\(pid ${runs[1 - i]!.pid}, kb create api\\): .*\\.kb\\.lock \\(let it finish`));
       }
       expect(made.length).toBeGreaterThan(0);
+      seen[made.length === 2 ? "both" : "refused"]++;
       const project = readFileSync(join(dir, "PROJECT"), "utf8");
       const main = readFileSync(join(dir, "src/main.ts"), "utf8");
       const crds = readFileSync(join(dir, "config/crd/kustomization.yaml"), "utf8");
