@@ -87,7 +87,7 @@ describe("kb init with any flag values", () => {
   const outcomes = { refused: 0, written: 0 };
   afterAll(() => console.log(`kb init cases: ${outcomes.refused} refused, ${outcomes.written} written`));
 
-  test.prop([flags], { numRuns: fuzzRuns(12), seed: 424242 })(
+  test.prop([flags], { numRuns: fuzzRuns(12), seed: 424242, examples: [[{ owner: `Evil */ console.log("${MARK}"); /*`, domain: "example.com", projectName: undefined, license: "apache2" }]] })(
     "refuses naming the flag and writes nothing, or writes the values only escaped",
     async ({ owner, domain, projectName, license }) => {
       const dir = freshDir();
