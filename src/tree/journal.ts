@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { KbError } from "../diagnostics/index.js";
+import { checkLockStillHeld } from "./project-lock.js";
 import type { FileChange } from "./virtual-tree.js";
 
 /** The folder, in a project's root, where a command stages its files and records its commit. */
@@ -111,9 +112,13 @@ export class Journal {
     this.applied = this.entries.length;
   }
 
-  /** The commit point: records it, moves the rest into place, and removes the journal. */
+  /**
+   * The commit point: records it (after checking that this process still holds the project's
+   * lock, when it took it), moves the rest into place, and removes the journal.
+   */
   commit(): void {
     this.checkOpen();
+    checkLockStillHeld(this.root);
     this.record("committed");
     this.moveFrom(this.applied);
     this.applied = this.entries.length;

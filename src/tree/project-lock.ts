@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { KbError } from "../diagnostics/index.js";
 
 /** The lock file kb holds in a project's root while a command reads and writes it. */
@@ -64,12 +64,27 @@ export class ProjectLock {
     if (this.released) return;
     this.released = true;
     heldHere.delete(this.holder.nonce);
+    for (const [root, lock] of byRoot) if (lock === this) byRoot.delete(root);
     if (readHolder(this.file)?.nonce === this.holder.nonce) rmSync(this.file, { force: true });
   }
 }
 
 /** The nonces of the locks this process holds. */
 const heldHere = new Set<string>();
+/** The lock this process holds in each project root. */
+const byRoot = new Map<string, ProjectLock>();
+
+/**
+ * Throws when this process took the lock of `root` and no longer holds it (another kb judged
+ * it stale and broke it): called just before a commit point, so that such a commit is rolled
+ * back rather than interleaved with the other kb's.
+ */
+export function checkLockStillHeld(root: string): void {
+  const lock = byRoot.get(resolve(root));
+  if (lock && !lock.holds()) {
+    throw new KbError("lock-lost", `another kb took the lock of this project (${lock.file}) while this one worked: nothing was written`, { hint: "run the command again" });
+  }
+}
 
 /** How old a lock file with no holder written in it must be before it counts as abandoned. */
 const UNWRITTEN_LOCK_MS = 5_000;
@@ -92,7 +107,9 @@ export async function acquireProjectLock(root: string, options: LockOptions): Pr
   for (;;) {
     if (tryCreate(file, me)) {
       heldHere.add(me.nonce);
-      return new ProjectLock(file, me);
+      const lock = new ProjectLock(file, me);
+      byRoot.set(resolve(root), lock);
+      return lock;
     }
     const holder = readHolder(file);
     if (holder === undefined) {
@@ -175,7 +192,7 @@ function breakStale(file: string, stale: LockHolder | undefined): void {
     try {
       linkSync(aside, file);
     } catch {
-      // the other holder will find its lock gone when it checks (ProjectLock.holds)
+      // the other holder finds its lock gone before its commit point (checkLockStillHeld) and rolls back
     }
   }
   rmSync(aside, { force: true });

@@ -139,3 +139,27 @@ describe("journal", () => {
     expect((error as KbError).format()).toMatch(/\.kb-journal exists: an earlier kb command did not finish \(run kb again/);
   });
 });
+
+describe("journal and lock", () => {
+  it("a commit whose lock another kb broke is refused and rolled back", async () => {
+    const { acquireProjectLock, LOCK_FILE } = await import("../../src/tree/index.js");
+    const root = project(BEFORE);
+    const before = snapshot(root);
+    const lock = await acquireProjectLock(root, { command: "kb", waitMs: 0 });
+    const j = Journal.begin(root, "kb create api");
+    changes(root).commit(j);
+    j.apply();
+    writeFileSync(join(root, LOCK_FILE), JSON.stringify({ pid: process.ppid, command: "kb edit", nonce: "other" }));
+    let error: unknown;
+    try {
+      j.commit();
+    } catch (e) {
+      error = e;
+      j.rollBack();
+    }
+    expect((error as KbError).message).toMatch(/another kb took the lock of this project .* nothing was written/);
+    rmSync(join(root, LOCK_FILE));
+    lock.release();
+    expect(snapshot(root)).toEqual(before);
+  });
+});
