@@ -1,7 +1,9 @@
+import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command } from "commander";
 import { scaffoldAlphaGenerate } from "../scaffolder/index.js";
 import type { Io } from "./output.js";
+import { inLockedProject } from "./project-lock.js";
 import { finishScaffold } from "./scaffold-output.js";
 import { kbVersion } from "./version.js";
 
@@ -31,8 +33,12 @@ export function alphaCommand(io: Io, setExit: (code: number) => void): Command {
       .action(async (flags: AlphaGenerateFlags) => {
         const inputDir = resolve(io.cwd, flags.inputDir);
         const outputDir = resolve(io.cwd, flags.outputDir ?? flags.inputDir);
-        const result = await scaffoldAlphaGenerate(kbVersion(), { inputDir, outputDir, force: flags.force === true });
-        setExit(await finishScaffold(io, result, flags.dryRun === true));
+        if (!flags.dryRun) mkdirSync(outputDir, { recursive: true });
+        const code = await inLockedProject(io, outputDir, "kb alpha generate", async () => {
+          const result = await scaffoldAlphaGenerate(kbVersion(), { inputDir, outputDir, force: flags.force === true });
+          return finishScaffold(io, result, flags.dryRun === true, undefined, "kb alpha generate");
+        });
+        setExit(code);
       }),
   );
   return alpha;

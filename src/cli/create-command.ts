@@ -1,8 +1,9 @@
 import { Command, Option } from "commander";
-import { checkGroup, checkKind, checkPlural, checkVersion, scaffoldApi, scaffoldWebhook } from "../scaffolder/index.js";
+import { checkDomain, checkGroup, checkKind, checkPlural, checkVersion, scaffoldApi, scaffoldWebhook } from "../scaffolder/index.js";
 import { startGenerator } from "../generator/generate-async.js";
 import type { Io } from "./output.js";
 import { askIfMissing, collect, parseBool } from "./scaffold-flags.js";
+import { inLockedProject } from "./project-lock.js";
 import { finishScaffold } from "./scaffold-output.js";
 import { kbVersion } from "./version.js";
 
@@ -63,21 +64,25 @@ export function createCommand(io: Io, setExit: (code: number) => void): Command 
       .action(async (flags: ApiFlags) => {
         const [group, version, kind] = [checkGroup(flags.group), checkVersion(flags.version), checkKind(flags.kind)];
         const plural = flags.plural === undefined ? undefined : checkPlural(flags.plural);
+        const externalApiDomain = flags.externalApiDomain === undefined ? undefined : checkDomain(flags.externalApiDomain, "--external-api-domain");
         const resource = await askIfMissing(io, flags.resource, "Create Resource", true);
         const controller = await askIfMissing(io, flags.controller, "Create Controller", true);
         const generate = flags.dryRun ? undefined : startGenerator();
-        const result = await scaffoldApi(io.cwd, kbVersion(), {
-          group,
-          version,
-          kind,
-          resource,
-          controller,
-          namespaced: flags.namespaced,
-          plural,
-          externalApiDomain: flags.externalApiDomain,
-          force: flags.force === true,
+        const code = await inLockedProject(io, io.cwd, "kb create api", async () => {
+          const result = await scaffoldApi(io.cwd, kbVersion(), {
+            group,
+            version,
+            kind,
+            resource,
+            controller,
+            namespaced: flags.namespaced,
+            plural,
+            externalApiDomain,
+            force: flags.force === true,
+          });
+          return finishScaffold(io, result, flags.dryRun === true, generate, "kb create api");
         });
-        setExit(await finishScaffold(io, result, flags.dryRun === true, generate));
+        setExit(code);
       }),
   );
   create.addCommand(
@@ -91,17 +96,20 @@ export function createCommand(io: Io, setExit: (code: number) => void): Command 
         const [group, version, kind] = [checkGroup(flags.group), checkVersion(flags.version), checkKind(flags.kind)];
         const spokes = (flags.spoke ?? []).map((s) => checkVersion(s, "--spoke"));
         const generate = flags.dryRun ? undefined : startGenerator();
-        const result = await scaffoldWebhook(io.cwd, kbVersion(), {
-          group,
-          version,
-          kind,
-          defaulting: flags.defaulting === true,
-          validation: flags.programmaticValidation === true,
-          conversion: flags.conversion === true,
-          spokes,
-          force: flags.force === true,
+        const code = await inLockedProject(io, io.cwd, "kb create webhook", async () => {
+          const result = await scaffoldWebhook(io.cwd, kbVersion(), {
+            group,
+            version,
+            kind,
+            defaulting: flags.defaulting === true,
+            validation: flags.programmaticValidation === true,
+            conversion: flags.conversion === true,
+            spokes,
+            force: flags.force === true,
+          });
+          return finishScaffold(io, result, flags.dryRun === true, generate, "kb create webhook");
         });
-        setExit(await finishScaffold(io, result, flags.dryRun === true, generate));
+        setExit(code);
       }),
   );
   return create;

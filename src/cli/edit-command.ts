@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { scaffoldEdit } from "../scaffolder/index.js";
 import type { Io } from "./output.js";
 import { parseBool } from "./scaffold-flags.js";
+import { inLockedProject } from "./project-lock.js";
 import { finishScaffold } from "./scaffold-output.js";
 import { kbVersion } from "./version.js";
 
@@ -33,9 +34,12 @@ export function editCommand(io: Io, setExit: (code: number) => void): Command {
         setExit(2);
         return;
       }
-      const result = await scaffoldEdit(io.cwd, kbVersion(), { multigroup: flags.multigroup, namespaced: flags.namespaced, force: flags.force === true });
-      const code = await finishScaffold(io, result, flags.dryRun === true);
-      for (const note of result.notes) io.out(`note: ${note}\n`);
+      const code = await inLockedProject(io, io.cwd, "kb edit", async () => {
+        const result = await scaffoldEdit(io.cwd, kbVersion(), { multigroup: flags.multigroup, namespaced: flags.namespaced, force: flags.force === true });
+        const code = await finishScaffold(io, result, flags.dryRun === true, undefined, "kb edit");
+        for (const note of result.notes) io.out(`note: ${note}\n`);
+        return code;
+      });
       setExit(code);
     });
 }

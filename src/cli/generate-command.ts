@@ -6,7 +6,8 @@ import { roleNameProblem } from "../generator/crd/names.js";
 import { checkWrites } from "../output/output-guard.js";
 import { generateHere, type Generate } from "../generator/generate-async.js";
 import { GENERATE_TARGETS, type GenerateTarget } from "../generator/targets.js";
-import { VirtualTree } from "../tree/index.js";
+import { VirtualTree, type Journal } from "../tree/index.js";
+import { inLockedProject } from "./project-lock.js";
 import { printDiagnostics, type Io } from "./output.js";
 import { kbVersion } from "./version.js";
 
@@ -43,7 +44,7 @@ export function generateCommand(io: Io, setExit: (code: number) => void): Comman
     .option("--check", "write nothing; exit 1 with a diff when any output would change")
     .addHelpText("after", EXAMPLES)
     .action(async (target: GenerateTarget | "all", flags: GenerateFlags) => {
-      setExit(await runGenerate(io, target, flags));
+      setExit(await inLockedProject(io, io.cwd, "kb generate", () => runGenerate(io, target, flags)));
     });
 }
 
@@ -55,8 +56,11 @@ export const DEFAULT_GENERATE_FLAGS: GenerateFlags = {
   roleName: "manager-role",
 };
 
-/** Runs `kb generate` in `io.cwd`; returns the exit code. */
-export async function runGenerate(io: Io, target: GenerateTarget | "all", flags: GenerateFlags, generate: Generate = generateHere): Promise<number> {
+/**
+ * Runs `kb generate` in `io.cwd`; returns the exit code. With `journal`, the manifests are
+ * staged in it (the caller commits them with what it scaffolded) instead of written at once.
+ */
+export async function runGenerate(io: Io, target: GenerateTarget | "all", flags: GenerateFlags, generate: Generate = generateHere, journal?: Journal): Promise<number> {
   const diagnostics = new DiagnosticList();
   const paths = flags.paths ?? ["api", "src"].filter((p) => existsSync(resolve(io.cwd, p)));
   if (paths.length === 0) {
@@ -132,7 +136,7 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
   }
   let written;
   try {
-    written = tree.commit();
+    written = tree.commit(journal);
   } catch (e) {
     // The checks above make this a race or a full disk; the tree removes what it staged.
     io.err(`error: ${escapeControls((e as Error).message)}\nnothing was written\n`);

@@ -1,7 +1,8 @@
 import { basename } from "node:path";
 import { Command, Option } from "commander";
-import { checkDomain, checkProjectName, LICENSES, scaffoldInit, type License } from "../scaffolder/index.js";
+import { checkDomain, checkOwner, checkProjectName, LICENSES, scaffoldInit, type License } from "../scaffolder/index.js";
 import type { Io } from "./output.js";
+import { inLockedProject } from "./project-lock.js";
 import { finishScaffold } from "./scaffold-output.js";
 import { kbVersion } from "./version.js";
 
@@ -44,18 +45,21 @@ export function initCommand(io: Io, setExit: (code: number) => void): Command {
     .action(async (flags: InitFlags) => {
       const domain = checkDomain(flags.domain);
       const projectName = checkProjectName(flags.projectName ?? basename(io.cwd).toLowerCase(), flags.projectName ? "--project-name" : "the directory name (use --project-name)");
-      const result = await scaffoldInit(io.cwd, {
-        domain,
-        projectName,
-        owner: flags.owner,
-        license: flags.license,
-        year: scaffoldYear(),
-        multigroup: flags.multigroup === true,
-        namespaced: flags.namespaced === true,
-        kbVersion: kbVersion(),
-        skipInstall: flags.skipInstall === true,
+      const owner = checkOwner(flags.owner);
+      const code = await inLockedProject(io, io.cwd, "kb init", async () => {
+        const result = await scaffoldInit(io.cwd, {
+          domain,
+          projectName,
+          owner,
+          license: flags.license,
+          year: scaffoldYear(),
+          multigroup: flags.multigroup === true,
+          namespaced: flags.namespaced === true,
+          kbVersion: kbVersion(),
+          skipInstall: flags.skipInstall === true,
+        });
+        return finishScaffold(io, result, flags.dryRun === true, undefined, "kb init");
       });
-      const code = await finishScaffold(io, result, flags.dryRun === true);
       if (code === 0 && !flags.dryRun) io.out("next: kb create api --group <group> --version <version> --kind <Kind>\n");
       setExit(code);
     });

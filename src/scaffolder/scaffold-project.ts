@@ -25,6 +25,9 @@ export interface Scaffolded {
   readonly followUps: readonly FollowUp[];
 }
 
+/** What `kb init` says of files already in the directory (it does not overwrite any). */
+export const INIT_CONFLICT_HINT = "kb init writes a new project and overwrites nothing: move these files away, or run kb init in an empty directory";
+
 /** `kb init`: a new project in `root`. */
 export async function scaffoldInit(root: string, req: InitRequest & { skipInstall: boolean }): Promise<Scaffolded> {
   if (existsSync(join(root, PROJECT_FILE))) {
@@ -33,7 +36,8 @@ export async function scaffoldInit(root: string, req: InitRequest & { skipInstal
     });
   }
   const tree = new VirtualTree(root);
-  const { kept } = await applyPlan(planInit(req), tree);
+  // As kubebuilder's init, kb init has no --force: it scaffolds a new project, never over files.
+  const { kept } = await applyPlan(planInit(req), tree, { conflictHint: INIT_CONFLICT_HINT });
   return { tree, kept, followUps: req.skipInstall ? [] : ["install"] };
 }
 

@@ -1,5 +1,6 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+import { Journal } from "./journal.js";
 
 /** A pending change to one file. */
 export interface FileChange {
@@ -13,9 +14,8 @@ export interface FileChange {
 
 /**
  * Files to write, held in memory until {@link commit}: reads see pending writes first, then
- * the disk; writing what the disk already holds is no change. Commit writes every file or,
- * on a failure, none of the ones not yet renamed into place (each file goes to a temporary
- * sibling first, then all are renamed).
+ * the disk; writing what the disk already holds is no change. Commit writes every file or
+ * none, through a journal in the root (see {@link Journal}).
  */
 export class VirtualTree {
   private readonly pending = new Map<string, string>();
@@ -77,22 +77,25 @@ export class VirtualTree {
       .join("");
   }
 
-  /** Writes every change to disk, all or nothing; returns what was written. */
-  commit(): FileChange[] {
+  /**
+   * Writes every change to disk, all or nothing even if the process is killed: in one
+   * {@link Journal} commit of the root, or as part of `journal` (staged there; the caller
+   * commits it). Returns what was written. Hold the project's lock.
+   */
+  commit(journal?: Journal): FileChange[] {
     const changes = this.changes();
-    const staged: { tmp: string; path: string }[] = [];
-    try {
-      for (const c of changes) {
-        mkdirSync(dirname(c.path), { recursive: true });
-        const tmp = `${c.path}.kb-${process.pid}.tmp`;
-        writeFileSync(tmp, c.after);
-        staged.push({ tmp, path: c.path });
+    if (journal) {
+      journal.stage(changes);
+    } else if (changes.length > 0) {
+      const own = Journal.begin(this.root, "kb");
+      try {
+        own.stage(changes);
+        own.commit();
+      } catch (e) {
+        own.rollBack();
+        throw new Error(`cannot write ${relative(this.root, changes[0]!.path)} and the other changes: ${(e as Error).message}`);
       }
-    } catch (e) {
-      for (const s of staged) rmSync(s.tmp, { force: true });
-      throw new Error(`cannot write ${changes[staged.length]?.path ?? "output"}: ${(e as Error).message}`);
     }
-    for (const s of staged) renameSync(s.tmp, s.path);
     this.pending.clear();
     return changes;
   }

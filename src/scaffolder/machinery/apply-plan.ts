@@ -15,10 +15,11 @@ export interface AppliedPlan {
 
 /** Files that exist and would be overwritten: the command is refused, nothing is written. */
 export class FileExistsError extends KbError {
-  constructor(readonly paths: readonly string[]) {
-    super("file-exists", `${paths.length === 1 ? "a file" : "files"} would be overwritten: ${paths.join(", ")}`, {
-      hint: "pass --force to overwrite them",
-    });
+  constructor(
+    readonly paths: readonly string[],
+    hint = "pass --force to overwrite them",
+  ) {
+    super("file-exists", `${paths.length === 1 ? "a file" : "files"} would be overwritten: ${paths.join(", ")}`, { hint });
     this.name = "FileExistsError";
   }
 }
@@ -27,7 +28,7 @@ export class FileExistsError extends KbError {
  * Renders, formats and inserts everything `plan` asks for into `tree`. Checks every file's
  * if-exists policy first, so a refused command leaves the tree untouched.
  */
-export async function applyPlan(plan: ScaffoldPlan, tree: VirtualTree, options: { force?: boolean } = {}): Promise<AppliedPlan> {
+export async function applyPlan(plan: ScaffoldPlan, tree: VirtualTree, options: { force?: boolean; conflictHint?: string } = {}): Promise<AppliedPlan> {
   const kept: string[] = [];
   const conflicts: string[] = [];
   const decide = (path: string, ifExists: IfExists): boolean => {
@@ -42,7 +43,7 @@ export async function applyPlan(plan: ScaffoldPlan, tree: VirtualTree, options: 
   };
   const templates = plan.templates.filter((t) => decide(t.path, t.ifExists));
   const computed = plan.computed.filter((c) => decide(c.path, c.ifExists));
-  if (conflicts.length > 0) throw new FileExistsError(conflicts.map((p) => relative(tree.root, tree.resolve(p)) || p));
+  if (conflicts.length > 0) throw new FileExistsError(conflicts.map((p) => relative(tree.root, tree.resolve(p)) || p), options.conflictHint);
 
   const rendered = templates.map((t) => ({ path: t.path, text: renderTemplate(t.template, { ...plan.data, ...t.data }) }));
   // The project's prettier settings: the ones this plan writes (kb init), else the project's.

@@ -29,8 +29,8 @@ export function isPascalCase(value: string): boolean {
   return /^[A-Z][A-Za-z0-9]*$/.test(value);
 }
 
-export function checkDomain(domain: string): string {
-  if (!isDnsSubdomain(domain)) throw new FlagError("--domain", domain, "a DNS subdomain such as example.com (lower-case letters, digits, '-' and '.')");
+export function checkDomain(domain: string, flag = "--domain"): string {
+  if (!isDnsSubdomain(domain)) throw new FlagError(flag, domain, "a DNS subdomain such as example.com (lower-case letters, digits, '-' and '.')");
   return domain;
 }
 
@@ -53,6 +53,31 @@ export function checkKind(kind: string): string {
 export function checkPlural(plural: string): string {
   if (!isDnsLabel(plural)) throw new FlagError("--plural", plural, "a lower-case DNS label such as cronjobs");
   return plural;
+}
+
+/**
+ * Characters refused in free text that lands in comments of generated files: control
+ * characters (a carriage return ends a `#` comment line), the line and paragraph separators
+ * (which end a line in JavaScript) and the bidirectional overrides that make code read
+ * differently from how it runs.
+ */
+const UNSAFE_TEXT = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+/** Where `text` holds a character refused in free text (see {@link checkOwner}), with its code point. */
+export function unsafeCharacter(text: string): { index: number; codePoint: string } | undefined {
+  const m = UNSAFE_TEXT.exec(text);
+  return m ? { index: m.index, codePoint: `U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}` } : undefined;
+}
+
+/**
+ * The copyright owner: any printable text of one line (it is escaped where it lands:
+ * comments end nowhere early, Markdown shows it as text), at most 200 characters.
+ */
+export function checkOwner(owner: string): string {
+  const bad = unsafeCharacter(owner);
+  if (bad) throw new FlagError("--owner", owner, `printable text on one line (${bad.codePoint} at character ${bad.index + 1} is not)`);
+  if (owner.length > 200) throw new FlagError("--owner", owner, "at most 200 characters");
+  return owner;
 }
 
 export function checkProjectName(name: string, flag = "--project-name"): string {

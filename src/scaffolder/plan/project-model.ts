@@ -25,6 +25,8 @@ export interface ProjectModel {
   readonly licenseHeader: string;
   /** The same text with `#` comments, for YAML and Dockerfiles. */
   readonly licenseHeaderHash: string;
+  /** The licence text for Markdown (the README's License section): HTML's special characters escaped, or "". */
+  readonly licenseMarkdown: string;
   readonly resources: readonly ResourceModel[];
   /** The manager's leader-election Lease name: 8 hex digits of the project's name, then its domain. */
   readonly leaderElectionId: string;
@@ -38,11 +40,27 @@ export function projectModel(config: ProjectConfig, kbVersion: string, licenseHe
     multigroup: config.multigroup === true,
     namespaced: config.namespaced === true,
     kbVersion,
-    licenseHeader: licenseHeader ? `/*\n${licenseHeader.replace(/\n$/, "").split("\n").map((l) => (l ? ` * ${l}` : " *")).join("\n")}\n */\n\n` : "",
-    licenseHeaderHash: licenseHeader ? `${licenseHeader.replace(/\n$/, "").split("\n").map((l) => (l ? `# ${l}` : "#")).join("\n")}\n\n` : "",
+    licenseHeader: licenseHeader ? `/*\n${licenseLines(licenseHeader).map((l) => (l ? ` * ${l.replaceAll("*/", "*\\/")}` : " *")).join("\n")}\n */\n\n` : "",
+    licenseHeaderHash: licenseHeader ? `${licenseLines(licenseHeader).map((l) => (l ? `# ${l}` : "#")).join("\n")}\n\n` : "",
+    licenseMarkdown: licenseLines(licenseHeader).map(escapeHtml).join("\n"),
     resources: config.resources.map((r) => resourceModel(config, r)),
     leaderElectionId: `${createHash("sha256").update(`${config.projectName}.${config.domain}`).digest("hex").slice(0, 8)}.${config.domain}`,
   };
+}
+
+/**
+ * The licence text's lines, without trailing blank ones. Every line break a language knows
+ * (CR, LF, CRLF, U+2028, U+2029) ends a line, so each line of a comment gets its leader.
+ */
+function licenseLines(text: string): string[] {
+  const lines = text.split(/\r\n|[\r\n\u2028\u2029]/);
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === "") lines.pop();
+  return lines;
+}
+
+/** Text shown as itself in Markdown (or HTML): `&`, `<` and `>` as entities. */
+function escapeHtml(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
 /** The licence text kb init records in `hack/boilerplate.txt` (plain text, no comment leaders). */

@@ -57,7 +57,7 @@ export function resourceModel(project: ProjectConfig, r: ProjectResource): Resou
     apiVersion: apiGroup ? `${apiGroup}/${r.version}` : r.version,
     plural: r.plural ?? defaultPlural(r.kind),
     lowerKind,
-    varName: r.kind[0]!.toLowerCase() + r.kind.slice(1),
+    varName: variableName(r.kind),
     namespaced: r.api ? r.api.namespaced === true : true,
     hasApi: r.api !== undefined,
     hasController: r.controller === true,
@@ -77,6 +77,24 @@ export function resourceModel(project: ProjectConfig, r: ProjectResource): Resou
     },
     sampleFile: `config/samples/${r.group}_${r.version}_${lowerKind}.yaml`,
   };
+}
+
+/**
+ * Words a kind's variable cannot be: JavaScript's reserved words (a kind `Delete` must not
+ * make `const delete = ...`), and the names the scaffolded code already uses beside it.
+ */
+const TAKEN_NAMES = new Set(
+  (
+    "arguments await break case catch class const continue debugger default delete do else enum eval export extends false finally for function if implements import in " +
+    "instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield " +
+    "after before changed client context describe env err expect group hub it key kind log mgr name outcome plural read req request root server spec spoke version"
+  ).split(" "),
+);
+
+/** The kind in camel case (`cronJob`), with `Obj` after it where that is a taken word (`deleteObj`). */
+export function variableName(kind: string): string {
+  const camel = kind[0]!.toLowerCase() + kind.slice(1);
+  return TAKEN_NAMES.has(camel) ? `${camel}Obj` : camel;
 }
 
 /** A relative ESM import specifier from one project file to another (both without extension). */

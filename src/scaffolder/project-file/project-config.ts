@@ -1,5 +1,12 @@
 import { parseDocument, stringify } from "yaml";
 import { KbError } from "../../diagnostics/index.js";
+import { isApiVersion, isDnsLabel, isDnsSubdomain, isPascalCase } from "../plan/names.js";
+
+/**
+ * The most YAML aliases PROJECT may use (kb writes none): a file whose aliases expand to
+ * more is refused, so a few lines cannot expand into gigabytes ("billion laughs").
+ */
+export const MAX_PROJECT_ALIASES = 100;
 
 /** The layout key kb writes into PROJECT, as kubebuilder writes `go.kubebuilder.io/v4`. */
 export const PROJECT_LAYOUT = "typescript.kubebuilder-ts.io/v1";
@@ -101,8 +108,19 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
     const [line, column] = e.linePos?.[0] ? [e.linePos[0].line, e.linePos[0].col] : [1, 1];
     throw new KbError("project-file", `invalid YAML: ${e.message.split("\n")[0]}`, { location: { file, line, column } });
   }
-  const raw = doc.toJS() as unknown;
   const where = (path: (string | number)[]) => locate(doc, text, file, path);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_PROJECT_ALIASES });
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    const alias = /(?:^|[\s[{,:-])\*[^\s,\]}]+/m.exec(text);
+    const at = alias ? text.slice(0, alias.index + alias[0].indexOf("*")).split("\n") : [""];
+    throw new KbError("project-file", `its YAML aliases expand too far (${e.message.toLowerCase()}); kb writes PROJECT without aliases`, {
+      location: { file, line: at.length, column: at[at.length - 1]!.length + 1 },
+      hint: "write the resources out in full",
+    });
+  }
   if (!isRecord(raw)) throw new KbError("project-file", "expected a mapping with domain, layout, projectName and version", { location: where([]) });
   const str = (key: string, required: boolean): string | undefined => {
     const v = raw[key];
@@ -120,13 +138,17 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
   }
   const resources = raw.resources ?? [];
   if (!Array.isArray(resources)) throw new KbError("project-file", "expected resources to be a list", { location: where(["resources"]) });
+  const domain = str("domain", true)!;
+  if (!isDnsSubdomain(domain)) throw new KbError("project-file", `domain ${JSON.stringify(domain)}: expected a DNS subdomain such as example.com`, { location: where(["domain"]) });
+  const projectName = str("projectName", true)!;
+  if (!isDnsLabel(projectName)) throw new KbError("project-file", `projectName ${JSON.stringify(projectName)}: expected a DNS label such as my-operator`, { location: where(["projectName"]) });
   return {
     cliVersion: str("cliVersion", false),
-    domain: str("domain", true)!,
+    domain,
     layout: layout.map(String),
     multigroup: raw.multigroup === true || undefined,
     namespaced: raw.namespaced === true || undefined,
-    projectName: str("projectName", true)!,
+    projectName,
     resources: resources.map((r, i) => parseResource(r, (path) => where(["resources", i, ...path]))),
     version,
   };
@@ -137,6 +159,7 @@ function parseResource(raw: unknown, where: (path: (string | number)[]) => { fil
   for (const key of ["group", "version", "kind"]) {
     if (typeof raw[key] !== "string" || raw[key] === "") throw new KbError("project-file", `expected the resource's "${key}" to be a non-empty string`, { location: where([key]) });
   }
+  checkResourceValues(raw, where);
   const api = isRecord(raw.api) ? { crdVersion: "v1" as const, namespaced: raw.api.namespaced === true || undefined } : undefined;
   const webhooks = isRecord(raw.webhooks)
     ? {
@@ -160,6 +183,37 @@ function parseResource(raw: unknown, where: (path: (string | number)[]) => { fil
     version: raw.version as string,
     webhooks,
   };
+}
+
+/** A resource path in PROJECT: relative, `/`-separated, of plain names (`api/v1`, `api/batch/v1`). */
+function isResourcePath(path: string): boolean {
+  return path.split("/").every((seg) => /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(seg) && seg !== "..");
+}
+
+/**
+ * Checks the values of a resource that reach generated files as the flags of kb create are
+ * checked: PROJECT may have been edited by hand, and its values land in TypeScript, YAML and
+ * file names. Errors point at the value.
+ */
+function checkResourceValues(raw: Record<string, unknown>, where: (path: (string | number)[]) => { file: string; line: number; column: number }): void {
+  const fail = (key: string | (string | number)[], value: unknown, expected: string): never => {
+    const path = Array.isArray(key) ? key : [key];
+    throw new KbError("project-file", `the resource's ${path.join(".")} ${JSON.stringify(value)}: expected ${expected}`, { location: where(path) });
+  };
+  const group = raw.group as string;
+  if (!isDnsSubdomain(group)) fail("group", group, "a DNS subdomain such as batch");
+  if (!isApiVersion(raw.version as string)) fail("version", raw.version, "a Kubernetes API version such as v1 or v1beta1");
+  const kind = raw.kind as string;
+  if (!isPascalCase(kind) || kind.length > 63) fail("kind", kind, "a PascalCase kind such as CronJob, at most 63 characters");
+  if (raw.plural !== undefined && (typeof raw.plural !== "string" || !isDnsLabel(raw.plural))) fail("plural", raw.plural, "a lower-case DNS label such as cronjobs");
+  if (raw.domain !== undefined && (typeof raw.domain !== "string" || (raw.domain !== "" && !isDnsSubdomain(raw.domain)))) fail("domain", raw.domain, "a DNS subdomain such as example.com");
+  if (raw.path !== undefined && (typeof raw.path !== "string" || !isResourcePath(raw.path))) fail("path", raw.path, "a relative path inside the project such as api/v1");
+  if (isRecord(raw.webhooks) && raw.webhooks.spoke !== undefined) {
+    if (!Array.isArray(raw.webhooks.spoke)) fail(["webhooks", "spoke"], raw.webhooks.spoke, "a list of API versions");
+    (raw.webhooks.spoke as unknown[]).forEach((v, i) => {
+      if (typeof v !== "string" || !isApiVersion(v)) fail(["webhooks", "spoke", i], v, "a Kubernetes API version such as v2");
+    });
+  }
 }
 
 function locate(doc: ReturnType<typeof parseDocument>, text: string, file: string, path: (string | number)[]): { file: string; line: number; column: number } {

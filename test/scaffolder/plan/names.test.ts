@@ -34,3 +34,23 @@ describe("importPath", () => {
     expect(importPath("api/v1/cronjob-types", "api/v1/groupversion-info")).toBe("./groupversion-info.js");
   });
 });
+
+describe("free text and generated names", () => {
+  it("--owner: any printable text of one line; control characters, line separators and bidi overrides refused, naming the character", async () => {
+    const { checkOwner } = await import("../../../src/scaffolder/plan/names.js");
+    for (const o of ["", "Acme Ltd", 'Evil */ console.log("x"); /*', "Zoë & Co <zoe@example.com>", "株式会社"]) expect(checkOwner(o)).toBe(o);
+    expect(() => checkOwner("a\nb")).toThrow(/--owner "a\\nb": expected printable text on one line \(U\+000A at character 2 is not\)/);
+    expect(() => checkOwner("a\rb")).toThrow(/U\+000D/);
+    expect(() => checkOwner("a\u2028b")).toThrow(/U\+2028/);
+    expect(() => checkOwner("a\u202eb")).toThrow(/U\+202E/);
+    expect(() => checkOwner("x".repeat(201))).toThrow(/at most 200 characters/);
+  });
+
+  it("a kind's variable is never a reserved word nor a name the scaffolded code uses", async () => {
+    const { variableName } = await import("../../../src/scaffolder/plan/resource-model.js");
+    expect(variableName("CronJob")).toBe("cronJob");
+    expect(variableName("Delete")).toBe("deleteObj");
+    expect(variableName("Function")).toBe("functionObj");
+    expect(variableName("Client")).toBe("clientObj");
+  });
+});

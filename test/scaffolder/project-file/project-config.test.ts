@@ -84,4 +84,33 @@ resources:
     expect(broken.message).toMatch(/invalid YAML/);
     expect(broken.location?.line).toBeGreaterThan(0);
   });
+
+  it("checks the values that reach generated files, pointing at the one that is wrong", () => {
+    const text = formatProjectConfig(config);
+    const cases: [from: string, to: string, expected: RegExp][] = [
+      ["kind: Admiral", 'kind: "Admiral */ x(); /*"', /the resource's kind "Admiral \*\/ x\(\); \/\*": expected a PascalCase kind/],
+      ["group: crew", "group: Crew_1", /the resource's group "Crew_1": expected a DNS subdomain/],
+      ["path: api/crew/v1", "path: ../../etc", /the resource's path "..\/..\/etc": expected a relative path inside the project/],
+      ["plural: admirales", 'plural: "a b"', /the resource's plural "a b": expected a lower-case DNS label/],
+      ["domain: example.com\nlayout", 'domain: "example.com\\"; x(); \\""\nlayout', /^domain "example.com\\"; x\(\); \\"": expected a DNS subdomain/],
+      ["projectName: ships", "projectName: Ships!", /projectName "Ships!": expected a DNS label/],
+      ["- v1beta1", "- 'v1; x()'", /the resource's webhooks\.spoke\.0 "v1; x\(\)": expected a Kubernetes API version/],
+    ];
+    for (const [from, to, expected] of cases) {
+      const edited = text.replace(from, to);
+      expect(edited).not.toBe(text);
+      const e = errorOf(() => parseProjectConfig(edited, "/p/PROJECT"));
+      expect(e.message).toMatch(expected);
+      expect(edited.split("\n")[e.location!.line - 1]).toBe(edited.split("\n").find((l) => l.includes(to.split("\n")[0]!)));
+    }
+  });
+
+  it("bounds YAML alias expansion (an alias bomb) with an error at the first alias", () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 9; i++) lines.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? "*a" : `*l${i - 1}`).join(", ")}]`);
+    const text = `${formatProjectConfig(config)}${lines.join("\n")}\n`;
+    const e = errorOf(() => parseProjectConfig(text, "/p/PROJECT"));
+    expect(e.message).toMatch(/its YAML aliases expand too far/);
+    expect(text.split("\n")[e.location!.line - 1]!.slice(e.location!.column - 1)).toMatch(/^\*a, /);
+  });
 });
