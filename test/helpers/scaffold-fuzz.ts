@@ -7,12 +7,13 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 
 /**
- * Cases a property tries: `ci` normally (small: these tests spawn kb and run the scaffolder),
- * or `KB_FUZZ_RUNS` when set (the longer run, `npm run fuzz`).
+ * Cases a property tries: `ci` normally (small: these tests spawn kb and run the scaffolder);
+ * `KB_FUZZ_RUNS` when set; in the longer run (`npm run fuzz`, KB_FUZZ=1) ten times `ci`.
  */
 export function fuzzRuns(ci: number): number {
   const n = Number(process.env.KB_FUZZ_RUNS);
-  return Number.isInteger(n) && n > 0 ? n : ci;
+  if (Number.isInteger(n) && n > 0) return n;
+  return process.env.KB_FUZZ === "1" ? ci * 10 : ci;
 }
 
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
