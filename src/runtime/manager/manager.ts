@@ -27,9 +27,10 @@ import { ManagerTransport } from "./manager-transport.js";
 
 /**
  * Something the manager runs: controllers, and whatever else needs the manager's lifetime.
- * It starts once the API server has answered; it does not wait for the informer caches (a
- * controller waits for its own kinds): one that reads the cache first awaits
- * `mgr.cache.waitForCacheSync(signal)`, or lets its reads wait for their kind's first list.
+ * A runnable added with `mgr.add` starts once the API server has answered and the informer
+ * caches have synced, as controller-runtime's runnables do (it may read `mgr.client` at
+ * once); a controller instead waits for its own kinds only, up to its `cacheSyncTimeout`, so
+ * that one whose CRD is missing does not hold up the others.
  */
 export interface Runnable {
   /**
@@ -162,6 +163,8 @@ export class Manager {
   private readonly controllerNames = new ControllerNames();
   /** The controllers among the runnables, to name what they reconcile when leadership is lost. */
   private readonly controllers: Controller<Client>[] = [];
+  /** Runnables that wait for their own caches (the controllers'); the others wait for the whole cache. */
+  private readonly syncOwnCaches = new WeakSet<Runnable>();
   private readonly abort = new AbortController();
   private started = false;
   private elector: LeaderElector | undefined;
@@ -217,8 +220,10 @@ export class Manager {
         names: this.controllerNames,
         eventRecorder: (name) => this.eventRecorder(name),
         register: (controller: Controller<Client>, _name: string, start: (signal: AbortSignal) => Promise<void>) => {
-          this.add({ start, needLeaderElection: controller.needLeaderElection });
+          const runnable: Runnable = { start, needLeaderElection: controller.needLeaderElection };
+          this.add(runnable);
           this.controllers.push(controller);
+          this.syncOwnCaches.add(runnable);
         },
       },
       resource,
@@ -289,7 +294,9 @@ export class Manager {
     // start() rejects with its error (errors while stopping are only logged).
     let failure: { error: unknown } | undefined;
     const run = (r: Runnable): void => {
-      const running = Promise.resolve().then(() => r.start(work.signal));
+      const running = this.syncOwnCaches.has(r)
+        ? Promise.resolve().then(() => r.start(work.signal))
+        : this.cache.waitForCacheSync(work.signal).then((synced) => (synced ? r.start(work.signal) : undefined));
       runs.push(
         running.catch((error: unknown) => {
           if (work.signal.aborted) return void this.log.warn({ err: error }, "a runnable failed while the manager was stopping");

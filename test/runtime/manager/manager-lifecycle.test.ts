@@ -323,3 +323,32 @@ describe("a process that ran a manager through faults [in-process]", () => {
     expect(out).toMatch(ending);
   });
 });
+
+describe("a runnable added with mgr.add [in-process]", () => {
+  it("starts once the caches have synced, as controller-runtime's runnables do: its first cached read sees what exists", async () => {
+    const env = await startTestEnv({ backend: "in-process" });
+    cleanups.push(() => env.stop());
+    const client = new ApiClient(new InMemoryTransport(env.server));
+    await client.create(ConfigMap, { metadata: { name: "existing", namespace: "default" }, data: { a: "b" } });
+    const mgr = new Manager({ ...quiet, kubeConfig: env.kubeConfig });
+    mgr.controller(ConfigMap).complete(noting());
+    let seen: { synced: boolean; names: string[] } | undefined;
+    let stopped = false;
+    mgr.add({
+      needLeaderElection: false,
+      start: async (signal) => {
+        const synced = mgr.cache.informerFor(ConfigMap).hasSynced(); // before any read could wait for it
+        const names = (await mgr.client.list(ConfigMap, { namespace: "default" })).map((c) => c.metadata?.name ?? "");
+        seen = { synced, names };
+        await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+        stopped = true;
+      },
+    });
+    const running = outcome(mgr.start());
+    await eventually("the runnable to start", () => seen !== undefined);
+    expect(seen).toEqual({ synced: true, names: ["existing"] });
+    mgr.stop();
+    expect(await running).toBeUndefined();
+    expect(stopped).toBe(true);
+  });
+});
