@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Clock } from "./clock/clock.js";
-import type { EventRecorder } from "./events/event-recorder.js";
+import type { Recorder } from "./events/event-recorder.js";
 
 /** What a reconciler is asked to reconcile: an object's key. It never sees the event. */
 export interface Request {
@@ -38,26 +38,23 @@ export interface ReconcileContext<Client = unknown> {
   readonly signal: AbortSignal;
   /**
    * Records Kubernetes Events, reporting as the controller's name (`source.component`), as
-   * controller-runtime's `mgr.GetEventRecorderFor(name)`. A controller built with
-   * `mgr.controller(…)` always sets it; optional only so that a unit test may call
-   * `reconcile` with a context of its own without one.
+   * controller-runtime's `mgr.GetEventRecorderFor(name)`. In a unit test,
+   * `reconcileContext(client)` of `kubebuilder-ts/testing` gives one writing through `client`.
    * @example
    * ```ts
-   * await ctx.recorder?.event(cronJob, CronJobResource, "Normal", "Created", `created job ${job.metadata!.name}`);
+   * await ctx.recorder.event(cronJob, CronJobResource, "Normal", "Created", `created job ${job.metadata!.name}`);
    * ```
    */
-  readonly recorder?: EventRecorder | undefined;
+  readonly recorder: Recorder;
   /**
    * The manager's clock (its `clock` option; the real clock by default): read the time and
-   * schedule through it, and a test drives the reconciler with a `FakeClock`. A controller
-   * always sets it; optional only so that hand-built contexts may leave it out (then use
-   * `realClock`).
+   * schedule through it, and a test drives the reconciler with a `FakeClock`.
    * @example
    * ```ts
-   * const now = (ctx.clock ?? realClock).now();
+   * const now = new Date(ctx.clock.now());
    * ```
    */
-  readonly clock?: Clock | undefined;
+  readonly clock: Clock;
 }
 
 /** A level-triggered reconciler, as controller-runtime's. */

@@ -31,3 +31,4 @@ export type { WatchEvent, WatchEventType, WatchSink } from "./watch/watch-hub.js
 export { admitObject } from "./schema/index.js";
 export { fakeIndex, type FakeIndex } from "./fake/fake-client.js";
 export { interceptClient, type InterceptorFuncs, type WatchingClient } from "./fake/interceptor.js";
+export { reconcileContext, type ReconcileContextOptions } from "./reconcile/reconcile-context.js";

@@ -1,5 +1,5 @@
 import { realClock, type Clock } from "../clock/index.js";
-import type { EventRecorder } from "../events/event-recorder.js";
+import { loggingRecorder, type Recorder } from "../events/event-recorder.js";
 import type { Logger } from "../log/logger.js";
 import type { ControllerMetrics, ReconcileOutcome } from "../metrics/controller-metrics.js";
 import { WorkQueue } from "../queue/index.js";
@@ -32,8 +32,11 @@ export interface ControllerOptions<Client> {
    * unrecovered panic ends the process. Default true, as controller-runtime's `RecoverPanic`.
    */
   readonly recoverPanic?: boolean | undefined;
-  /** Handed to each reconcile as `ctx.recorder` (the builder gives one reporting as the controller's name). */
-  readonly recorder?: EventRecorder | undefined;
+  /**
+   * Handed to each reconcile as `ctx.recorder` (the builder gives one reporting as the
+   * controller's name). Default: one that only logs the events.
+   */
+  readonly recorder?: Recorder | undefined;
   /** Handed to each reconcile as `ctx.clock` (the manager's clock). Default the real clock. */
   readonly clock?: Clock | undefined;
   /**
@@ -65,6 +68,7 @@ export class Controller<Client = unknown> {
   private readonly workers: number;
   private readonly recoverPanic: boolean;
   private bound: { signal: AbortSignal; client: Client } | undefined;
+  private readonly recorder: Recorder;
   private readonly clock: Clock;
   private readonly inFlight = new Set<Promise<void>>();
   /** The first panic not recovered (`recoverPanic: false`): it stops the controller. */
@@ -76,6 +80,7 @@ export class Controller<Client = unknown> {
     this.needLeaderElection = options.needLeaderElection ?? true;
     this.recoverPanic = options.recoverPanic ?? true;
     this.clock = options.clock ?? realClock;
+    this.recorder = options.recorder ?? loggingRecorder(options.log);
   }
 
   /** Queues a request (de-duplicated by the queue). */
@@ -138,7 +143,8 @@ export class Controller<Client = unknown> {
 
   /** Reconciles one key and decides what follows. Never throws (an unrecovered panic shuts the queue down). */
   private async handle(key: string, signal: AbortSignal): Promise<void> {
-    const { reconciler, queue, metrics, recorder } = this.options;
+    const { reconciler, queue, metrics } = this.options;
+    const recorder = this.recorder;
     const client = this.clientFor(signal);
     const clock = this.clock;
     const req = parseRequestKey(key);

@@ -7,6 +7,26 @@ import type { Logger } from "../log/logger.js";
 /** "Normal" or "Warning", as Kubernetes events are. */
 export type EventType = "Normal" | "Warning";
 
+/** What records Events about objects: an {@link EventRecorder}, or a test's own. */
+export interface Recorder {
+  /** Records an event; resolves when it is recorded (never rejects). */
+  event(object: KubernetesObject, resource: Resource, type: EventType, reason: string, message: string): Promise<void>;
+}
+
+/**
+ * A recorder that only logs (at info level, warnings at warn): what a controller built
+ * without a client to write Events through hands its reconciles.
+ */
+export function loggingRecorder(log: Logger): Recorder {
+  return {
+    async event(object, resource, type, reason, message) {
+      const fields = { event: { type, reason, message }, object: `${resource.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata?.name ?? ""}` };
+      if (type === "Warning") log.warn(fields, "event");
+      else log.info(fields, "event");
+    },
+  };
+}
+
 /**
  * Records Kubernetes Events about objects, as controller-runtime's recorder: the same
  * event about the same object within the aggregation window bumps `count` on the existing
@@ -16,7 +36,7 @@ export type EventType = "Normal" | "Warning";
  * recorder.event(cronJob, CronJobResource, "Normal", "Scheduled", "created job cj-123");
  * ```
  */
-export class EventRecorder {
+export class EventRecorder implements Recorder {
   private readonly recent = new Map<string, { name: string; namespace: string; count: number; first: string }>();
 
   constructor(

@@ -244,9 +244,10 @@ export class Manager {
     this.probes.addReadyzCheck(name, check);
   }
 
-  /** An event recorder that reports as `component`. */
+  /** An event recorder that reports as `component`, its timestamps from the manager's clock. */
   eventRecorder(component: string): EventRecorder {
-    return new EventRecorder(this.client, component, this.log.child({ component: "events" }));
+    const clock = this.options.clock ?? realClock;
+    return new EventRecorder(this.client, component, this.log.child({ component: "events" }), () => new Date(clock.now()));
   }
 
   /** Whether this process leads (always true without leader election, once started). */

@@ -94,7 +94,7 @@ function withTypeMeta<T extends KubernetesObject>(object: JsonObject, resource: 
  * @example
  * ```ts
  * const client = fakeClient({ crdDirectoryPaths: ["config/crd/bases"], objects: [myWidget] });
- * await reconciler.reconcile({ namespace: "default", name: "w" }, { client, log, signal });
+ * await reconciler.reconcile({ namespace: "default", name: "w" }, reconcileContext(client));
  * const cm = await client.get(ConfigMap, { namespace: "default", name: "w-config" });
  * ```
  */
