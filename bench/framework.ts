@@ -1,6 +1,6 @@
 /**
  * The benchmark framework: suites, timing of child processes, Markdown tables and the
- * README's Performance section. `bench/run.ts` runs the suites in `SUITES`.
+ * published figures in docs/performance.md. `bench/run.ts` runs the suites in `SUITES`.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -70,7 +70,7 @@ export interface Task {
   readonly cwd?: string;
   /** Environment variables to set for it, over this process's own. */
   readonly env?: Readonly<Record<string, string>>;
-  /** How the README shows `env` in front of the command (`TMPDIR=<empty directory>`). */
+  /** How the published table shows `env` in front of the command (`TMPDIR=<empty directory>`). */
   readonly shownEnv?: string;
   /** Untimed, before every run (clear output directories here). */
   prepare?(): void;
@@ -202,7 +202,7 @@ export function firstRun(task: Task, emptyTmp: string): Task {
   };
 }
 
-/** A task's command line for the README, `argv` (default: all of it) after any shown environment. */
+/** A task's command line as published, `argv` (default: all of it) after any shown environment. */
 export function showTask(task: Task, argv: readonly string[] = task.argv): string {
   return `${task.shownEnv ? `${task.shownEnv} ` : ""}${showCommand(argv)}`;
 }
@@ -278,24 +278,38 @@ export function renderSection(results: readonly SuiteResult[], m: Machine, date:
   return parts.join("\n\n");
 }
 
-const START = "<!-- bench:start -->";
-const END = "<!-- bench:end -->";
+export const BENCH_START = "<!-- bench:start -->";
+export const BENCH_END = "<!-- bench:end -->";
 
-/** Replaces what lies between the bench markers in README.md, adding the section if missing. */
-export function updateReadme(readmePath: string, body: string): void {
-  const text = existsSync(readmePath) ? readFileSync(readmePath, "utf8") : "";
-  const block = `${START}\n${body}\n${END}`;
-  const s = text.indexOf(START);
-  const e = text.indexOf(END);
+/** Where `npm run bench` publishes its tables (the README links to it with a short summary). */
+export const PERFORMANCE_DOC = "docs/performance.md";
+
+/** The heading and introduction a new {@link PERFORMANCE_DOC} starts with. */
+const DOC_HEAD = [
+  "# Performance",
+  "",
+  "The figures below are written by `npm run bench` (bench/run.ts) between the two `bench` markers; everything",
+  "outside them is kept. Run it on a quiet machine: it takes several minutes and both cores.",
+].join("\n");
+
+/**
+ * Replaces what lies between the bench markers of `path` (docs/performance.md) with `body`.
+ * A missing file is created with a heading; a file without the markers gets the block at its
+ * end; a file with only one of them is an error, so that a hand edit is never overwritten.
+ */
+export function updatePerformanceDoc(path: string, body: string): void {
+  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const block = `${BENCH_START}\n${body}\n${BENCH_END}`;
+  const s = text.indexOf(BENCH_START);
+  const e = text.indexOf(BENCH_END);
   let next: string;
   if (s >= 0 && e > s) {
-    next = text.slice(0, s) + block + text.slice(e + END.length);
+    next = text.slice(0, s) + block + text.slice(e + BENCH_END.length);
   } else if (s >= 0 || e >= 0) {
-    throw new Error(`${readmePath}: found only one of ${START} and ${END}; fix the file by hand`);
-  } else if (/^## Performance\s*$/m.test(text)) {
-    throw new Error(`${readmePath}: "## Performance" has no ${START} … ${END} block; add the two lines to it`);
+    throw new Error(`${path}: found only one of ${BENCH_START} and ${BENCH_END} (or them out of order); fix the file by hand`);
   } else {
-    next = `${text.replace(/\s*$/, "")}\n\n## Performance\n\n${block}\n`;
+    const head = text.trim() === "" ? DOC_HEAD : text.replace(/\s*$/, "");
+    next = `${head}\n\n${block}\n`;
   }
-  writeFileSync(readmePath, next);
+  writeFileSync(path, next);
 }

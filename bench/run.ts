@@ -1,14 +1,17 @@
 /**
  * `npm run bench`: runs the benchmark suites, prints their tables as Markdown and writes
- * them into README.md between `<!-- bench:start -->` and `<!-- bench:end -->` (in the
- * "## Performance" section, added at the end when missing).
+ * them into docs/performance.md between `<!-- bench:start -->` and `<!-- bench:end -->`
+ * (the file, or the block at its end, is created when missing). The README only links to
+ * it, with the targets: it never changes with a run.
  *
- *   tsx bench/run.ts [suite...] [--runs N] [--warmup N] [--kinds N] [--no-readme]
+ *   tsx bench/run.ts [suite...] [--runs N] [--warmup N] [--kinds N] [--no-write]
+ *
+ * `--no-readme`, the option's earlier name, is still accepted.
  *
  * A suite (bench/suites/) is a name and a function returning a titled Markdown table with
  * prose around it; add it to `SUITES` (the runtime's work-queue and reconcile benchmarks go
  * there). Suites that time commands use `measure` and `timingTable` from
- * bench/framework.ts; others build a `Table` themselves. README.md is only written when
+ * bench/framework.ts; others build a `Table` themselves. docs/performance.md is only written when
  * every suite ran on the default tree size, so a partial run cannot replace the published
  * figures.
  */
@@ -16,14 +19,14 @@ import { mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { machine, renderSection, updateReadme, type BenchContext, type Suite, type SuiteResult } from "./framework.js";
+import { machine, PERFORMANCE_DOC, renderSection, updatePerformanceDoc, type BenchContext, type Suite, type SuiteResult } from "./framework.js";
 import { generateSuite } from "./suites/generate.js";
 import { envtestSuite } from "./suites/envtest.js";
 import { runtimeSuite } from "./suites/runtime.js";
 import { scaffoldSuite } from "./suites/scaffold.js";
 import { PROJECT_ROOT } from "./synthetic-tree.js";
 
-/** Every suite, in the order they run and appear in the README. */
+/** Every suite, in the order they run and appear in docs/performance.md. */
 export const SUITES: readonly Suite[] = [generateSuite, scaffoldSuite, runtimeSuite, envtestSuite];
 
 const DEFAULTS = { runs: 3, warmup: 1, kinds: 500 } as const;
@@ -33,11 +36,11 @@ interface Args {
   runs: number;
   warmup: number;
   kinds: number;
-  readme: boolean;
+  write: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { suites: [], ...DEFAULTS, readme: true };
+  const args: Args = { suites: [], ...DEFAULTS, write: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const num = (min: number) => {
@@ -48,7 +51,7 @@ function parseArgs(argv: readonly string[]): Args {
     if (a === "--runs") args.runs = num(1);
     else if (a === "--warmup") args.warmup = num(0);
     else if (a === "--kinds") args.kinds = num(1);
-    else if (a === "--no-readme") args.readme = false;
+    else if (a === "--no-write" || a === "--no-readme") args.write = false;
     else if (a.startsWith("-")) throw new Error(`unknown option ${a}`);
     else args.suites.push(a);
   }
@@ -81,11 +84,11 @@ async function main(): Promise<void> {
   const body = renderSection(results, machine(load), new Date().toISOString().slice(0, 10));
   process.stdout.write(`${body}\n`);
   const complete = suites.length === SUITES.length && args.kinds === DEFAULTS.kinds;
-  if (args.readme && complete) {
-    updateReadme(join(PROJECT_ROOT, "README.md"), body);
-    ctx.log(`README.md updated (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  if (args.write && complete) {
+    updatePerformanceDoc(join(PROJECT_ROOT, PERFORMANCE_DOC), body);
+    ctx.log(`${PERFORMANCE_DOC} updated (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   } else {
-    ctx.log(`README.md left alone: ${args.readme ? "not a full run" : "--no-readme"}`);
+    ctx.log(`${PERFORMANCE_DOC} left alone: ${args.write ? "not a full run" : "--no-write"}`);
   }
 }
 
