@@ -8,3 +8,4 @@ export { KUBERNETES_TYPES } from "./kubernetes-types.generated.js";
 export { DefinitionIndex } from "./definition-names.js";
 export { TABLE_FORMAT, serializeTable, tableFromOpenApi, zeroValueDefaultFilter } from "./openapi-facts.js";
 export type { DefaultFilter, EmbeddedTypesTable, FactSchema, TableOptions } from "./openapi-facts.js";
+export { embeddedOpenApiCatalog, readEmbeddedOpenApi } from "./cluster-openapi.js";
