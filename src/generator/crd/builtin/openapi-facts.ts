@@ -48,13 +48,13 @@ export const TABLE_FORMAT = 1;
 /**
  * Keywords copied from the documents as they are. Everything else is dropped: descriptions,
  * `x-kubernetes-patch-*` (strategic merge patch, which CRDs do not have), group-version-kind
- * and union annotations, examples.
+ * and union annotations, examples, and the `enum` of a Go `+enum` type, which an API server
+ * serves (with the OpenAPIEnums feature) but controller-gen does not write.
  */
 const COPIED = new Set([
   "type",
   "format",
   "nullable",
-  "enum",
   "pattern",
   "maxLength",
   "minLength",

@@ -145,7 +145,7 @@ describe("tableFromOpenApi", () => {
           properties: {
             name: { type: "string", default: "", description: "dropped" },
             size: { type: "integer", format: "int32", default: 0 },
-            mode: { type: "string", default: "Fast" },
+            mode: { type: "string", default: "Fast", enum: ["Fast", "Slow"] },
             parts: {
               type: "array",
               items: { allOf: [{ $ref: "#/components/schemas/io.example.v1.Part" }], default: {} },
@@ -161,7 +161,7 @@ describe("tableFromOpenApi", () => {
     },
   };
 
-  it("keeps the facts, drops descriptions, patch strategies and openapi-gen's zero-value defaults", () => {
+  it("keeps the facts, drops descriptions, patch strategies, +enum values and openapi-gen's zero-value defaults", () => {
     const table = tableFromOpenApi([doc, { paths: {} }], { kubernetes: "test" });
     expect(table.definitions["io.example.v1.Widget"]).toEqual({
       type: "object",
