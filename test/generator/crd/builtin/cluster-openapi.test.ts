@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -22,15 +22,15 @@ function temp(): string {
   return dir;
 }
 
-/** Kubernetes' own OpenAPI v3 documents of the pinned version, from the go command's module cache. */
+/**
+ * Kubernetes' own OpenAPI v3 documents of the pinned version, when the go command's module
+ * cache has k8s.io/kubernetes (`npm run embedded-types` downloads it); nothing is downloaded here.
+ */
 function specDir(): string | undefined {
-  const r = spawnSync("go", ["mod", "download", "-json", `k8s.io/kubernetes@v${KUBERNETES_TYPES.kubernetes}`], {
-    encoding: "utf8",
-    env: { ...process.env, GOFLAGS: "", GOWORK: "off" },
-  });
+  const r = spawnSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" });
   if (r.error || r.status !== 0) return undefined;
-  const info = JSON.parse(r.stdout) as { Dir?: string };
-  return info.Dir ? join(info.Dir, "api/openapi-spec/v3") : undefined;
+  const dir = join(r.stdout.trim(), `k8s.io/kubernetes@v${KUBERNETES_TYPES.kubernetes}`, "api/openapi-spec/v3");
+  return existsSync(dir) ? dir : undefined;
 }
 const SPEC = specDir();
 
