@@ -19,6 +19,7 @@ export interface GenerateFlags {
   roleName: string;
   maxDescLen?: number;
   check?: boolean;
+  embeddedOpenapi?: string;
 }
 
 const EXAMPLES = `
@@ -27,6 +28,7 @@ Examples:
   $ kb generate crd --paths api       # only CRDs, from api/
   $ kb generate --check               # in CI: exit 1 and print a diff when manifests are stale
   $ kb generate crd --max-desc-len 0  # CRDs without descriptions
+  $ kb generate --embedded-openapi openapi  # Kubernetes types as the cluster whose documents are in openapi/ has them
 
 Exit codes: 0 success, 1 stale output (--check), 2 bad input (each error as file:line:col).`;
 
@@ -42,6 +44,10 @@ export function generateCommand(io: Io, setExit: (code: number) => void): Comman
     .addOption(new Option("--role-name <name>", "name of the generated ClusterRole and Roles").default(DEFAULT_GENERATE_FLAGS.roleName).argParser(parseRoleName))
     .addOption(new Option("--max-desc-len <n>", "shorten descriptions to at most n characters (0 drops them)").argParser(parseCount))
     .option("--check", "write nothing; exit 1 with a diff when any output would change")
+    .option(
+      "--embedded-openapi <dir>",
+      "expand embedded Kubernetes types (V1PodTemplateSpec, ...) from the OpenAPI v3 documents in <dir>, saved with `kubectl get --raw /openapi/v3/apis/batch/v1 > <dir>/batch-v1.json`",
+    )
     .addHelpText("after", EXAMPLES)
     .action(async (target: GenerateTarget | "all", flags: GenerateFlags) => {
       setExit(await inLockedProject(io, io.cwd, "kb generate", () => runGenerate(io, target, flags)));
@@ -91,6 +97,7 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
         roleName: flags.roleName,
         maxDescLen: flags.maxDescLen,
         kbVersion: kbVersion(),
+        embeddedOpenApi: flags.embeddedOpenapi === undefined ? undefined : resolve(io.cwd, flags.embeddedOpenapi),
       },
       diagnostics,
     );

@@ -7,7 +7,8 @@ import { createMarkerRegistry } from "../markers/definitions/index.js";
 import { RBAC_MARKER } from "../markers/definitions/rbac.js";
 import { WEBHOOK_CONFIGURATION_MARKER, WEBHOOK_MARKER } from "../markers/definitions/webhook.js";
 import { toYaml } from "../output/yaml.js";
-import { builtinSchema, conditionSchema } from "./crd/builtin/index.js";
+import { builtinSchema, conditionSchema, embeddedOpenApiCatalog } from "./crd/builtin/index.js";
+import { KbError } from "../diagnostics/index.js";
 import { checkRuleCosts, checkValidationRules } from "./crd/cel/index.js";
 import { buildCrds } from "./crd/crd-builder.js";
 import { SchemaBuilder } from "./crd/schema-builder.js";
@@ -28,6 +29,12 @@ export interface GenerateOptions {
   readonly maxDescLen?: number | undefined;
   /** Written into each CRD's version annotation. */
   readonly kbVersion: string;
+  /**
+   * A folder of OpenAPI v3 documents saved from a cluster (`kubectl get --raw
+   * /openapi/v3/apis/batch/v1`): Kubernetes' types embedded in the API types follow them
+   * instead of the table of the Kubernetes version kb pins.
+   */
+  readonly embeddedOpenApi?: string | undefined;
 }
 
 /** A manifest file to write: its path (under one of the output directories) and bytes. */
@@ -48,7 +55,18 @@ export function generateManifests(options: GenerateOptions, diagnostics: Diagnos
   const wants = (t: GenerateTarget) => options.targets.includes(t);
 
   if (wants("crd")) {
-    const schemas = new SchemaBuilder(model, { builtinSchema, conditionSchema }, diagnostics);
+    let builtins = { builtinSchema, conditionSchema };
+    if (options.embeddedOpenApi !== undefined) {
+      try {
+        const catalog = embeddedOpenApiCatalog(options.embeddedOpenApi);
+        builtins = { builtinSchema: (name: string) => catalog.schema(name), conditionSchema };
+      } catch (e) {
+        if (!(e instanceof KbError)) throw e;
+        diagnostics.error(e.code, e.message, undefined, e.hint);
+        return files;
+      }
+    }
+    const schemas = new SchemaBuilder(model, builtins, diagnostics);
     const crds = buildCrds(model, schemas, { kbVersion: options.kbVersion, maxDescLen: options.maxDescLen }, diagnostics);
     checkValidationRules(
       schemas.rules.map((r) => ({

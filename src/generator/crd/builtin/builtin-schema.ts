@@ -1,71 +1,56 @@
 /**
  * Schemas of the Kubernetes built-in types (`V1PodTemplateSpec`, `V1JobTemplateSpec`,
- * `V1ResourceRequirements`, ...), derived from the model metadata that the
- * `@kubernetes/client-node` kb depends on ships, and expanded the way controller-gen
- * expands the corresponding Go types:
+ * `V1ResourceRequirements`, ...), expanded the way controller-gen expands the corresponding
+ * Go types, from two sources:
  *
- * - every model is inlined as `type: object` with `properties`, and `required` lists the
- *   properties declared without `?`, sorted (controller-gen sorts them too);
- * - `number` is `integer` with `format: int32` / `int64` (`number` for `double`), `Date`
- *   (`metav1.Time`, and `MicroTime`, which client-node formats `date-time-micro`) is
- *   `string` with `format: date-time`, a `byte`-formatted string is `format: byte`,
- *   `Array<T>` is an array and `{ [key: string]: T }` a map (`additionalProperties`);
- * - `IntOrString` is controller-gen's int-or-string (`anyOf` integer/string,
- *   `x-kubernetes-int-or-string`); Quantity fields get controller-gen's Quantity schema
- *   (see quantity-fields.ts for how they are recognised);
- * - `ObjectMeta` (e.g. a template's `metadata`) is `{type: object}`, as controller-gen
- *   gives it without `generateEmbeddedObjectMeta`;
- * - a field's description is its own doc, or else the description of its type, as
- *   controller-gen's flattening does; array items carry their type's description.
+ * - a table of facts (openapi-facts.ts): the structure of each type as Kubernetes' OpenAPI v3
+ *   documents give it, for a pinned Kubernetes version (kubernetes-types.generated.ts, made
+ *   by `npm run embedded-types`) or for a cluster's own documents (`kb generate
+ *   --embedded-openapi <dir>`): properties, types, formats, `required`, list and map
+ *   semantics (`x-kubernetes-list-type`, `-list-map-keys`, `-map-type`), int-or-string and
+ *   the defaults of `+default` markers;
+ * - the model metadata of the `@kubernetes/client-node` kb depends on, for descriptions, and
+ *   for the whole schema of a model the table does not have.
  *
- * Known differences from controller-gen, all from what client-node's metadata cannot carry:
- * 1. Go markers on the built-in types are lost: `x-kubernetes-list-type`,
- *    `x-kubernetes-list-map-keys` (`+listType`, `+listMapKey`), `x-kubernetes-map-type`
- *    (`+structType=atomic` on e.g. LocalObjectReference, `+mapType`), `default` (`+default`,
- *    `+kubebuilder:default`, e.g. ContainerPort.protocol `TCP`), `enum` (`+k8s:enum`),
- *    `+kubebuilder:validation:*` keywords, and the `x-kubernetes-validations` rules of
- *    `+k8s:immutable`. The API server applies its own validation when a pod or job is
- *    created from the template, but the CRD itself does not check these.
- * 2. client-node drops the doc of a field whose type is another model (`Container.lifecycle`,
- *    `PodTemplateSpec.spec`, `JobTemplateSpec.spec`, ...): such fields carry their type's
- *    description ("PodSpec is a description of a pod.") instead of the field's own.
- * 3. `metadata` (ObjectMeta) inside a template is `{type: object}` without the field's doc,
- *    which client-node does not have.
- * 4. IntOrString and MicroTime fields (a probe's `port`, `maxSurge`, a Lease's `renewTime`)
- *    get no description: client-node only carries the type's generic doc there ("IntOrString
- *    is a type that can hold..."), which controller-gen never emits.
- * 5. Descriptions are single lines: client-node's text is the OpenAPI spec's, where the Go
- *    comment's line breaks became spaces (paragraph breaks became two spaces), while
- *    controller-gen keeps the comment's lines. The YAML therefore wraps differently.
- * 6. Quantity fields are recognised from a hand-kept list of Go fields, because client-node
- *    types a Quantity as a plain `string`; a Quantity field unknown to the list (a newer
- *    API) comes out as `type: string`.
- * 7. client-node types `runtime.RawExtension`, `apiextensions.JSON` and empty structs all as
- *    `any`; all become `{type: object, x-kubernetes-preserve-unknown-fields: true}`
- *    (controller-gen's RawExtension), where controller-gen gives JSON no `type` and an
- *    empty struct no `x-kubernetes-preserve-unknown-fields`.
- * 8. A recursive model (only `V1JSONSchemaProps` and its kin) is cut where it recurses,
- *    with `{type: object, x-kubernetes-preserve-unknown-fields: true}`; controller-gen
- *    cannot inline recursive types at all.
- * 9. Required and optional follow client-node's `?` (the OpenAPI spec's `required`, from
- *    `omitempty` and `+optional`); controller-gen decides the same way from the Go field,
- *    so a difference only shows where the two disagree about a field's markers.
- * 10. Named string types are erased: where controller-gen gives array items the doc of a
- *    named element type (`capabilities.add` items: "Capability represent POSIX
- *    capabilities type"), the items here have no description.
- * 11. The schemas follow the Kubernetes version of the installed client-node (1.34 for
- *    client-node 1.4), not that of a Go module's k8s.io/api: fields added or changed in
- *    other versions differ accordingly.
+ * As controller-gen does: every type is inlined as `type: object` with `properties`, sorted;
+ * `metav1.Time`/`MicroTime` are `string` with `format: date-time`; `IntOrString` and
+ * `Quantity` are int-or-string (Quantity with its pattern); `ObjectMeta` (a template's
+ * `metadata`) is `{type: object}`, as without `generateEmbeddedObjectMeta`; a field's
+ * description is its own doc, or else its type's; a type's `+structType=atomic` is on the
+ * fields of that type.
  *
- * Checked against controller-gen's output for `batch/v1beta1.JobTemplateSpec` in
- * controller-tools' testdata: apart from the differences above, the property trees,
- * types, formats, int-or-string and Quantity schemas and required lists agree.
+ * Known differences from controller-gen (docs/controller-gen-differences.md, all checked by
+ * the oracle test):
+ * 1. client-node drops the doc of a field whose type is another model (`Container.lifecycle`,
+ *    `PodTemplateSpec.spec`, ...): such fields carry their type's description instead.
+ * 2. `metadata` (ObjectMeta) inside a template is `{type: object}` without the field's doc.
+ * 3. IntOrString and MicroTime fields get no description: client-node only carries the type's
+ *    generic doc there, which controller-gen never emits.
+ * 4. Descriptions are single lines (the OpenAPI text), where controller-gen keeps the Go
+ *    comment's lines; and they are client-node's Kubernetes version's (1.34 for client-node
+ *    1.4), so docs changed since differ, and fields newer than client-node have none.
+ * 5. Named string types are erased: the items of a list of one (`capabilities.add`) have no
+ *    description where controller-gen gives the named type's doc.
+ * 6. A recursive type (only `JSONSchemaProps` and its kin) is cut where it recurses, with
+ *    `{type: object, x-kubernetes-preserve-unknown-fields: true}`; controller-gen cannot
+ *    inline recursive types at all.
+ * 7. Validation keywords of Go markers that the OpenAPI documents do not carry
+ *    (`+k8s:immutable` rules, declarative validation) are missing, as they are from
+ *    controller-gen's output.
+ *
+ * Without the table (a model of a Kubernetes version it lacks), the schema comes from
+ * client-node alone and has, besides, no list/map semantics and no defaults; Quantity fields
+ * are then recognised from a hand-kept list (quantity-fields.ts), and `runtime.RawExtension`,
+ * `apiextensions.JSON` and empty structs all become RawExtension's schema.
  */
 import type { JSONSchemaProps } from "../../../model/index.js";
 import { clone } from "../flatten.js";
 import { knownTypeSchema } from "../known-types.js";
+import { DefinitionIndex } from "./definition-names.js";
+import { KUBERNETES_TYPES } from "./kubernetes-types.generated.js";
 import { locateClientNodeModels } from "./locate-client-node.js";
 import { readModelMetadata, type AttributeType, type ModelMetadata, type ModelProperty } from "./model-metadata.js";
+import type { EmbeddedTypesTable, FactSchema } from "./openapi-facts.js";
 import { isQuantityField } from "./quantity-fields.js";
 
 /** Where a recursive model refers to itself (or an enclosing model) again. */
@@ -79,6 +64,44 @@ const MICRO_TIME = "V1MicroTime";
  * the field's ("IntOrString is a type that can hold an int32 or a string...").
  */
 const TYPE_DOC_ONLY: ReadonlySet<string> = new Set(["IntOrString", MICRO_TIME]);
+
+/** Definitions of the table that are kb's known types rather than objects to expand. */
+const KNOWN_DEFINITIONS: Readonly<Record<string, () => JSONSchemaProps>> = {
+  "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta": () => knownTypeSchema("ObjectMeta"),
+  "io.k8s.apimachinery.pkg.apis.meta.v1.Time": () => knownTypeSchema("Time"),
+  "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime": () => knownTypeSchema("MicroTime"),
+  "io.k8s.apimachinery.pkg.api.resource.Quantity": () => knownTypeSchema("Quantity"),
+  "io.k8s.apimachinery.pkg.util.intstr.IntOrString": () => knownTypeSchema("IntOrString"),
+  "io.k8s.apimachinery.pkg.runtime.RawExtension": () => knownTypeSchema("RawExtension"),
+  "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSON": () => knownTypeSchema("JSON"),
+};
+
+/** Keywords of a table schema that describe the node itself, copied as they are. */
+const NODE_KEYWORDS = [
+  "nullable",
+  "enum",
+  "pattern",
+  "maxLength",
+  "minLength",
+  "maximum",
+  "minimum",
+  "exclusiveMaximum",
+  "exclusiveMinimum",
+  "multipleOf",
+  "maxItems",
+  "minItems",
+  "uniqueItems",
+  "maxProperties",
+  "minProperties",
+  "x-kubernetes-list-type",
+  "x-kubernetes-list-map-keys",
+  "x-kubernetes-map-type",
+  "x-kubernetes-int-or-string",
+  "x-kubernetes-embedded-resource",
+  "x-kubernetes-preserve-unknown-fields",
+  "x-kubernetes-validations",
+  "default",
+] as const;
 
 /** A schema being built, and the lowest stack depth a recursion cut in it points to. */
 interface Built {
@@ -94,16 +117,36 @@ export function goTypeName(modelName: string): string {
   return modelName.replace(/^(?:[A-Z][a-z]+)*V\d+(?:(?:alpha|beta)\d+)?(?=[A-Z])/, "");
 }
 
+/** Options of a {@link BuiltinCatalog}. */
+export interface BuiltinCatalogOptions {
+  /**
+   * The structural facts of the Kubernetes types (see openapi-facts.ts); the table of the
+   * pinned Kubernetes version when absent. `null` expands from client-node's metadata alone.
+   */
+  readonly table?: EmbeddedTypesTable | null;
+}
+
 /**
  * The built-in types of one client-node installation. Models are read lazily, one file
  * pair each, and each expanded schema is built once; every answer is a fresh copy.
+ *
+ * A model the table of facts describes is expanded from the table (types, formats,
+ * required, list and map semantics, defaults) with client-node's descriptions; another
+ * (a model of a Kubernetes version the table does not know) from client-node's metadata.
  */
 export class BuiltinCatalog {
   private readonly metadata = new Map<string, ModelMetadata | undefined>();
   private readonly schemas = new Map<string, JSONSchemaProps>();
+  private readonly index: DefinitionIndex | undefined;
 
   /** @param modelsDir client-node's `dist/gen/models` directory. */
-  constructor(private readonly modelsDir: string) {}
+  constructor(
+    private readonly modelsDir: string,
+    options: BuiltinCatalogOptions = {},
+  ) {
+    const table = options.table === undefined ? KUBERNETES_TYPES : options.table;
+    this.index = table ? new DefinitionIndex(table) : undefined;
+  }
 
   /** Whether `modelName` is a model class of client-node. */
   isModel(modelName: string): boolean {
@@ -113,6 +156,8 @@ export class BuiltinCatalog {
   /** The expanded schema of a model, or undefined when it is not one. */
   schema(modelName: string): JSONSchemaProps | undefined {
     if (!this.isModel(modelName)) return undefined;
+    const definition = this.index?.definitionOf(modelName);
+    if (definition) return clone(this.buildDefinition(definition, []).schema);
     return clone(this.build(modelName, []).schema);
   }
 
@@ -125,8 +170,96 @@ export class BuiltinCatalog {
   }
 
   /**
-   * Builds a model's schema. Parts may be shared with other built schemas: nothing built is
-   * ever changed, and callers get a deep copy.
+   * Builds a definition's schema from the table, with the descriptions of its client-node
+   * model (when client-node has one). Parts may be shared with other built schemas: nothing
+   * built is ever changed, and callers get a deep copy.
+   */
+  private buildDefinition(name: string, stack: string[]): Built {
+    const key = `#${name}`;
+    const done = this.schemas.get(key);
+    if (done) return { schema: done, cutAt: Infinity };
+    const known = KNOWN_DEFINITIONS[name];
+    if (known) return { schema: known(), cutAt: Infinity };
+    const fact = this.index!.definition(name);
+    if (!fact) return { schema: { "x-kubernetes-preserve-unknown-fields": true }, cutAt: Infinity };
+    const depth = stack.indexOf(key);
+    if (depth >= 0) return { schema: RECURSION_CUT, cutAt: depth };
+
+    const modelName = this.index!.modelOf(name, (m) => this.isModel(m));
+    const meta = modelName ? this.model(modelName) : undefined;
+    const goName = modelName ? goTypeName(modelName) : "";
+    const docs = new Map((meta?.properties ?? []).map((p) => [p.jsonName, p]));
+
+    const at = stack.length;
+    stack.push(key);
+    let cutAt = Infinity;
+    let schema: JSONSchemaProps;
+    if (fact.properties || fact.type === "object") {
+      const properties: Record<string, JSONSchemaProps> = {};
+      for (const prop of Object.keys(fact.properties ?? {}).sort(compare)) {
+        const built = this.factProperty(fact.properties![prop]!, docs.get(prop), goName, stack);
+        cutAt = Math.min(cutAt, built.cutAt);
+        properties[prop] = built.schema;
+      }
+      schema = { type: "object" };
+      if (meta?.description) schema.description = meta.description;
+      if (fact.required && fact.required.length > 0) schema.required = [...fact.required];
+      if (Object.keys(properties).length > 0) schema.properties = properties;
+    } else {
+      const built = this.factNode(fact, undefined, stack);
+      cutAt = built.cutAt;
+      schema = { ...built.schema };
+      // A definition that says nothing of its shape (JSONSchemaPropsOrBool, ...) takes anything.
+      if (!schema.type && !fact["x-kubernetes-int-or-string"]) schema["x-kubernetes-preserve-unknown-fields"] = true;
+      if (meta?.description) schema.description = meta.description;
+    }
+    copyKeywords(fact, schema);
+    stack.pop();
+    // A schema cut at an enclosing definition depends on where it was entered from: don't keep it.
+    if (cutAt >= at) this.schemas.set(key, schema);
+    return { schema, cutAt: cutAt >= at ? Infinity : cutAt };
+  }
+
+  /** A property of a table definition, described as client-node describes it. */
+  private factProperty(fact: FactSchema, doc: ModelProperty | undefined, goName: string, stack: string[]): Built {
+    // client-node erases Quantity to string; the table names it, but a table built from
+    // documents that do not may still say `string`: the hand-kept list covers that case.
+    const quantity = doc !== undefined && fact.type === "string" && !fact.$ref && isQuantityField(goName, doc.jsonName);
+    const built = quantity ? { schema: knownTypeSchema("Quantity"), cutAt: Infinity } : this.factNode(fact, doc?.type, stack);
+    const ownDoc = doc && !(doc.type.kind === "name" && TYPE_DOC_ONLY.has(doc.type.name)) ? doc.description : "";
+    if (!ownDoc) return built;
+    return { schema: { ...built.schema, description: ownDoc }, cutAt: built.cutAt };
+  }
+
+  /** A schema node of the table: a reference, a list, a map or a scalar, with its keywords. */
+  private factNode(fact: FactSchema, docType: AttributeType | undefined, stack: string[]): Built {
+    let built: Built;
+    if (fact.$ref) {
+      built = this.buildDefinition(fact.$ref, stack);
+    } else if (fact.items) {
+      const items = this.factNode(fact.items, docType?.kind === "array" ? docType.items : undefined, stack);
+      built = { schema: { type: "array", items: items.schema }, cutAt: items.cutAt };
+    } else if (typeof fact.additionalProperties === "object") {
+      const values = this.factNode(fact.additionalProperties, docType?.kind === "map" ? docType.values : undefined, stack);
+      built = { schema: { type: "object", additionalProperties: values.schema }, cutAt: values.cutAt };
+    } else {
+      const schema: JSONSchemaProps = {};
+      if (fact.type) schema.type = fact.type as JSONSchemaProps["type"];
+      // controller-gen writes no format for float64 (`double`).
+      if (fact.format && fact.format !== "double") schema.format = fact.format;
+      if (fact.type === "object" && fact.additionalProperties === true) schema["x-kubernetes-preserve-unknown-fields"] = true;
+      built = { schema, cutAt: Infinity };
+    }
+    const own = NODE_KEYWORDS.some((k) => fact[k] !== undefined);
+    if (!own) return built;
+    const schema = { ...built.schema };
+    copyKeywords(fact, schema);
+    return { schema, cutAt: built.cutAt };
+  }
+
+  /**
+   * Builds a model's schema from client-node's metadata alone. Parts may be shared with
+   * other built schemas: nothing built is ever changed, and callers get a deep copy.
    */
   private build(modelName: string, stack: string[]): Built {
     const done = this.schemas.get(modelName);
@@ -207,6 +340,12 @@ export class BuiltinCatalog {
     if (depth >= 0) return { schema: RECURSION_CUT, cutAt: depth };
     return this.build(name, stack);
   }
+}
+
+/** Copies the node keywords of a table schema onto a built schema (deep copies). */
+function copyKeywords(fact: FactSchema, schema: JSONSchemaProps): void {
+  const out = schema as Record<string, unknown>;
+  for (const k of NODE_KEYWORDS) if (fact[k] !== undefined) out[k] = structuredClone(fact[k]);
 }
 
 function compare(a: string, b: string): number {

@@ -1,5 +1,11 @@
 export { builtinSchema, isBuiltinModel, goTypeName, BuiltinCatalog } from "./builtin-schema.js";
+export type { BuiltinCatalogOptions } from "./builtin-schema.js";
 export { conditionSchema } from "./condition-schema.js";
 export { locateClientNodeModels } from "./locate-client-node.js";
 export { QUANTITY_FIELDS, isQuantityField } from "./quantity-fields.js";
 export type { AttributeType, ModelMetadata, ModelProperty } from "./model-metadata.js";
+export { KUBERNETES_TYPES } from "./kubernetes-types.generated.js";
+export { DefinitionIndex } from "./definition-names.js";
+export { TABLE_FORMAT, serializeTable, tableFromOpenApi, zeroValueDefaultFilter } from "./openapi-facts.js";
+export type { DefaultFilter, EmbeddedTypesTable, FactSchema, TableOptions } from "./openapi-facts.js";
+export { embeddedOpenApiCatalog, readEmbeddedOpenApi } from "./cluster-openapi.js";

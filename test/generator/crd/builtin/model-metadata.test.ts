@@ -212,11 +212,11 @@ describe("client-node's whole model set", () => {
     }
   });
 
-  it("expands every model to a structural schema: every node has a type or is an int-or-string", () => {
+  it("expands every model to a structural schema: every node has a type, is an int-or-string or takes anything", () => {
     const catalog = new BuiltinCatalog(dir);
     const untyped: string[] = [];
     const visit = (s: JSONSchemaProps, path: string): void => {
-      if (!s.type && !s["x-kubernetes-int-or-string"]) untyped.push(path);
+      if (!s.type && !s["x-kubernetes-int-or-string"] && !s["x-kubernetes-preserve-unknown-fields"]) untyped.push(path);
       for (const [k, v] of Object.entries(s.properties ?? {})) visit(v, `${path}.${k}`);
       if (s.items) visit(s.items, `${path}[]`);
       if (typeof s.additionalProperties === "object") visit(s.additionalProperties, `${path}{}`);
