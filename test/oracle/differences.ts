@@ -220,28 +220,6 @@ export const DIFFERENCES: readonly Difference[] = [
     },
   },
   {
-    id: "printer-columns-without-status",
-    reason:
-      "controller-gen writes an empty subresources: {} for a version with printer columns and no subresource; kb leaves subresources out",
-    normalize: (cg, kb) => {
-      let n = 0;
-      const versions = (doc: unknown) => (isObject(doc) && isObject(doc.spec) && Array.isArray(doc.spec.versions) ? doc.spec.versions : []);
-      const kbByName = new Map(
-        versions(kb)
-          .filter(isObject)
-          .map((v) => [v.name, v]),
-      );
-      for (const v of versions(cg).filter(isObject)) {
-        const k = kbByName.get(v.name);
-        if (k && isObject(v.subresources) && Object.keys(v.subresources).length === 0 && !("subresources" in k)) {
-          delete v.subresources;
-          n++;
-        }
-      }
-      return n;
-    },
-  },
-  {
     id: "builtin-line-breaks",
     reason:
       "client-node's descriptions of Kubernetes types are single lines (the OpenAPI spec's text); controller-gen keeps the Go comment's line breaks (issue 12)",
