@@ -175,3 +175,54 @@ describe("string markers on IntOrString need XIntOrString, as in controller-gen"
     expect(errors).toEqual([]);
   });
 });
+
+describe("Schemaless fields", () => {
+  it("leave the field's type unread, as controller-gen leaves the Go type", () => {
+    const dir = writeSourceTree({
+      "api/v1/groupversion-info.ts": GROUP_VERSION,
+      "api/v1/widget-types.ts": `import type { ObjectMeta } from "kubebuilder-ts";
+
+export interface Circle { radius: number }
+export interface Square { side: number }
+
+export interface WidgetSpec {
+  // +kubebuilder:validation:Schemaless
+  // +kubebuilder:pruning:PreserveUnknownFields
+  shape: Circle | Square;
+  // +kubebuilder:validation:Schemaless
+  // +kubebuilder:validation:Type=string
+  when: Date | undefined;
+  // +kubebuilder:validation:Schemaless
+  // +kubebuilder:validation:Type=object
+  // +kubebuilder:pruning:PreserveUnknownFields
+  index?: Map<string, Circle>;
+}
+
+// +kubebuilder:object:root=true
+export interface Widget {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  spec?: WidgetSpec;
+}
+`,
+    });
+    const { errors, doc } = generate(dir);
+    expect(errors).toEqual([]);
+    const spec = doc.spec.versions[0].schema.openAPIV3Schema.properties.spec;
+    expect(spec.properties).toEqual({
+      index: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+      shape: { "x-kubernetes-preserve-unknown-fields": true },
+      when: { type: "string" },
+    });
+    // `| undefined` still makes the field optional
+    expect(spec.required).toEqual(["shape"]);
+  });
+
+  it("still refuses a Schemaless field that ends up with no type", () => {
+    const { errors } = generate(project("  // +kubebuilder:validation:Schemaless\n  blob?: unknown;"));
+    expect(errors.map((e) => e.message)).toEqual([
+      "the schema of Widget.spec.blob has no type, so the CRD is not structural and the API server rejects it",
+    ]);
+  });
+});
