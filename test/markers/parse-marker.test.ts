@@ -163,3 +163,14 @@ describe("marker errors", () => {
     expect(error('kubebuilder:validation:Pattern="abc').message).toMatch(/unterminated string/);
   });
 });
+
+describe("foreign marker names", () => {
+  it("are recognised in time independent of the name's length", () => {
+    const long = `k8s:conversion-gen${"-x".repeat(200_000)}`;
+    const started = performance.now();
+    expect(parse(long, "package")).toEqual({ kind: "ignored", tool: "conversion-gen" });
+    expect(parse(`k8s:${"-".repeat(400_000)}`, "package").kind).toBe("error");
+    // generous: the quadratic scan this guards against takes minutes here
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});

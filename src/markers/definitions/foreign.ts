@@ -46,6 +46,8 @@ export const FOREIGN_MARKERS: readonly ForeignMarkerFamily[] = [
 ];
 
 const BY_NAME = new Map(FOREIGN_MARKERS.map((f) => [f.name, f]));
+/** The longest family name: no longer prefix of a marker name needs looking up. */
+const LONGEST = Math.max(...FOREIGN_MARKERS.map((f) => f.name.length));
 
 /**
  * The family `name` (a marker name without `+` and without its `=value`) belongs to, or
@@ -58,7 +60,9 @@ const BY_NAME = new Map(FOREIGN_MARKERS.map((f) => [f.name, f]));
 export function foreignMarker(name: string): ForeignMarkerFamily | undefined {
   const exact = BY_NAME.get(name);
   if (exact) return exact;
-  for (let i = name.length - 1; i > 0; i--) {
+  // A family name followed by a separator: only the first LONGEST + 1 characters can hold one,
+  // so a long name costs no more than a short one.
+  for (let i = Math.min(name.length - 1, LONGEST); i > 0; i--) {
     const c = name[i];
     if (c !== ":" && c !== "-" && c !== ".") continue;
     const family = BY_NAME.get(name.slice(0, i));
