@@ -116,11 +116,12 @@ describe("marker errors", () => {
       ["genclient:method=GetScale,verb=get,subresource=scale", "type", "client-gen"],
       ["groupGoName=Batch", "package", "client-gen"],
       ["kubebuilder:ac:output:package=applyconfiguration", "package", "controller-gen applyconfiguration"],
-      ["kubebuilder:scaffold:imports", "file", "kubebuilder's scaffolding"],
       ["protobuf.options.(gogoproto.goproto_stringer)=false", "type", "go-to-protobuf"],
       ["patchMergeKey=name", "field", "openapi-gen"],
     ];
     for (const [text, target, tool] of foreign) expect(parse(text, target), text).toEqual({ kind: "ignored", tool });
+    expect(parse("kubebuilder:scaffold:imports", "type").kind).toBe("ignored");
+    expect(parse("kubebuilder:docs-gen:collapse=Root Object Definitions", "type").kind).toBe("ignored");
     // kb's own definitions of controller-gen's other generators still parse their values.
     expect(parse("kubebuilder:ac:generate=true", "type").kind).toBe("marker");
     expect(error("kubebuilder:object:generate=yes", "package").message).toMatch(/invalid marker/);
