@@ -6,8 +6,9 @@ const VALUE_ONLY_FORBIDDEN = ["type", "nullable", "default", "additionalProperti
 /**
  * Checks the rules of a structural schema that the API server enforces on a CRD: every
  * node has a type (unless it preserves unknown fields or is int-or-string), an embedded
- * resource is an object with properties or unknown fields kept, and the branches of allOf/anyOf/oneOf/not hold only value validations. Each problem is an
- * error at the field that caused it (or the kind), so it is caught here, not at apply.
+ * resource is an object with properties or its unknown fields kept, and the branches of
+ * allOf/anyOf/oneOf/not hold only value validations. Each problem is an error at the field
+ * that caused it (or the kind), so it is caught here, not at apply.
  */
 export function checkStructural(
   schema: JSONSchemaProps,
