@@ -118,6 +118,8 @@ describe("marker errors", () => {
       ["kubebuilder:ac:output:package=applyconfiguration", "package", "controller-gen applyconfiguration"],
       ["protobuf.options.(gogoproto.goproto_stringer)=false", "type", "go-to-protobuf"],
       ["patchMergeKey=name", "field", "openapi-gen"],
+      ['operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Size"', "field", "operator-sdk's CSV generator"],
+      ["operator-sdk:csv:customresourcedefinitions:resources={{Deployment,v1,app}}", "type", "operator-sdk's CSV generator"],
     ];
     for (const [text, target, tool] of foreign) expect(parse(text, target), text).toEqual({ kind: "ignored", tool });
     expect(parse("kubebuilder:scaffold:imports", "type").kind).toBe("ignored");

@@ -43,6 +43,8 @@ export const FOREIGN_MARKERS: readonly ForeignMarkerFamily[] = [
   { name: "kubebuilder:ac", tool: "controller-gen applyconfiguration" },
   { name: "kubebuilder:scaffold", tool: "kubebuilder's scaffolding" },
   { name: "kubebuilder:docs-gen", tool: "kubebuilder's book" },
+  // Operator SDK, built on kubebuilder: its ClusterServiceVersion generator
+  { name: "operator-sdk", tool: "operator-sdk's CSV generator" },
 ];
 
 const BY_NAME = new Map(FOREIGN_MARKERS.map((f) => [f.name, f]));
