@@ -3,6 +3,7 @@ import { relative, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DiagnosticList, escapeControls, ExitCode } from "../diagnostics/index.js";
 import { roleNameProblem } from "../generator/crd/names.js";
+import { readCrdApplies } from "../generator/crd/crd-applies.js";
 import { checkWrites } from "../output/output-guard.js";
 import { generateHere, type Generate } from "../generator/generate-async.js";
 import { GENERATE_TARGETS, type GenerateTarget } from "../generator/targets.js";
@@ -98,6 +99,7 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
         maxDescLen: flags.maxDescLen,
         kbVersion: kbVersion(),
         embeddedOpenApi: flags.embeddedOpenapi === undefined ? undefined : resolve(io.cwd, flags.embeddedOpenapi),
+        crdApplies: readCrdApplies(io.cwd),
       },
       diagnostics,
     );

@@ -23,6 +23,7 @@ export function markersCommand(io: Io): Command {
     .addHelpText("after", "\nExamples:\n  $ kb markers\n  $ kb markers --json | jq '.[].name'")
     .action(async (flags: { json?: boolean }) => {
       const { ALL_MARKERS } = await import("../markers/definitions/index.js");
+      const { FOREIGN_MARKERS } = await import("../markers/definitions/foreign.js");
       const defs = [...ALL_MARKERS].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       if (flags.json) {
         const json = defs.map((d) => ({
@@ -58,6 +59,11 @@ export function markersCommand(io: Io): Command {
           }
         }
         io.out("\n");
+      }
+      io.out("Markers of other Go generators (accepted and ignored, with their `:`, `-` and `.` variants)\n");
+      const tools = [...new Set(FOREIGN_MARKERS.map((f) => f.tool))];
+      for (const tool of tools) {
+        io.out(`  ${tool}: ${FOREIGN_MARKERS.filter((f) => f.tool === tool).map((f) => `+${f.name}`).join(", ")}\n`);
       }
     });
 }

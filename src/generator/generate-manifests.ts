@@ -12,6 +12,7 @@ import { KbError } from "../diagnostics/index.js";
 import { checkRuleCosts, checkValidationRules } from "./crd/cel/index.js";
 import { buildCrds } from "./crd/crd-builder.js";
 import { SchemaBuilder } from "./crd/schema-builder.js";
+import type { CrdApply } from "./crd/crd-applies.js";
 import { checkCrdSize } from "./crd/size-check.js";
 import { buildRbac, RBAC_OUTPUT_FILE } from "./rbac/index.js";
 import type { GenerateTarget } from "./targets.js";
@@ -35,6 +36,11 @@ export interface GenerateOptions {
    * instead of the table of the Kubernetes version kb pins.
    */
   readonly embeddedOpenApi?: string | undefined;
+  /**
+   * How the project's npm scripts apply the CRDs (`readCrdApplies`), for the size warning;
+   * undefined when unknown.
+   */
+  readonly crdApplies?: readonly CrdApply[] | undefined;
 }
 
 /** A manifest file to write: its path (under one of the output directories) and bytes. */
@@ -92,7 +98,7 @@ export function generateManifests(options: GenerateOptions, diagnostics: Diagnos
       diagnostics,
     );
     for (const built of crds) {
-      checkCrdSize(built, diagnostics);
+      checkCrdSize(built, diagnostics, options.crdApplies);
       const name = `${built.crd.spec.group}_${built.crd.spec.names.plural}.yaml`;
       files.push({ path: join(options.crdDir, name), content: toYaml([built.crd]) });
     }

@@ -38,6 +38,14 @@ interface ReadType {
 
 const plain = (type: TypeRef): ReadType => ({ type, optional: false });
 
+const SCHEMALESS_MARKER = "kubebuilder:validation:Schemaless";
+
+/** A Schemaless field's type, unread: any JSON, optional when its type admits `undefined`. */
+function schemalessType(node: ts.TypeNode): ReadType {
+  const members = node.kind === SyntaxKind.UnionType ? (node as ts.UnionTypeNode).types : [node];
+  return { type: { kind: "unknown" }, optional: members.some((t) => t.kind === SyntaxKind.UndefinedKeyword) };
+}
+
 /**
  * Turns TypeScript declarations into the API model's types. It reads syntax only (no type
  * checker): names resolve through {@link ModuleResolver}, so a package of API types is read
@@ -256,8 +264,10 @@ export class TypeReader {
       this.error(prop, `property "${name}" has no type annotation`, "write its type: API types are read without a type checker");
       return undefined;
     }
-    const read = this.read(prop.type);
     const { markers, description } = this.attached(prop, "field");
+    // A Schemaless field's type is not introspected, as in controller-gen: it may be what no
+    // schema expresses (a union of objects, a Map), and its markers alone give its schema.
+    const read = markers.some((m) => m.name === SCHEMALESS_MARKER) ? schemalessType(prop.type) : this.read(prop.type);
     return {
       name,
       optional: prop.questionToken !== undefined || read.optional,

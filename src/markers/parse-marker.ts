@@ -6,12 +6,16 @@ import { Cursor, MarkerSyntaxError } from "./grammar/cursor.js";
 import { parseValue } from "./grammar/parse-value.js";
 import type { Marker, MarkerArgs, MarkerDefinition, MarkerTarget, ParsedValue } from "./definition.js";
 import type { MarkerRegistry } from "./registry.js";
+import { foreignMarker } from "./definitions/foreign.js";
 
-/** The outcome of parsing one marker line: a marker, an error, or nothing (a foreign marker). */
+/**
+ * The outcome of parsing one marker line: a marker, an error, or nothing (a marker of another
+ * tool; `tool` names it when the marker is one of the listed foreign families).
+ */
 export type ParseOutcome =
   | { readonly kind: "marker"; readonly marker: Marker }
   | { readonly kind: "error"; readonly diagnostic: Diagnostic }
-  | { readonly kind: "ignored" };
+  | { readonly kind: "ignored"; readonly tool?: string };
 
 const TARGET_NAMES: Record<MarkerTarget, string> = {
   package: "a package (the top comment of groupversion-info.ts)",
@@ -20,7 +24,11 @@ const TARGET_NAMES: Record<MarkerTarget, string> = {
   file: "anywhere in a file",
 };
 
-/** Prefixes whose unknown markers are errors; others (`+genclient`, ...) belong to other tools. */
+/**
+ * Prefixes whose unknown markers are errors, but for the listed markers of other Go
+ * generators (./definitions/foreign.ts); markers outside them (`+genclient`, ...) belong to
+ * other tools unless they look like a typo of a known one.
+ */
 const OWNED_PREFIXES = ["kubebuilder:", "k8s:"];
 
 /**
@@ -86,6 +94,8 @@ export function parseMarker(
         `marker +${elsewhere[0]!.name} cannot be used on ${TARGET_NAMES[target]}; it applies to ${where.join(" or ")}`,
       );
     }
+    const foreign = foreignMarker(fullName);
+    if (foreign !== undefined) return { kind: "ignored", tool: foreign.tool };
     const suggestion = registry.suggest(fullName) ?? (shortName ? registry.suggest(shortName) : undefined);
     const owned = OWNED_PREFIXES.some((p) => fullName.startsWith(p));
     if (!owned && suggestion === undefined) return { kind: "ignored" };

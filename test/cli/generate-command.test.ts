@@ -92,6 +92,9 @@ describe("kb markers, help and version", () => {
     expect(text.code).toBe(0);
     expect(text.out).toContain("+kubebuilder:validation:Minimum=<number>");
     expect(text.out).toContain("+kubebuilder:rbac:");
+    expect(text.out).toContain("Markers of other Go generators (accepted and ignored");
+    expect(text.out).toContain("  client-gen: +genclient, +groupGoName, +resourceName\n");
+    expect(text.out).toContain("  deepcopy-gen: +k8s:deepcopy-gen\n");
     const json = await runKb("/", "markers", "--json");
     const list = JSON.parse(json.out) as { name: string; targets: string[] }[];
     expect(list.find((m) => m.name === "kubebuilder:printcolumn")?.targets).toEqual(["type"]);

@@ -98,8 +98,46 @@ describe("marker errors", () => {
 
   it("ignores markers of other tools but catches near-typos of ours", () => {
     expect(parse("genclient").kind).toBe("ignored");
-    expect(parse("k8s:openapi-gen=true").kind).toBe("error");
+    expect(parse("k8s:openapi-gen=true")).toEqual({ kind: "ignored", tool: "openapi-gen" });
     expect(error("optinal").hint).toBe("did you mean +optional?");
+  });
+
+  it("accepts and ignores the markers of other Go generators a ported project carries", () => {
+    const foreign: [string, MarkerTarget, string][] = [
+      ["k8s:deepcopy-gen=package", "package", "deepcopy-gen"],
+      ["k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object", "type", "deepcopy-gen"],
+      ["k8s:openapi-gen=true", "package", "openapi-gen"],
+      ["k8s:conversion-gen=example.com/internal", "package", "conversion-gen"],
+      ["k8s:conversion-gen-external-types=example.com/api/v1", "package", "conversion-gen"],
+      ["k8s:conversion-gen=false", "field", "conversion-gen"],
+      ["k8s:defaulter-gen=TypeMeta", "package", "defaulter-gen"],
+      ["k8s:prerelease-lifecycle-gen:introduced=1.30", "type", "prerelease-lifecycle-gen"],
+      ["genclient:nonNamespaced", "type", "client-gen"],
+      ["genclient:method=GetScale,verb=get,subresource=scale", "type", "client-gen"],
+      ["groupGoName=Batch", "package", "client-gen"],
+      ["kubebuilder:ac:output:package=applyconfiguration", "package", "controller-gen applyconfiguration"],
+      ["protobuf.options.(gogoproto.goproto_stringer)=false", "type", "go-to-protobuf"],
+      ["patchMergeKey=name", "field", "openapi-gen"],
+      ['operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Size"', "field", "operator-sdk's CSV generator"],
+      ["operator-sdk:csv:customresourcedefinitions:resources={{Deployment,v1,app}}", "type", "operator-sdk's CSV generator"],
+    ];
+    for (const [text, target, tool] of foreign) expect(parse(text, target), text).toEqual({ kind: "ignored", tool });
+    expect(parse("kubebuilder:scaffold:imports", "type").kind).toBe("ignored");
+    expect(parse("kubebuilder:docs-gen:collapse=Root Object Definitions", "type").kind).toBe("ignored");
+    // kb's own definitions of controller-gen's other generators still parse their values.
+    expect(parse("kubebuilder:ac:generate=true", "type").kind).toBe("marker");
+    expect(error("kubebuilder:object:generate=yes", "package").message).toMatch(/invalid marker/);
+  });
+
+  it("keeps misspelt kubebuilder and k8s markers errors beside the foreign ones", () => {
+    expect(error("kubebuilder:validation:MaxLenght=3").hint).toBe("did you mean +kubebuilder:validation:MaxLength?");
+    expect(error("kubebuilder:printcolum:name=A,type=string,JSONPath=.a", "type").message).toBe(
+      "unknown marker +kubebuilder:printcolum:name",
+    );
+    expect(error("k8s:optinal").hint).toBe("did you mean +k8s:optional?");
+    // a name that merely starts like a foreign family is not one
+    expect(error("k8s:deepcopygen=package", "package").message).toBe("unknown marker +k8s:deepcopygen");
+    expect(error("groupNam=x", "package").hint).toBe("did you mean +groupName?");
   });
 
   it("refuses a marker on the wrong target", () => {
@@ -126,5 +164,16 @@ describe("marker errors", () => {
     expect(error("kubebuilder:subresource:status=true", "type").message).toMatch(/takes no value/);
     expect(error("kubebuilder:validation:Maximum=3 4").message).toMatch(/after the value/);
     expect(error('kubebuilder:validation:Pattern="abc').message).toMatch(/unterminated string/);
+  });
+});
+
+describe("foreign marker names", () => {
+  it("are recognised in time independent of the name's length", () => {
+    const long = `k8s:conversion-gen${"-x".repeat(200_000)}`;
+    const started = performance.now();
+    expect(parse(long, "package")).toEqual({ kind: "ignored", tool: "conversion-gen" });
+    expect(parse(`k8s:${"-".repeat(400_000)}`, "package").kind).toBe("error");
+    // generous: the quadratic scan this guards against takes minutes here
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });

@@ -150,8 +150,9 @@ describe.skipIf(skipReason !== undefined)("controller-gen as an oracle", () => {
   let work: string;
   let accepted: Awaited<ReturnType<typeof runControllerGen>>;
   let rejected: Awaited<ReturnType<typeof runControllerGen>>;
-  const acceptedCases = CASES.filter((c) => REJECTED[c]?.by !== "controller-gen");
-  const rejectedCases = CASES.filter((c) => REJECTED[c]?.by === "controller-gen");
+  const rejectedBy = (c: string, side: "controller-gen" | "kb") => REJECTED[c]?.by === side || REJECTED[c]?.by === "both";
+  const acceptedCases = CASES.filter((c) => !rejectedBy(c, "controller-gen"));
+  const rejectedCases = CASES.filter((c) => rejectedBy(c, "controller-gen"));
 
   beforeAll(async () => {
     const tool = located as { bin: string; goflags: string };
@@ -184,12 +185,22 @@ describe.skipIf(skipReason !== undefined)("controller-gen as an oracle", () => {
     it(name, async () => {
       const kb = await runKb(join(TS_CASES, name), join(work, "kb", name));
       const rejection = REJECTED[name];
-      if (rejection?.by === "controller-gen") {
-        expect(kb.code, `kb accepts ${name}:\n${kb.err}`).toBe(0);
-        const errors = rejected.stderr
+      const cgErrors = () =>
+        rejected.stderr
           .split("\n")
           .filter((l) => l.includes(`/${name}/`))
           .join("\n");
+      if (rejection?.by === "both") {
+        // An agreement: both refuse the input, each with its own words.
+        expect(kb.code, `kb rejects ${name}`).toBe(2);
+        for (const message of rejection.messages.kb) expect(kb.err).toMatch(message);
+        for (const message of rejection.messages["controller-gen"]) expect(cgErrors(), `controller-gen rejects ${name}`).toMatch(message);
+        tally.cases++;
+        return;
+      }
+      if (rejection?.by === "controller-gen") {
+        expect(kb.code, `kb accepts ${name}:\n${kb.err}`).toBe(0);
+        const errors = cgErrors();
         for (const message of rejection.messages) expect(errors, `controller-gen rejects ${name}`).toMatch(message);
         applied.set(rejection.difference, applied.get(rejection.difference)! + 1);
         tally.cases++;

@@ -36,12 +36,19 @@ export interface Difference {
 }
 
 /** A case that one tool rejects, and the messages it must give. */
-export interface Rejection {
-  readonly by: Side;
-  readonly messages: readonly RegExp[];
-  /** The id of the difference in {@link DIFFERENCES}. */
-  readonly difference: string;
-}
+export type Rejection =
+  | {
+      readonly by: Side;
+      readonly messages: readonly RegExp[];
+      /** The id of the difference in {@link DIFFERENCES}. */
+      readonly difference: string;
+    }
+  | {
+      /** Both tools reject the case: an agreement, no difference. */
+      readonly by: "both";
+      /** What controller-gen says, and what kb says. */
+      readonly messages: { readonly "controller-gen": readonly RegExp[]; readonly kb: readonly RegExp[] };
+    };
 
 function isObject(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -185,14 +192,18 @@ export const DIFFERENCES: readonly Difference[] = [
     reason: "kb checks +kubebuilder:validation:Pattern as a JavaScript regular expression; the API server uses RE2 (issue 12)",
   },
   {
+    id: "unique-items",
+    reason: "controller-gen writes UniqueItems=true as uniqueItems: true, which the API server refuses in a CRD; kb refuses the marker",
+  },
+  {
+    id: "embedded-resource-type",
+    reason:
+      "controller-gen writes x-kubernetes-embedded-resource on a schema whatever its type; the API server refuses it unless the type is object, and kb refuses it at generation",
+  },
+  {
     id: "markers-on-named-collections",
     reason:
       "controller-gen type-checks array and map markers against the field's $ref before it is resolved, so it rejects them on fields of named list and map types; kb checks them against the named type",
-  },
-  {
-    id: "string-markers-on-int-or-string",
-    reason:
-      "controller-gen only lets string markers apply to an IntOrString field that also has +kubebuilder:validation:XIntOrString; kb knows IntOrString is int-or-string",
   },
   {
     id: "bare-strings-with-colons",
@@ -232,28 +243,6 @@ export const DIFFERENCES: readonly Difference[] = [
         delete p.cg.allOf;
         Object.assign(p.cg, a);
         n++;
-      }
-      return n;
-    },
-  },
-  {
-    id: "printer-columns-without-status",
-    reason:
-      "controller-gen writes an empty subresources: {} for a version with printer columns and no subresource; kb leaves subresources out",
-    normalize: (cg, kb) => {
-      let n = 0;
-      const versions = (doc: unknown) => (isObject(doc) && isObject(doc.spec) && Array.isArray(doc.spec.versions) ? doc.spec.versions : []);
-      const kbByName = new Map(
-        versions(kb)
-          .filter(isObject)
-          .map((v) => [v.name, v]),
-      );
-      for (const v of versions(cg).filter(isObject)) {
-        const k = kbByName.get(v.name);
-        if (k && isObject(v.subresources) && Object.keys(v.subresources).length === 0 && !("subresources" in k)) {
-          delete v.subresources;
-          n++;
-        }
       }
       return n;
     },
@@ -352,15 +341,31 @@ export const DIFFERENCES: readonly Difference[] = [
 
 export const REJECTED: Readonly<Record<string, Rejection>> = {
   "pattern-re2": { by: "kb", messages: [/invalid regular expression/], difference: "pattern-js-regex" },
+  "unique-items": { by: "kb", messages: [/rejects uniqueItems: true in a CRD/], difference: "unique-items" },
+  "embedded-resource-type": {
+    by: "kb",
+    messages: [/Holder\.spec\.name is an embedded resource of type string/, /Holder\.spec\.loose is an embedded resource without a type/],
+    difference: "embedded-resource-type",
+  },
   "named-collection-markers": {
     by: "controller-gen",
     messages: [/must apply maxitem to an array/, /must apply minproperties to an object/],
     difference: "markers-on-named-collections",
   },
   "int-or-string-length": {
-    by: "controller-gen",
-    messages: [/must apply maxlength to a textual value/],
-    difference: "string-markers-on-int-or-string",
+    by: "both",
+    messages: {
+      "controller-gen": [
+        /must apply maxlength to a textual value/,
+        /must apply pattern to a textual value/,
+        /must apply minlength to a textual value/,
+      ],
+      kb: [
+        /MaxLength: applies to an IntOrString field only beside \+kubebuilder:validation:XIntOrString/,
+        /Pattern: applies to an IntOrString field only beside \+kubebuilder:validation:XIntOrString/,
+        /items:MinLength: applies to items of type IntOrString only beside \+kubebuilder:validation:items:XIntOrString/,
+      ],
+    },
   },
   "bare-url": { by: "controller-gen", messages: [/expected comma, got ":"/], difference: "bare-strings-with-colons" },
 };

@@ -57,6 +57,20 @@ export function isSchemaMarker(marker: Marker): boolean {
 }
 
 /**
+ * Where the schema markers of a field meet an `IntOrString`: on the field (`value`) or on
+ * its list's items (`items`). controller-gen sees an IntOrString there as a reference to a
+ * type not yet resolved, typeless, so its string markers (MaxLength, MinLength, Pattern)
+ * apply only with `+kubebuilder:validation:XIntOrString` (`items:XIntOrString`) beside them.
+ */
+export interface IntOrStringPlaces {
+  readonly value?: boolean;
+  readonly items?: boolean;
+}
+
+const X_INT_OR_STRING = `${VALIDATION_PREFIX}XIntOrString`;
+const ITEMS_X_INT_OR_STRING = `${VALIDATION_ITEMS_PREFIX}XIntOrString`;
+
+/**
  * Applies schema markers to `schema`, in controller-gen's order. `items:` markers apply to
  * the array's items. `checkType` is the schema the type checks look at (for a field of a
  * named type, the type's schema while the field's keywords are collected apart).
@@ -68,15 +82,18 @@ export function applySchemaMarkers(
   diagnostics: DiagnosticList,
   rules: PlacedRule[],
   checkType: JSONSchemaProps = schema,
+  intOrString: IntOrStringPlaces = {},
 ): void {
   const list = markers
     .map((m, i) => ({ m, i }))
     .filter(({ m }) => isSchemaMarker(m))
     .sort((a, b) => priority(a.m.name) - priority(b.m.name) || a.i - b.i);
   const items = list.filter(({ m }) => m.name.startsWith(VALIDATION_ITEMS_PREFIX));
+  const valueNeedsMarker = intOrString.value === true && !markers.some((m) => m.name === X_INT_OR_STRING);
+  const itemsNeedMarker = intOrString.items === true && !markers.some((m) => m.name === ITEMS_X_INT_OR_STRING);
   for (const { m } of list) {
     if (m.name.startsWith(VALIDATION_ITEMS_PREFIX)) continue;
-    applyOne(m, m.name, schema, checkType, diagnostics, rules);
+    applyOne(m, m.name, schema, checkType, diagnostics, rules, valueNeedsMarker);
   }
   for (const { m } of items) {
     const target = checkType.type === "array" ? (schema.items ?? (schema.items = {})) : undefined;
@@ -89,7 +106,7 @@ export function applySchemaMarkers(
       );
       continue;
     }
-    applyOne(m, VALIDATION_PREFIX + m.name.slice(VALIDATION_ITEMS_PREFIX.length), target, view, diagnostics, rules);
+    applyOne(m, VALIDATION_PREFIX + m.name.slice(VALIDATION_ITEMS_PREFIX.length), target, view, diagnostics, rules, itemsNeedMarker);
   }
 }
 
@@ -105,6 +122,7 @@ function applyOne(
   view: JSONSchemaProps,
   diagnostics: DiagnosticList,
   rules: PlacedRule[],
+  intOrStringNeedsMarker: boolean,
 ): void {
   const v = marker.value;
   const fail = (message: string, hint?: string) => diagnostics.error("marker-value", `+${marker.name}: ${message}`, marker.location, hint);
@@ -121,6 +139,14 @@ function applyOne(
     return true;
   };
   const textual = () => {
+    if (view["x-kubernetes-int-or-string"] === true && view.type !== "string" && intOrStringNeedsMarker) {
+      const items = marker.name.startsWith(VALIDATION_ITEMS_PREFIX);
+      fail(
+        `applies to ${items ? "items of type IntOrString" : "an IntOrString field"} only beside +${items ? ITEMS_X_INT_OR_STRING : X_INT_OR_STRING}, as in controller-gen`,
+        `add +${items ? ITEMS_X_INT_OR_STRING : X_INT_OR_STRING} to the field`,
+      );
+      return false;
+    }
     const ok = view.type === "string" || view["x-kubernetes-int-or-string"] === true;
     if (!ok) fail(`applies to strings, but the value is ${describeType(view)}`);
     return ok;

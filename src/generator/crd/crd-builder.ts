@@ -327,6 +327,9 @@ function applyVersionMarker(version: CrdVersion, m: Marker, storage: Marker[], d
       return;
     }
     case "kubebuilder:printcolumn": {
+      // controller-gen gives a version with printer columns a subresources object, empty
+      // when no subresource marker fills it: `subresources: {}`, which the API server accepts.
+      version.subresources ??= {};
       const type = a.type as string;
       if (!PRINTER_TYPES.includes(type)) {
         diagnostics.error("marker-value", `+kubebuilder:printcolumn: type must be one of ${PRINTER_TYPES.join(", ")}, got "${type}"`, m.location);

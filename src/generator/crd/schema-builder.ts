@@ -2,7 +2,7 @@ import type { DiagnosticList, SourceLocation } from "../../diagnostics/index.js"
 import type { Marker } from "../../markers/index.js";
 import type { ApiModel, Field, JSONSchemaProps, NamedType, TypeRef, ValidationRule } from "../../model/index.js";
 import { VALIDATION_PREFIX } from "../../markers/definitions/validation.js";
-import { applySchemaMarkers, type PlacedRule } from "./apply-markers.js";
+import { applySchemaMarkers, type IntOrStringPlaces, type PlacedRule } from "./apply-markers.js";
 import { clone, mergeSchemaInto } from "./flatten.js";
 import { API_VERSION_DESCRIPTION, KIND_DESCRIPTION, knownTypeSchema } from "./known-types.js";
 
@@ -246,7 +246,7 @@ export class SchemaBuilder {
       // The field's rules go in front of its (inline) type's, as for a named type.
       const typeRules = schema["x-kubernetes-validations"] ?? [];
       delete schema["x-kubernetes-validations"];
-      applySchemaMarkers(field.markers, schema, this.diagnostics, this.rules);
+      applySchemaMarkers(field.markers, schema, this.diagnostics, this.rules, schema, intOrStringPlaces(field.type));
       withRules(schema, [...(schema["x-kubernetes-validations"] ?? []), ...typeRules]);
     }
     return schema;
@@ -322,6 +322,17 @@ function withRules(schema: JSONSchemaProps, rules: ValidationRule[]): JSONSchema
   if (rules.length > 0) schema["x-kubernetes-validations"] = rules;
   else delete schema["x-kubernetes-validations"];
   return schema;
+}
+
+/** Where a field's type holds an IntOrString its string markers meet (see IntOrStringPlaces). */
+function intOrStringPlaces(ref: TypeRef): IntOrStringPlaces {
+  const bare = (r: TypeRef): TypeRef => (r.kind === "nullable" ? r.type : r);
+  const isIntOrString = (r: TypeRef) => {
+    const b = bare(r);
+    return b.kind === "known" && b.name === "IntOrString";
+  };
+  const type = bare(ref);
+  return { value: isIntOrString(type), items: type.kind === "array" && isIntOrString(type.items) };
 }
 
 function isNamedRef(ref: TypeRef): boolean {

@@ -1,19 +1,36 @@
 import type { DiagnosticList } from "../../diagnostics/index.js";
 import type { JSONSchemaProps } from "../../model/index.js";
 import type { BuiltCrd } from "./crd-builder.js";
+import type { CrdApply } from "./crd-applies.js";
 import { visitSchema } from "./visit-schema.js";
 
 /**
  * The most bytes an object's annotations may hold; `kubectl apply` (client-side) copies
  * the whole object into the `last-applied-configuration` annotation, so a larger CRD fails
- * with "metadata.annotations: Too long".
+ * with "metadata.annotations: Too long". Server-side apply keeps no such copy.
  */
 export const ANNOTATION_LIMIT_BYTES = 262_144;
 
-/** Warns about CRDs too large for client-side apply, naming the fields that weigh most. */
-export function checkCrdSize(built: BuiltCrd, diagnostics: DiagnosticList): void {
+/**
+ * etcd's default request limit (`--max-request-bytes`, 1.5 MiB): the API server cannot store
+ * a larger object, however it is applied.
+ */
+export const ETCD_REQUEST_LIMIT_BYTES = 1_572_864;
+
+/**
+ * Warns about a CRD too large to install, naming the fields that weigh most. Over etcd's
+ * limit, always. Over the annotation limit of client-side apply, when it concerns the
+ * project: `applies` are the `kubectl apply` commands of its npm scripts (undefined when
+ * unknown); if they all apply server-side, the limit does not apply and nothing is said;
+ * otherwise the warning names the scripts that apply client-side.
+ */
+export function checkCrdSize(built: BuiltCrd, diagnostics: DiagnosticList, applies?: readonly CrdApply[]): void {
   const size = Buffer.byteLength(JSON.stringify(built.crd));
   if (size <= ANNOTATION_LIMIT_BYTES) return;
+  const clientSide = applies?.filter((a) => !a.serverSide) ?? [];
+  const known = applies !== undefined && applies.length > 0;
+  if (size <= ETCD_REQUEST_LIMIT_BYTES && known && clientSide.length === 0) return;
+
   const weights: { path: string; bytes: number }[] = [];
   let descriptionBytes = 0;
   for (const version of built.crd.spec.versions) {
@@ -29,12 +46,28 @@ export function checkCrdSize(built: BuiltCrd, diagnostics: DiagnosticList): void
     .slice(0, 5)
     .map((w) => `${w.path} (${kib(w.bytes)})`)
     .join(", ");
-  const suggestion = Math.max(0, Math.floor((ANNOTATION_LIMIT_BYTES * 0.9 - (size - descriptionBytes)) / Math.max(1, countDescriptions(built))));
+  const limit = size > ETCD_REQUEST_LIMIT_BYTES ? ETCD_REQUEST_LIMIT_BYTES : ANNOTATION_LIMIT_BYTES;
+  const descLen = Math.max(0, Math.floor((limit * 0.9 - (size - descriptionBytes)) / Math.max(1, countDescriptions(built))));
+  const weight = `biggest fields: ${biggest}; descriptions take ${kib(descriptionBytes)}`;
+  const name = built.crd.metadata.name;
+  if (size > ETCD_REQUEST_LIMIT_BYTES) {
+    diagnostics.warn(
+      "crd-size",
+      `CRD ${name} is ${kib(size)}, over etcd's default request limit of ${kib(ETCD_REQUEST_LIMIT_BYTES)}: the API server cannot store it, whether it is applied client-side or server-side; ${weight}`,
+      built.location,
+      `trim descriptions with --max-desc-len=${descLen}, or split large embedded types`,
+    );
+    return;
+  }
+  const which =
+    clientSide.length > 0
+      ? `client-side apply fails on it with "Too long": ${clientSide.map((a) => `npm run ${a.script} (${a.command})`).join(", ")}`
+      : `client-side apply (kubectl apply without --server-side) fails on it with "Too long"`;
   diagnostics.warn(
     "crd-size",
-    `CRD ${built.crd.metadata.name} is ${kib(size)}, over the ${kib(ANNOTATION_LIMIT_BYTES)} annotation limit of client-side apply (kubectl apply will fail with "Too long"); biggest fields: ${biggest}; descriptions take ${kib(descriptionBytes)}`,
+    `CRD ${name} is ${kib(size)}, over the ${kib(ANNOTATION_LIMIT_BYTES)} annotation limit of client-side apply; ${which}; ${weight}`,
     built.location,
-    `trim descriptions with --max-desc-len=${suggestion > 0 ? suggestion : 0}, split large embedded types, or apply with kubectl apply --server-side`,
+    `apply it with kubectl apply --server-side${clientSide.length > 0 ? " in those scripts" : ""}, trim descriptions with --max-desc-len=${descLen}, or split large embedded types`,
   );
 }
 
