@@ -181,11 +181,13 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
     // forms: a call whose promise is dropped, and an async callback whose promise nothing awaits.
     const controller = join(project, "src", "controllers", "cronjob-controller.ts");
     const original = readFileSync(controller, "utf8");
-    const awaited = "      await client.updateStatus(CronJobResource, cronjob);\n";
-    expect(original).toContain(awaited);
+    // The reconciler's status update, e.g. `await client.updateStatus(CronJobResource, cronJob);`.
+    const found = /^( +)await client\.updateStatus\((\w+), (\w+)\);\n/m.exec(original);
+    expect(found, original).not.toBeNull();
+    const [awaited, indent, resource, object] = found!;
     const unawaited = [
-      "      client.update(CronJobResource, cronjob);\n",
-      "      [cronjob].forEach(async (c) => await client.update(CronJobResource, c));\n",
+      `${indent}client.update(${resource}, ${object});\n`,
+      `${indent}[${object}].forEach(async (o) => await client.update(${resource}, o));\n`,
     ];
     writeFileSync(controller, original.replace(awaited, awaited + unawaited.join("")));
     try {
@@ -193,8 +195,8 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
       expect(r.status, r.output).not.toBe(0);
       expect(r.output).toMatch(/^\S*\/src\/controllers\/cronjob-controller\.ts$/m);
       // The lines after the awaited call, as eslint numbers them (from 1).
-      const row = original.slice(0, original.indexOf(awaited)).split("\n").length + 1;
-      expect(r.output).toMatch(new RegExp(`^\\s+${row}:7\\s+error\\s+.*@typescript-eslint/no-floating-promises$`, "m"));
+      const row = original.slice(0, found!.index).split("\n").length + 1;
+      expect(r.output).toMatch(new RegExp(`^\\s+${row}:${indent!.length + 1}\\s+error\\s+.*@typescript-eslint/no-floating-promises$`, "m"));
       expect(r.output).toMatch(new RegExp(`^\\s+${row + 1}:\\d+\\s+error\\s+.*@typescript-eslint/no-misused-promises$`, "m"));
     } finally {
       writeFileSync(controller, original);
