@@ -45,9 +45,11 @@ describe("kb init's project files", () => {
     const pkg = JSON.parse(file("package.json")) as PackageJson;
     expect(pkg.name).toBe("memcached-operator");
     expect(pkg.type).toBe("module");
-    expect(pkg.engines.node).toBe(">=20.19.0");
+    // Node 24, the LTS line the Dockerfile's images and the CI workflows run (its first LTS release, 24.11).
+    expect(pkg.engines.node).toBe(">=24.11.0");
+    expect(pkg.devDependencies["@types/node"]).toMatch(/^\^24\./);
     expect(pkg.dependencies).toEqual({ "kubebuilder-ts": "^1.2.3" });
-    for (const script of ["build", "test", "lint", "format", "manifests", "run", "docker-build", "docker-push", "deploy", "undeploy", "install:crds", "uninstall:crds", "test:e2e"]) {
+    for (const script of ["build", "test", "lint", "format", "manifests", "run", "docker-build", "docker-push", "deploy", "undeploy", "build-installer", "install:crds", "uninstall:crds", "test:e2e"]) {
       expect(pkg.scripts, script).toHaveProperty([script]);
     }
     // npm runs these by itself during npm install / npm publish.
@@ -56,6 +58,8 @@ describe("kb init's project files", () => {
     expect(pkg.scripts.run).toContain("ENABLE_WEBHOOKS=false");
     expect(pkg.scripts.run).toContain("dist/src/main.js");
     expect(pkg.scripts.deploy).toContain("image: controller:latest");
+    // kubebuilder's make build-installer: fresh manifests, config/default with $IMG, in dist/install.yaml.
+    expect(pkg.scripts["build-installer"]).toMatch(/^npm run manifests && .*kubectl kustomize config\/default \| sed "s\|image: controller:latest\|image: \$\{IMG:-controller:latest\}\|" > dist\/install\.yaml$/);
     expect(pkg.scripts["test:e2e"]).toContain("test/e2e/vitest.config.ts");
     // The project's prettier is the one kb formats its files with, so `prettier --check` agrees.
     expect(pkg.devDependencies.prettier).toBe(OWN.dependencies.prettier);
@@ -69,15 +73,28 @@ describe("kb init's project files", () => {
     expect(base.include).toEqual(expect.arrayContaining(["api", "src", "test"]));
     const build = JSON.parse(file("tsconfig.build.json")) as { extends: string; compilerOptions: Record<string, unknown>; include: string[]; exclude: string[] };
     expect(build).toMatchObject({ extends: "./tsconfig.json", compilerOptions: { noEmit: false }, include: ["api", "src"], exclude: ["**/*.test.ts"] });
+    // What Node 24 runs natively: no down-levelling, and its built-ins (Promise.try, iterator helpers, Set methods) typed.
+    expect(base.compilerOptions.target).toBe("ES2024");
+    expect(base.compilerOptions.lib).toEqual(["ES2024", "ESNext.Array", "ESNext.Collection", "ESNext.Error", "ESNext.Iterator", "ESNext.Promise"]);
   });
 
-  it("Dockerfile: a Node 20 build stage and a non-root distroless stage whose entrypoint is the manager", async () => {
+  it("eslint.config.js: typescript-eslint's type-checked rules on the TypeScript, with type information from the project's tsconfig", async () => {
+    const eslint = (await init())("eslint.config.js");
+    expect(eslint).toContain("tseslint.configs.recommendedTypeChecked,");
+    expect(eslint).not.toContain("tseslint.configs.recommended,");
+    expect(eslint).toContain("parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname }");
+    // The config file itself is JavaScript in no tsconfig: the type-checked rules are off there.
+    expect(eslint).toMatch(/files: \["\*\*\/\*\.js"\],\s+extends: \[tseslint\.configs\.disableTypeChecked\]/);
+  });
+
+  it("Dockerfile: a Node 24 build stage and a non-root distroless Node 24 stage on the same Debian, whose entrypoint is the manager", async () => {
     const file = await init();
     const docker = file("Dockerfile");
-    expect(docker).toMatch(/^FROM node:20\S* AS builder$/m);
+    expect(docker).toMatch(/^FROM node:24-trixie-slim AS builder$/m);
     expect(docker).toMatch(/^RUN npm ci\b/m);
     expect(docker).toMatch(/npm prune --omit=dev/);
-    expect(docker).toMatch(/^FROM gcr\.io\/distroless\/nodejs20-debian12:nonroot$/m);
+    // Distroless builds Node images on Debian 13 (trixie) only; the builder above is trixie too.
+    expect(docker).toMatch(/^FROM gcr\.io\/distroless\/nodejs24-debian13:nonroot$/m);
     expect(docker).toMatch(/^USER 65532:65532$/m);
     expect(docker).toMatch(/^ENTRYPOINT \["\/nodejs\/bin\/node", .*"dist\/src\/main\.js"\]$/m);
     expect(docker).not.toMatch(/^CMD /m);
@@ -100,9 +117,14 @@ describe("kb init's project files", () => {
     expect(file(".github/workflows/test.yml")).toContain("npx kb generate --check");
     expect(file(".github/workflows/test.yml")).toContain("npm test");
     expect(file(".github/workflows/lint.yml")).toContain("npm run lint");
+    // Node 24, the engines minimum, everywhere; the tests also on the next LTS line.
+    expect(file(".github/workflows/test.yml")).toContain("node-version: [24.x, 26.x]");
+    expect(file(".github/workflows/lint.yml")).toContain("node-version: 24.x");
     const e2e = file(".github/workflows/test-e2e.yml");
     for (const step of ["helm/kind-action", "kind load docker-image", "cert-manager", "npm run deploy", "npm run test:e2e", 'USE_EXISTING_CLUSTER: "true"']) expect(e2e).toContain(step);
     expect(e2e).toContain("memcached-operator-system");
+    expect(e2e).toContain("node-version: 24.x");
+    for (const workflow of ["test.yml", "lint.yml", "test-e2e.yml"]) expect(file(`.github/workflows/${workflow}`)).not.toMatch(/\b20\.x\b/);
   });
 
   it("test/e2e names the objects config/default deploys, and skips without USE_EXISTING_CLUSTER", async () => {
@@ -118,7 +140,7 @@ describe("kb init's project files", () => {
   it("README: the project's name, its scripts, the kb commands and the licence", async () => {
     const readme = (await init())("README.md");
     expect(readme.startsWith("# memcached-operator\n")).toBe(true);
-    for (const s of ["npm install", "npm test", "npm run install:crds", "npm run deploy", "npx kb create api", "## License"]) expect(readme).toContain(s);
+    for (const s of ["npm install", "npm test", "npm run install:crds", "npm run deploy", "npm run build-installer", "dist/install.yaml", "Node.js 24.11 or later", "npx kb create api", "## License"]) expect(readme).toContain(s);
     expect(readme).not.toContain("WATCH_NAMESPACE");
     const namespaced = (await init({ namespaced: true }))("README.md");
     expect(namespaced).toContain("WATCH_NAMESPACE");

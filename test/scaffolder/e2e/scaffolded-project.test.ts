@@ -1,9 +1,10 @@
 // End to end: pack this package as npm would publish it, scaffold a project with the real CLI,
 // install the packed package into it, and run what a user runs first (issue 4's list): build,
-// lint, unit tests, manifests, `kb generate --check`, `kubectl kustomize config/default`, the
-// e2e suite, which must skip without a cluster, the manager against a test API server, and the
-// Dockerfile's stages (run here as the image build would run them: there is no Docker engine). Needs the npm registry for the project's
-// dependencies (npm's own cache makes later runs faster).
+// lint (and its failure on an unawaited promise), unit tests, manifests, `kb generate --check`,
+// `kubectl kustomize config/default`, `npm run build-installer`, the e2e suite, which must skip
+// without a cluster, the manager against a test API server, and the Dockerfile's stages (run
+// here as the image build would run them: there is no Docker engine). Needs the npm registry for
+// the project's dependencies (npm's own cache makes later runs faster).
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -175,6 +176,33 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
     expectOk(run(NPM, ["run", "lint"], project));
   }, STEP_TIMEOUT);
 
+  it("npm run lint fails on a reconciler that leaves a client call's promise unawaited", () => {
+    // The most common operator bug in TypeScript: an update whose failure nobody sees. Two
+    // forms: a call whose promise is dropped, and an async callback whose promise nothing awaits.
+    const controller = join(project, "src", "controllers", "cronjob-controller.ts");
+    const original = readFileSync(controller, "utf8");
+    // The reconciler's status update, e.g. `await client.updateStatus(CronJobResource, cronJob);`.
+    const found = /^( +)await client\.updateStatus\((\w+), (\w+)\);\n/m.exec(original);
+    expect(found, original).not.toBeNull();
+    const [awaited, indent, resource, object] = found!;
+    const unawaited = [
+      `${indent}client.update(${resource}, ${object});\n`,
+      `${indent}[${object}].forEach(async (o) => await client.update(${resource}, o));\n`,
+    ];
+    writeFileSync(controller, original.replace(awaited, awaited + unawaited.join("")));
+    try {
+      const r = run(NPM, ["run", "lint"], project);
+      expect(r.status, r.output).not.toBe(0);
+      expect(r.output).toMatch(/^\S*\/src\/controllers\/cronjob-controller\.ts$/m);
+      // The lines after the awaited call, as eslint numbers them (from 1).
+      const row = original.slice(0, found!.index).split("\n").length + 1;
+      expect(r.output).toMatch(new RegExp(`^\\s+${row}:${indent!.length + 1}\\s+error\\s+.*@typescript-eslint/no-floating-promises$`, "m"));
+      expect(r.output).toMatch(new RegExp(`^\\s+${row + 1}:\\d+\\s+error\\s+.*@typescript-eslint/no-misused-promises$`, "m"));
+    } finally {
+      writeFileSync(controller, original);
+    }
+  }, STEP_TIMEOUT);
+
   it("npm test, on the in-process test API server", () => {
     expectOk(run(NPM, ["test"], project));
   }, STEP_TIMEOUT);
@@ -256,8 +284,8 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
     // COPY --from=builder picks from it; its ENTRYPOINT runs with this Node instead of the
     // image's, with webhooks off (in a cluster, cert-manager provides their certificate).
     const [builder, runtime] = dockerStages(readFileSync(join(project, "Dockerfile"), "utf8"));
-    expect(builder!.from).toMatch(/^node:20\S* AS builder$/);
-    expect(runtime!.from).toMatch(/^gcr\.io\/distroless\/nodejs20/);
+    expect(builder!.from).toMatch(/^node:24-trixie\S* AS builder$/);
+    expect(runtime!.from).toMatch(/^gcr\.io\/distroless\/nodejs24-debian13:/);
     const patterns = readFileSync(join(project, ".dockerignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
     const context = join(work, "docker-context");
     const sourceFiles = readdirSync(project, { recursive: true, withFileTypes: true })
@@ -324,5 +352,17 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
     // npm run deploy swaps this image for $IMG, and the image's entrypoint takes the args as flags.
     expect(r.stdout).toMatch(/^\s+image: controller:latest$/m);
     expect(r.stdout).not.toMatch(/^\s+command:/m);
+  }, STEP_TIMEOUT);
+
+  it.skipIf(!hasKubectl)("npm run build-installer writes dist/install.yaml with the CRDs, RBAC and the manager's Deployment on $IMG", () => {
+    const image = "registry.example.com/cronjob-operator:v0.1.0";
+    expectOk(run(NPM, ["run", "build-installer"], project, { IMG: image }));
+    const objects = parseAllDocuments(readFileSync(join(project, "dist", "install.yaml"), "utf8")).map((d) => d.toJS() as { kind: string; metadata: { name: string }; spec?: { template?: { spec?: { containers?: { image: string }[] } } } });
+    const names = (kind: string) => objects.filter((o) => o.kind === kind).map((o) => o.metadata.name);
+    expect(names("CustomResourceDefinition").sort()).toEqual(["cronjobs.batch.example.com", "tenants.batch.example.com"]);
+    expect(names("ClusterRole")).toContain("cronjob-operator-manager-role");
+    expect(names("ClusterRoleBinding")).toContain("cronjob-operator-manager-rolebinding");
+    const [deployment] = objects.filter((o) => o.kind === "Deployment");
+    expect(deployment!.spec!.template!.spec!.containers!.map((c) => c.image)).toEqual([image]);
   }, STEP_TIMEOUT);
 });
