@@ -2,6 +2,7 @@
 // Go's regexp (RE2 syntax), not JavaScript's RegExp.
 import { describe, expect, it } from "vitest";
 import type { JSONSchemaProps } from "../../../src/model/schema.js";
+import { formatChecker } from "../../../src/testing/schema/formats.js";
 import { causesOf, lines } from "./helpers.js";
 
 const PATTERNS: Record<string, string> = {
@@ -65,5 +66,15 @@ describe("CEL regular expressions with RE2 syntax", () => {
     expect(holds("self.s.findAll('x*', 2) == ['', '']", "ab")).toBe(true);
     expect(holds("self.s.find('(?i)b+') == 'bB'", "abBc")).toBe(true);
     expect(holds("self.s.findAll('\\\\z') == ['']", "ab")).toBe(true);
+  });
+});
+
+describe("format checks built on Go regular expressions", () => {
+  it("date-time: the fraction's separator is Go's `.` (any character but a newline)", () => {
+    const dateTime = formatChecker("date-time")!;
+    expect(dateTime("2024-01-02T03:04:05.5Z")).toBe(true);
+    expect(dateTime("2024-01-02T03:04:05\r5Z")).toBe(true);
+    expect(dateTime("2024-01-02T03:04:05\u20285Z")).toBe(true);
+    expect(dateTime("2024-01-02T03:04:05\n5Z")).toBe(false);
   });
 });
