@@ -47,6 +47,24 @@ function compileUncached(pattern: string): CompiledPattern {
 }
 
 const SPACE = "\\t\\n\\f\\r ";
+/** Go's POSIX classes (`[:alpha:]` inside a bracket), as the ASCII ranges they stand for. */
+const POSIX_CLASSES: ReadonlyMap<string, string> = new Map([
+  ["alnum", "0-9A-Za-z"],
+  ["alpha", "A-Za-z"],
+  ["ascii", "\\x00-\\x7F"],
+  ["blank", "\\t "],
+  ["cntrl", "\\x00-\\x1F\\x7F"],
+  ["digit", "0-9"],
+  ["graph", "!-~"],
+  ["lower", "a-z"],
+  ["print", " -~"],
+  ["punct", "!-\\/:-@\\[-`{-~"],
+  ["space", "\\t\\n\\v\\f\\r "],
+  ["upper", "A-Z"],
+  ["word", "0-9A-Za-z_"],
+  ["xdigit", "0-9A-Fa-f"],
+]);
+
 /** A repetition as Go reads one: `{n}`, `{n,}`, `{n,m}`, no leading zeros. */
 const REPEAT_AT = /\{(?:0|[1-9][0-9]*)(?:,(?:0|[1-9][0-9]*)?)?\}/y;
 
@@ -69,7 +87,8 @@ export function jsRegExp(pattern: string, flags = ""): RegExp | undefined {
 /**
  * A JavaScript source and flags matching exactly what the RE2 pattern matches, or undefined
  * when the pattern uses syntax the two engines read differently (flags other than a leading
- * `(?i)`/`(?s)`, Unicode classes, POSIX classes, `\Q...\E`, ...). `.` becomes `[^\n]`, `\s`
+ * `(?i)`/`(?s)`, Unicode classes, negated POSIX classes, ...). POSIX classes become their
+ * ASCII ranges and `\Q...\E` escaped literal text. `.` becomes `[^\n]`, `\s`
  * RE2's ASCII space class, `\A` and `\z` the JavaScript anchors (`^` and `$` without the `m`
  * flag), and a `{` that Go reads as a literal (no `{n}`, `{n,}` or `{n,m}` follows) `\{`.
  * Under `(?i)` both fold case by Unicode's simple folding (`k` matches the Kelvin sign, `\w`
@@ -88,6 +107,14 @@ function toJsSource(pattern: string): { source: string; flags: string } | undefi
     if (c === "\\") {
       const n = p[i + 1];
       if (n === undefined) return undefined;
+      if (n === "Q" && !inClass) {
+        // quoted text: each character literal
+        const end = p.indexOf("\\E", i + 2);
+        const text = p.slice(i + 2, end < 0 ? p.length : end);
+        out += text.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
+        i = end < 0 ? p.length : end + 1;
+        continue;
+      }
       i++;
       if (n === "s") out += inClass ? SPACE : `[${SPACE}]`;
       else if (n === "S") {
@@ -101,7 +128,16 @@ function toJsSource(pattern: string): { source: string; flags: string } | undefi
       continue;
     }
     if (inClass) {
-      if (c === "[") return undefined; // POSIX classes and nested brackets
+      if (c === "[") {
+        // a POSIX class: its ASCII ranges (a negated one has no JavaScript form in a union)
+        // (after a `-` it is the end of a range, not a class: left to the engine)
+        const close = p[i + 1] === ":" && p[i - 1] !== "-" ? p.indexOf(":]", i + 2) : -1;
+        const ranges = close < 0 ? undefined : POSIX_CLASSES.get(p.slice(i + 2, close));
+        if (ranges === undefined) return undefined;
+        out += ranges;
+        i = close + 1;
+        continue;
+      }
       if (c === "]") inClass = false;
       out += c;
       continue;

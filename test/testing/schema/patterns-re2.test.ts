@@ -67,6 +67,11 @@ describe("CEL regular expressions with RE2 syntax", () => {
     expect(holds("self.s.find('(?i)b+') == 'bB'", "abBc")).toBe(true);
     expect(holds("self.s.findAll('\\\\z') == ['']", "ab")).toBe(true);
   });
+
+  it("find() and findAll() take POSIX classes and \\Q...\\E", () => {
+    expect(holds("self.s.find('[[:digit:]]+') == '123' && self.s.findAll('[[:upper:]]') == ['A', 'B']", "xA123B")).toBe(true);
+    expect(holds("self.s.findAll('\\\\Q.+\\\\E') == ['.+', '.+']", "a.+b.+")).toBe(true);
+  });
 });
 
 describe("format checks built on Go regular expressions", () => {
