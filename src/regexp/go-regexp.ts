@@ -41,7 +41,8 @@ export function goRegexpProblem(pattern: string): string | undefined {
 
 /** Compiles `pattern` as Go's `regexp.Compile` does (no cache: callers keep what they compile). */
 export function compileGoRegexp(pattern: string): GoRegexp {
-  const rewritten = rewriteForEngine(pattern);
+  // Go reads the pattern from JSON or YAML as UTF-8: an unpaired surrogate is U+FFFD there too.
+  const rewritten = rewriteForEngine(goString(pattern));
   try {
     return { ok: true, re: re2().compile(rewritten.source) };
   } catch (e) {

@@ -84,4 +84,7 @@ export const MATCHES: readonly (readonly [string, string, boolean])[] = [
   ["^(?P<n>a)(?<n>b)$", "ab", true],
   ["^\\x{FFFD}$", "\ud800", true],
   ["^.$", "\udc00", true],
+  // an unpaired surrogate in the pattern is U+FFFD to Go too
+  ["^\ud800$", "\udfff", true],
+  ["^\ud800$", "\ufffd", true],
 ];

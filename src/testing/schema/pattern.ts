@@ -33,7 +33,7 @@ export function compilePattern(pattern: string): CompiledPattern {
 function compileUncached(pattern: string): CompiledPattern {
   const compiled = compileGoRegexp(pattern);
   if (!compiled.ok) return compiled;
-  const js = toJsSource(pattern);
+  const js = toJsSource(goString(pattern));
   if (js !== undefined) {
     try {
       const re = new RegExp(js.source, "u" + js.flags);
@@ -75,7 +75,7 @@ const REPEAT_AT = /\{(?:0|[1-9][0-9]*)(?:,(?:0|[1-9][0-9]*)?)?\}/y;
  */
 export function jsRegExp(pattern: string, flags = ""): RegExp | undefined {
   const c = compilePattern(pattern);
-  const js = c.ok ? toJsSource(pattern) : undefined;
+  const js = c.ok ? toJsSource(goString(pattern)) : undefined;
   if (js === undefined) return undefined;
   try {
     return new RegExp(js.source, "u" + js.flags + flags);
