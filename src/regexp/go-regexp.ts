@@ -88,7 +88,6 @@ function goMessage(e: unknown, pattern: string, rewritten: Rewritten): string {
 }
 
 /** A repetition `{n}`, `{n,}`, `{n,m}` as Go's parser reads one (no leading zeros). */
-const REPEAT = /^\{(?:0|[1-9][0-9]*)(?:,(?:0|[1-9][0-9]*)?)?\}/;
 const REPEAT_AT = /\{(?:0|[1-9][0-9]*)(?:,(?:0|[1-9][0-9]*)?)?\}/y;
 const NAMED_CAPTURE_AT = /\(\?P?<[A-Za-z0-9_]+>/y;
 
@@ -105,7 +104,7 @@ const GO_SCRIPTS = new Set(
     "Gurmukhi Han Hangul Hanunoo Hatran Hebrew Hiragana Inherited Javanese Kaithi Kannada Katakana Kawi " +
     "Kharoshthi Khmer Khojki Khudawadi Lao Latin Lepcha Limbu Lisu Lycian Lydian Mahajani Makasar Malayalam " +
     "Mandaic Manichaean Marchen Medefaidrin Miao Modi Mongolian Mro Multani Myanmar Nabataean Nandinagari " +
-    "Newa Nko Nushu Ogham Osage Osmanya Palmyrene Phoenician Rejang Runic Samaritan Saurashtra Sharada " +
+    "Newa Nko Nushu Ogham Oriya Osage Osmanya Palmyrene Phoenician Rejang Runic Samaritan Saurashtra Sharada " +
     "Shavian Siddham Sinhala Sogdian Soyombo Sundanese Syriac Tagalog Tagbanwa Takri Tamil Tangsa Tangut " +
     "Telugu Thaana Thai Tibetan Tifinagh Tirhuta Toto Ugaritic Vai Vithkuqi Wancho Yezidi Yi"
   ).split(" "),
@@ -125,7 +124,7 @@ const GO_CATEGORY_ALIASES = new Map<string, string>(
     Lowercaseletter: "Ll", Mark: "M", Mathsymbol: "Sm", Modifierletter: "Lm", Modifiersymbol: "Sk",
     Nonspacingmark: "Mn", Number: "N", Openpunctuation: "Ps", Other: "C", Otherletter: "Lo", Othernumber: "No",
     Otherpunctuation: "Po", Othersymbol: "So", Paragraphseparator: "Zp", Privateuse: "Co", Punctuation: "P",
-    Separator: "Z", Spaceseparator: "Zs", Spacingmark: "Mc", Surrogate: "Cs", Titlecaseletter: "Lt",
+    Separator: "Z", Spaceseparator: "Zs", Symbol: "S", Spacingmark: "Mc", Surrogate: "Cs", Titlecaseletter: "Lt",
     Unassigned: "Cn", Uppercaseletter: "Lu", Cntrl: "Cc", Digit: "Nd", Punct: "P",
   }),
 );
@@ -207,7 +206,8 @@ function rewriteForEngine(p: string): Rewritten {
         stop = close < 0 ? p.length : close + 1;
       } else if (n === "p" || n === "P") {
         const seq = unicodeClassText(p, i);
-        if (seq !== undefined) {
+        if (seq === undefined) stop = p.length; // `\p{` unclosed: left whole for the engine to report
+        else {
           const cls = unicodeClass(n, p[i + 2] === "{" ? seq.slice(3, -1) : seq.slice(2), inClass);
           if (cls === undefined) unknownClasses.push(seq);
           emit(cls ?? `\\p{#${unknownClasses.length - 1}}`, i, seq.length);

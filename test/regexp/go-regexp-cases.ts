@@ -14,7 +14,7 @@ export const ACCEPTED: readonly string[] = [
   "\\Aa",
   "^\\Qa.b+\\E$",
   "\\Q",
-  "\\pL\\p{Greek}\\PN\\p{^Han}",
+  "\\pL\\p{Greek}\\PN\\p{^Han}\\p{oriya}\\p{Symbol}",
   "\\p{letter}\\p{Uppercase_Letter}\\p{GREEK}\\p{lc}\\p{ascii}\\P{ASCII}\\p{Assigned}\\p{any}\\pl",
   "\\x{1F600}\\x41\\101\\0",
   "x{,3}",
@@ -48,6 +48,7 @@ export const REFUSED: readonly (readonly [string, string])[] = [
   ["[a-\\p{^greek}", "error parsing regexp: invalid escape sequence: `\\p`"],
   ["(\\p{letter}", "error parsing regexp: missing closing ): `(\\p{letter}`"],
   ["[\\p{ascii}", "error parsing regexp: missing closing ]: `[\\p{ascii}`"],
+  ["a\\p{L", "error parsing regexp: invalid character class range: `\\p{L`"],
   ["a\\", "error parsing regexp: trailing backslash at end of expression: ``"],
   ["(".repeat(1001) + ")".repeat(1001), "error parsing regexp: expression nests too deeply: `" + "(".repeat(1001) + ")".repeat(1001) + "`"],
 ];
