@@ -33,10 +33,17 @@ function re2(): typeof RE2JS {
 /** A compiled pattern, or Go's message for rejecting it. */
 export type GoRegexp = { readonly ok: true; readonly re: RE2JS } | { readonly ok: false; readonly error: string };
 
-/** Go's message for why `regexp.Compile(pattern)` fails, or undefined when it compiles. */
+const problems = new Map<string, string | undefined>();
+const PROBLEMS_LIMIT = 10_000;
+
+/** Go's message for why `regexp.Compile(pattern)` fails, or undefined when it compiles (remembered). */
 export function goRegexpProblem(pattern: string): string | undefined {
+  if (problems.has(pattern)) return problems.get(pattern);
   const c = compileGoRegexp(pattern);
-  return c.ok ? undefined : c.error;
+  const problem = c.ok ? undefined : c.error;
+  if (problems.size >= PROBLEMS_LIMIT) problems.clear();
+  problems.set(pattern, problem);
+  return problem;
 }
 
 /** Compiles `pattern` as Go's `regexp.Compile` does (no cache: callers keep what they compile). */
