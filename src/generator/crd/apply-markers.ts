@@ -1,7 +1,8 @@
-import type { DiagnosticList } from "../../diagnostics/index.js";
+import type { DiagnosticList, SourceLocation } from "../../diagnostics/index.js";
 import type { Marker, MarkerArgs, MarkerValue } from "../../markers/index.js";
 import type { JSONSchemaProps, ValidationRule } from "../../model/index.js";
 import { VALIDATION_ITEMS_PREFIX, VALIDATION_PREFIX } from "../../markers/definitions/validation.js";
+import { goRegexpProblem } from "../../regexp/go-regexp.js";
 
 /** A CEL rule placed in a schema, with the marker it came from (checked later). */
 export interface PlacedRule {
@@ -110,6 +111,24 @@ export function applySchemaMarkers(
   }
 }
 
+/** A hint for a pattern Go's regexp rejects, where the mistake is a common one. */
+function patternHint(pattern: string): string | undefined {
+  if (/\(\?<?[=!]/.test(pattern)) return "RE2 has no lookahead or lookbehind: match the whole value, or add an x-kubernetes-validations rule";
+  if (/\\[1-9]/.test(pattern)) return "RE2 has no backreferences: add an x-kubernetes-validations rule to compare parts of the value";
+  if (pattern.includes("\\Z")) return "RE2 writes the end of the text as \\z (or $)";
+  return "patterns are read as Go's regexp/syntax reads them (RE2 syntax)";
+}
+
+/** Where a marker's value starts: the first character after `=` that is not a space. */
+function valueLocation(marker: Marker): SourceLocation {
+  const eq = marker.text.indexOf("=");
+  if (eq < 0) return marker.location;
+  let at = eq + 1;
+  while (marker.text[at] === " " || marker.text[at] === "\t") at++;
+  // column of the `+`, then one for it, then the offset in the text after it
+  return { ...marker.location, column: marker.location.column + 1 + at };
+}
+
 function describeType(s: JSONSchemaProps): string {
   if (s["x-kubernetes-int-or-string"]) return "an int-or-string";
   return s.type ? `of type ${s.type}` : "untyped";
@@ -184,10 +203,14 @@ function applyOne(
       return;
     case "Pattern":
       if (textual()) {
-        try {
-          new RegExp(v as string, "u");
-        } catch (e) {
-          fail(`invalid regular expression: ${(e as Error).message}`);
+        const problem = goRegexpProblem(v as string);
+        if (problem !== undefined) {
+          diagnostics.error(
+            "marker-value",
+            `+${marker.name}: the API server compiles patterns as Go regular expressions (RE2) and would reject this one: ${problem}`,
+            valueLocation(marker),
+            patternHint(v as string),
+          );
           return;
         }
         schema.pattern = v as string;

@@ -1,4 +1,6 @@
 import type { JSONSchemaProps } from "../../model/index.js";
+import { goQuote } from "../schema/go-format.js";
+import { compilePattern } from "../schema/pattern.js";
 import { isObject, type JsonObject } from "./json.js";
 import type { ConversionConfig, KindInfo, VersionInfo } from "./kind-info.js";
 import type { FieldCause } from "./status-error.js";
@@ -36,7 +38,48 @@ export function validateCrd(crd: JsonObject): FieldCause[] {
   else if (versions.filter((v) => v["storage"] === true).length !== 1) {
     causes.push({ reason: "FieldValueInvalid", message: "Invalid value: must have exactly one version marked as storage version", field: "spec.versions" });
   }
+  causes.push(...patternCauses(versions));
   return causes;
+}
+
+/**
+ * The schemas' patterns that Go's regexp does not compile, as the API server reports them
+ * (sorted by path). Schemas alike in every version are checked once, where the API server
+ * keeps them: under `spec.validation`.
+ */
+function patternCauses(versions: readonly JsonObject[]): FieldCause[] {
+  const schemas = versions.map((v) => (isObject(v["schema"]) ? v["schema"]["openAPIV3Schema"] : undefined));
+  const out: FieldCause[] = [];
+  if (schemas.length > 0 && schemas.every((s) => JSON.stringify(s) === JSON.stringify(schemas[0]))) {
+    collectPatternCauses(schemas[0], "spec.validation.openAPIV3Schema", out);
+  } else {
+    schemas.forEach((s, i) => collectPatternCauses(s, `spec.versions[${i}].schema.openAPIV3Schema`, out));
+  }
+  return out.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
+}
+
+function collectPatternCauses(schema: unknown, path: string, out: FieldCause[]): void {
+  if (!isObject(schema)) return;
+  const pattern = schema["pattern"];
+  if (typeof pattern === "string" && pattern !== "") {
+    const compiled = compilePattern(pattern);
+    if (!compiled.ok) {
+      out.push({
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${goQuote(pattern)}: must be a valid regular expression, but isn't: ${compiled.error}`,
+        field: `${path}.pattern`,
+      });
+    }
+  }
+  const properties = schema["properties"];
+  if (isObject(properties)) for (const [k, v] of Object.entries(properties)) collectPatternCauses(v, `${path}.properties[${k}]`, out);
+  collectPatternCauses(schema["items"], `${path}.items`, out);
+  collectPatternCauses(schema["additionalProperties"], `${path}.additionalProperties`, out);
+  collectPatternCauses(schema["not"], `${path}.not`, out);
+  for (const junctor of ["allOf", "anyOf", "oneOf"]) {
+    const list = schema[junctor];
+    if (Array.isArray(list)) list.forEach((s, i) => collectPatternCauses(s, `${path}.${junctor}[${i}]`, out));
+  }
 }
 
 /** The kind a (valid) CustomResourceDefinition defines. */

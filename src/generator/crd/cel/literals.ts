@@ -1,23 +1,14 @@
-import { createRequire } from "node:module";
+import { goRegexpProblem } from "../../../regexp/go-regexp.js";
 
 /**
  * The checks the API server makes on literal arguments when it compiles a rule (Kubernetes
- * turns on cel-go's literal validators): regular expressions must compile as RE2, and
- * `duration()` and `timestamp()` of a string literal must parse.
+ * turns on cel-go's literal validators): regular expressions must compile as Go's regexp
+ * (RE2 syntax), and `duration()` and `timestamp()` of a string literal must parse.
  */
-
-type Re2 = { compile(pattern: string): unknown };
-let re2: Re2 | undefined;
 
 /** Why RE2 (Go's regexp) rejects `pattern`, or undefined when it compiles. */
 export function regexProblem(pattern: string): string | undefined {
-  re2 ??= (createRequire(import.meta.url)("@bufbuild/re2") as { RE2JS: Re2 }).RE2JS;
-  try {
-    re2.compile(pattern);
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
+  return goRegexpProblem(pattern);
 }
 
 /** Go's time.ParseDuration: "0", or signed decimal numbers each with a unit (ns, us, µs, ms, s, m, h). */

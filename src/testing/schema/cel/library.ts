@@ -18,6 +18,7 @@ import {
   type CelValue,
 } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
+import { goString } from "../../../regexp/go-regexp.js";
 import { compilePattern, jsRegExp } from "../pattern.js";
 import { noSuchOverload } from "./opaque.js";
 import { optionalFuncs } from "./optional.js";
@@ -99,13 +100,29 @@ function regex(pattern: string, fn: string): RegExp {
   return re;
 }
 
-function findAll(s: string, pattern: string, limit: number): string[] {
+/**
+ * Go's `FindAllString(s, limit)` (all when `limit` < 0): leftmost-first matches, and an empty
+ * match right after the previous match is skipped (JavaScript's matchAll would keep it).
+ */
+function findAll(text: string, pattern: string, limit: number): string[] {
   const re = regex(pattern, "findAll");
+  const s = goString(text);
   const out: string[] = [];
-  if (limit === 0) return out;
-  for (const m of s.matchAll(re)) {
-    out.push(m[0]);
-    if (limit > 0 && out.length >= limit) break;
+  let prevEnd = -1;
+  for (let pos = 0; pos <= s.length && (limit < 0 || out.length < limit); ) {
+    re.lastIndex = pos;
+    const m = re.exec(s);
+    if (m === null) break;
+    const start = m.index;
+    const end = start + m[0].length;
+    const accept = !(end === start && start === prevEnd);
+    if (end === start) {
+      // an empty match: the next search starts one character (code point) further on
+      const cp = s.codePointAt(start);
+      pos = start + (cp !== undefined && cp > 0xffff ? 2 : 1);
+    } else pos = end;
+    prevEnd = end;
+    if (accept) out.push(m[0]);
   }
   return out;
 }
