@@ -50,7 +50,7 @@ import { DefinitionIndex } from "./definition-names.js";
 import { KUBERNETES_TYPES } from "./kubernetes-types.generated.js";
 import { locateClientNodeModels } from "./locate-client-node.js";
 import { readModelMetadata, type AttributeType, type ModelMetadata, type ModelProperty } from "./model-metadata.js";
-import type { EmbeddedTypesTable, FactSchema } from "./openapi-facts.js";
+import { VALUE_KEYWORDS, type EmbeddedTypesTable, type FactSchema } from "./openapi-facts.js";
 import { isQuantityField } from "./quantity-fields.js";
 
 /** Where a recursive model refers to itself (or an enclosing model) again. */
@@ -77,31 +77,7 @@ const KNOWN_DEFINITIONS: Readonly<Record<string, () => JSONSchemaProps>> = {
 };
 
 /** Keywords of a table schema that describe the node itself, copied as they are. */
-const NODE_KEYWORDS = [
-  "nullable",
-  "enum",
-  "pattern",
-  "maxLength",
-  "minLength",
-  "maximum",
-  "minimum",
-  "exclusiveMaximum",
-  "exclusiveMinimum",
-  "multipleOf",
-  "maxItems",
-  "minItems",
-  "uniqueItems",
-  "maxProperties",
-  "minProperties",
-  "x-kubernetes-list-type",
-  "x-kubernetes-list-map-keys",
-  "x-kubernetes-map-type",
-  "x-kubernetes-int-or-string",
-  "x-kubernetes-embedded-resource",
-  "x-kubernetes-preserve-unknown-fields",
-  "x-kubernetes-validations",
-  "default",
-] as const;
+const NODE_KEYWORDS = [...VALUE_KEYWORDS, "enum", "default"] as const;
 
 /** A schema being built, and the lowest stack depth a recursion cut in it points to. */
 interface Built {

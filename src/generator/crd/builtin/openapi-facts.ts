@@ -46,14 +46,10 @@ export interface EmbeddedTypesTable {
 export const TABLE_FORMAT = 1;
 
 /**
- * Keywords copied from the documents as they are. Everything else is dropped: descriptions,
- * `x-kubernetes-patch-*` (strategic merge patch, which CRDs do not have), group-version-kind
- * and union annotations, examples, and the `enum` of a Go `+enum` type, which an API server
- * serves (with the OpenAPIEnums feature) but controller-gen does not write.
+ * The keywords of a schema node that constrain or describe its value (besides its type and
+ * format): what the table keeps of Kubernetes' documents, and what expansion copies from it.
  */
-const COPIED = new Set([
-  "type",
-  "format",
+export const VALUE_KEYWORDS = [
   "nullable",
   "pattern",
   "maxLength",
@@ -75,7 +71,15 @@ const COPIED = new Set([
   "x-kubernetes-embedded-resource",
   "x-kubernetes-preserve-unknown-fields",
   "x-kubernetes-validations",
-]);
+] as const;
+
+/**
+ * Keywords copied from the documents as they are. Everything else is dropped: descriptions,
+ * `x-kubernetes-patch-*` (strategic merge patch, which CRDs do not have), group-version-kind
+ * and union annotations, examples, and the `enum` of a Go `+enum` type, which an API server
+ * serves (with the OpenAPIEnums feature) but controller-gen does not write.
+ */
+const COPIED = new Set<string>(["type", "format", ...VALUE_KEYWORDS]);
 
 /** Where the definitions' `$ref`s point in an OpenAPI v3 document. */
 const REF_PREFIX = "#/components/schemas/";
