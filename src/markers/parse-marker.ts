@@ -79,10 +79,6 @@ export function parseMarker(
     return { kind: "error", diagnostic: d };
   };
 
-  // kubebuilder's scaffolding insertion points (`+kubebuilder:scaffold:imports`): kb's scaffolder
-  // reads them, the generator does not (nor does controller-gen).
-  if (definition === undefined && fullName.startsWith("kubebuilder:scaffold:")) return { kind: "ignored" };
-
   if (definition === undefined) {
     const elsewhere = [
       ...registry.definitionsOf(fullName),
