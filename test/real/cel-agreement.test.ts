@@ -8,11 +8,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DiagnosticList } from "../../src/diagnostics/index.js";
 import { checkSchemaRules } from "../../src/generator/crd/cel/index.js";
-import { startTestEnv, type TestEnv } from "../../src/testing/env/start-test-env.js";
 import { UPDATE_GOLDEN } from "../helpers/golden.js";
 import { realAssets, skipReal } from "../helpers/real-kubernetes.js";
 import { CORPUS, corpusCrd, schemaWith, type CorpusRule, type RuleClass } from "./cel-corpus.js";
-import { RealApi, serverMessage } from "./real-api.js";
+import { realApiForSuite, serverMessage } from "./real-api.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const DOC = join(ROOT, "docs/cel-agreement.md");
@@ -195,27 +194,15 @@ describe("kb's verdicts on the CEL corpus", () => {
 });
 
 describe.skipIf(skipReal("kb's CEL checks against a real API server"))("kb's CEL checks against a real API server", () => {
-  let env: TestEnv;
-  let api: RealApi;
+  const real = realApiForSuite();
   const server = new Map<number, Verdict>();
 
-  beforeAll(async () => {
-    const found = realAssets();
-    if (!("directory" in found)) throw new Error(found.skip);
-    env = await startTestEnv({ binaryAssetsDirectory: found.directory });
-    api = new RealApi(env.kubeConfig);
-  }, 120_000);
-
-  afterAll(async () => {
-    api?.close();
-    await env?.stop();
-  });
 
   CORPUS.forEach((entry, i) => {
     it(`#${i + 1} ${entry.class}: ${entry.rule}`, { timeout: 120_000 }, async () => {
       let verdict: Verdict;
       try {
-        await api.applyCrd(corpusCrd(entry) as never, { dryRun: true });
+        await real.api.applyCrd(corpusCrd(entry) as never, { dryRun: true });
         verdict = { rejects: false, detail: "accepted" };
       } catch (e) {
         if ((e as { statusCode?: number }).statusCode !== 422) throw e;

@@ -5,9 +5,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { startTestEnv, type TestEnv } from "../../src/testing/env/start-test-env.js";
-import { realAssets, skipReal } from "../helpers/real-kubernetes.js";
-import { conditionStatus, poll, RealApi, serverMessage, type CrdDocument } from "./real-api.js";
+import { skipReal } from "../helpers/real-kubernetes.js";
+import { conditionStatus, poll, realApiForSuite, serverMessage, type CrdDocument } from "./real-api.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const FIXTURES = join(ROOT, "fixtures");
@@ -78,34 +77,22 @@ describe("the CRD documents of the golden fixtures", () => {
 });
 
 describe.skipIf(skipReal("the golden CRDs on a real API server"))("the golden CRDs on a real API server", () => {
-  let env: TestEnv;
-  let api: RealApi;
+  const real = realApiForSuite();
   /** CRD names applied so far: a fixture that reuses one (two scaffold projects) replaces it. */
   const applied = new Set<string>();
   /** The sample files whose objects the API server accepted. */
   const acceptedSamples = new Set<string>();
 
-  beforeAll(async () => {
-    const found = realAssets();
-    if (!("directory" in found)) throw new Error(found.skip);
-    env = await startTestEnv({ binaryAssetsDirectory: found.directory });
-    api = new RealApi(env.kubeConfig);
-  }, 120_000);
-
-  afterAll(async () => {
-    api?.close();
-    await env?.stop();
-  });
 
   for (const { path, crds } of CRD_FILES) {
     it(path, { timeout: 180_000 }, async () => {
       for (const crd of crds) {
         const name = crd.metadata.name;
         // Versions stored by the earlier CRD of this name must stay listed; start afresh.
-        if (applied.has(name)) await api.deleteCrd(name);
+        if (applied.has(name)) await real.api.deleteCrd(name);
         let answer: CrdDocument;
         try {
-          answer = await api.applyCrd(crd);
+          answer = await real.api.applyCrd(crd);
         } catch (e) {
           throw new Error(`${path}: the API server rejected CustomResourceDefinition ${name}: ${serverMessage(e)}`);
         }
@@ -114,7 +101,7 @@ describe.skipIf(skipReal("the golden CRDs on a real API server"))("the golden CR
         let seen = answer;
         await poll(
           async () => {
-            seen = await api.getCrd(name);
+            seen = await real.api.getCrd(name);
             return conditionStatus(seen, "Established") === "True" && conditionStatus(seen, "NamesAccepted") === "True";
           },
           `${name} is Established with NamesAccepted`,
@@ -147,7 +134,7 @@ describe.skipIf(skipReal("the golden CRDs on a real API server"))("the golden CR
       await poll(
         async () => {
           try {
-            answer = await api.apply<Record<string, unknown>>(path, sample, { strict: true });
+            answer = await real.api.apply<Record<string, unknown>>(path, sample, { strict: true });
             return true;
           } catch (e) {
             lastError = serverMessage(e);

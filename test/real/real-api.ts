@@ -1,6 +1,9 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { HttpTransport } from "../../src/runtime/client/transport.js";
+import { afterAll, beforeAll } from "vitest";
 import { ApiError, isNotFound } from "../../src/runtime/errors.js";
+import { startTestEnv, type TestEnv } from "../../src/testing/env/start-test-env.js";
+import { realAssets } from "../helpers/real-kubernetes.js";
 
 /** A CustomResourceDefinition as read from YAML: only what these tests look at is typed. */
 export interface CrdDocument {
@@ -104,4 +107,37 @@ export async function poll(check: () => Promise<boolean>, what: string, timeoutM
 export function serverMessage(e: unknown): string {
   if (e instanceof ApiError) return e.body.message ?? e.message;
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * A real control plane (from KUBEBUILDER_ASSETS) and a {@link RealApi} on it for the tests of
+ * the describe block it is called in: started before them, stopped after. Call it inside a
+ * block skipped with `skipReal(...)`, so that it only runs where the assets are.
+ * @example
+ * ```ts
+ * describe.skipIf(skipReal("my suite"))("my suite", () => {
+ *   const real = realApiForSuite();
+ *   it("...", async () => { await real.api.applyCrd(doc); });
+ * });
+ * ```
+ */
+export function realApiForSuite(): { readonly api: RealApi } {
+  let env: TestEnv | undefined;
+  let api: RealApi | undefined;
+  beforeAll(async () => {
+    const found = realAssets();
+    if (!("directory" in found)) throw new Error(found.skip);
+    env = await startTestEnv({ binaryAssetsDirectory: found.directory });
+    api = new RealApi(env.kubeConfig);
+  }, 120_000);
+  afterAll(async () => {
+    api?.close();
+    await env?.stop();
+  });
+  return {
+    get api(): RealApi {
+      if (!api) throw new Error("the real control plane is not running (its beforeAll failed or has not run)");
+      return api;
+    },
+  };
 }

@@ -3,9 +3,8 @@
 // kube-apiserver. The refusals are kb's errors at generation (src/generator/crd/structural.ts,
 // apply-markers.ts); the acceptance is the empty subresources kb now writes as controller-gen.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEnv, type TestEnv } from "../../src/testing/env/start-test-env.js";
-import { realAssets, skipReal } from "../helpers/real-kubernetes.js";
-import { RealApi, serverMessage, type CrdDocument } from "./real-api.js";
+import { skipReal } from "../helpers/real-kubernetes.js";
+import { realApiForSuite, serverMessage, type CrdDocument } from "./real-api.js";
 
 /** A CRD of kind Probe whose spec has one property `field`, and `version` merged into its version. */
 function crd(field: Record<string, unknown>, version: Record<string, unknown> = {}): CrdDocument {
@@ -36,24 +35,12 @@ function crd(field: Record<string, unknown>, version: Record<string, unknown> = 
 }
 
 describe.skipIf(skipReal("schemas the API server refuses"))("schemas the API server refuses", () => {
-  let env: TestEnv;
-  let api: RealApi;
+  const real = realApiForSuite();
 
-  beforeAll(async () => {
-    const found = realAssets();
-    if (!("directory" in found)) throw new Error(found.skip);
-    env = await startTestEnv({ binaryAssetsDirectory: found.directory });
-    api = new RealApi(env.kubeConfig);
-  }, 120_000);
-
-  afterAll(async () => {
-    api?.close();
-    await env?.stop();
-  });
 
   async function refusal(doc: CrdDocument): Promise<string> {
     try {
-      await api.applyCrd(doc, { dryRun: true });
+      await real.api.applyCrd(doc, { dryRun: true });
     } catch (e) {
       return serverMessage(e);
     }
