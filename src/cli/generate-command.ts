@@ -47,7 +47,7 @@ export function generateCommand(io: Io, setExit: (code: number) => void): Comman
     .option("--check", "write nothing; exit 1 with a diff when any output would change")
     .option(
       "--embedded-openapi <dir>",
-      "expand embedded Kubernetes types (V1PodTemplateSpec, ...) from the OpenAPI v3 documents in <dir>, saved with `kubectl get --raw /openapi/v3/apis/batch/v1 > <dir>/batch-v1.json`",
+      "expand embedded Kubernetes types (V1PodTemplateSpec, ...), descriptions included, from the OpenAPI v3 documents in <dir>, saved with `kubectl get --raw /openapi/v3/apis/batch/v1 > <dir>/batch-v1.json`",
     )
     .addHelpText("after", EXAMPLES)
     .action(async (target: GenerateTarget | "all", flags: GenerateFlags) => {

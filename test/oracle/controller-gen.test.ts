@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { KUBERNETES_TYPES } from "../../src/generator/crd/builtin/index.js";
 import { listFiles } from "../helpers/golden.js";
 import { diffData, parseManifests } from "./compare.js";
-import { DIFFERENCES, REJECTED } from "./differences.js";
+import { DIFFERENCES, REJECTED, type Mode } from "./differences.js";
 import { noteSkipped } from "../helpers/real-kubernetes.js";
 
 /**
@@ -18,6 +19,12 @@ import { noteSkipped } from "../helpers/real-kubernetes.js";
  * generate once per port, and each case's manifests are compared as data, document by
  * document. Every deliberate or known difference is applied from ./differences.ts, and
  * described in docs/controller-gen-differences.md.
+ *
+ * The cases that embed Kubernetes types run a second time through `kb generate
+ * --embedded-openapi` with Kubernetes' own OpenAPI v3 documents of the version of kb's table
+ * (api/openapi-spec/v3 of k8s.io/kubernetes in the go command's module cache, read where
+ * they are, never copied into the repository): the differences of descriptions that mode
+ * removes are scoped to the default mode, so they cannot hide anything there.
  *
  * Needs controller-gen (`$CONTROLLER_GEN`, or `$KUBEBUILDER_ASSETS/controller-gen`) and the
  * go command (Go modules come from the module proxy); skipped without them.
@@ -39,6 +46,9 @@ const CASES = readdirSync(TS_CASES, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name)
   .sort();
+
+/** The cases run again with `--embedded-openapi`: those that embed Kubernetes types. */
+const EMBEDDED_OPENAPI_CASES = ["builtin-lists", "builtin-refs", "builtin-templates"] as const;
 
 /** controller-gen, or why the comparison cannot run here. */
 function locateControllerGen(): { bin: string; goflags: string } | { skip: string } {
@@ -64,10 +74,32 @@ function locateControllerGen(): { bin: string; goflags: string } | { skip: strin
   return { bin, goflags };
 }
 
+/**
+ * Kubernetes' OpenAPI v3 documents of the version of kb's table of facts, from the go
+ * command's module cache (`go mod download k8s.io/kubernetes@v<version>` puts them there;
+ * `npm run embedded-types` does), or why they are not at hand.
+ */
+function locateOpenApiDocuments(): { dir: string } | { skip: string } {
+  const version = KUBERNETES_TYPES.kubernetes;
+  const fetch = `fetch them with \`go mod download k8s.io/kubernetes@v${version}\` (or \`npm run embedded-types -- --kubernetes ${version} --check\`)`;
+  const go = spawnSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" });
+  if (go.error || go.status !== 0) return { skip: `the go command is missing, so the module cache with Kubernetes ${version}'s OpenAPI documents cannot be found` };
+  const dir = join(go.stdout.trim(), `k8s.io/kubernetes@v${version}`, "api/openapi-spec/v3");
+  try {
+    accessSync(dir, constants.R_OK);
+  } catch {
+    return { skip: `Kubernetes ${version}'s OpenAPI v3 documents are not in the go module cache (${dir}); ${fetch}` };
+  }
+  return { dir };
+}
+
 const located = locateControllerGen();
 const skipReason = "skip" in located ? located.skip : undefined;
 // Noted for the run's closing summary of skipped real-Kubernetes suites, like the others.
 if (skipReason) noteSkipped("controller-gen as an oracle", skipReason);
+const documents = skipReason ? undefined : locateOpenApiDocuments();
+const openApiSkip = documents && "skip" in documents ? documents.skip : undefined;
+if (openApiSkip) noteSkipped("controller-gen as an oracle, with --embedded-openapi", openApiSkip);
 
 /** Output files by path relative to the output root: crd/..., rbac/role.yaml, webhook/manifests.yaml. */
 type Files = Map<string, string>;
@@ -102,11 +134,11 @@ function runControllerGen(
 }
 
 /** Runs `kb generate` in a case's directory (its api/ and src/), writing under `out`. */
-async function runKb(caseDir: string, out: string): Promise<{ code: number; err: string; files: Files }> {
+async function runKb(caseDir: string, out: string, extra: readonly string[] = []): Promise<{ code: number; err: string; files: Files }> {
   let err = "";
   const io = { cwd: caseDir, out: () => {}, err: (t: string) => void (err += t) };
   const code = await main(
-    ["generate", "--crd-dir", join(out, "crd"), "--rbac-dir", join(out, "rbac"), "--webhook-dir", join(out, "webhook")],
+    ["generate", "--crd-dir", join(out, "crd"), "--rbac-dir", join(out, "rbac"), "--webhook-dir", join(out, "webhook"), ...extra],
     io,
   );
   return { code, err, files: readOutputs(out) };
@@ -127,23 +159,79 @@ function withoutVersionStamp(text: string): string {
 
 /** How often each difference changed a document, over the cases run. */
 const applied = new Map<string, number>(DIFFERENCES.map((d) => [d.id, 0]));
-const tally = { cases: 0, documents: 0, equal: 0, files: 0, identical: 0 };
+/** Cases run, and documents and files compared, per mode. */
+const tallies: Record<Mode, { cases: number; documents: number; equal: number; files: number; identical: number }> = {
+  default: { cases: 0, documents: 0, equal: 0, files: 0, identical: 0 },
+  "embedded-openapi": { cases: 0, documents: 0, equal: 0, files: 0, identical: 0 },
+};
+const tally = tallies.default;
+
+/** Whether a difference applies to a case run in a mode. */
+const appliesTo = (d: (typeof DIFFERENCES)[number], caseName: string, mode: Mode) =>
+  (!d.cases || d.cases.includes(caseName)) && (!d.modes || d.modes.includes(mode));
 
 /**
  * Applies the differences of the table to deep copies of the two documents of one file;
  * returns them and the ids of the differences that changed something.
  */
-function normalize(cgDoc: unknown, kbDoc: unknown, caseName: string, file: string): { cg: unknown; kb: unknown; used: string[] } {
+function normalize(cgDoc: unknown, kbDoc: unknown, caseName: string, file: string, mode: Mode): { cg: unknown; kb: unknown; used: string[] } {
   const cg = structuredClone(cgDoc);
   const kb = structuredClone(kbDoc);
   const used: string[] = [];
   for (const d of DIFFERENCES) {
-    if (!d.normalize || (d.cases && !d.cases.includes(caseName))) continue;
-    const n = d.normalize(cg, kb, { caseName, file });
+    if (!d.normalize || !appliesTo(d, caseName, mode)) continue;
+    const n = d.normalize(cg, kb, { caseName, file, mode });
     if (n > 0) used.push(d.id);
     applied.set(d.id, applied.get(d.id)! + n);
   }
   return { cg, kb, used };
+}
+
+/**
+ * Compares the files of one case as the two tools wrote them, document by document, with the
+ * differences of the mode applied; returns the problems left, one line each.
+ */
+function compareFiles(name: string, cgFiles: readonly string[], cgOutputs: Files, kbOutputs: Files, mode: Mode): string[] {
+  const tally = tallies[mode];
+  const problems: string[] = [];
+  for (const file of cgFiles) {
+    const cgText = cgOutputs.get(file)!;
+    const kbText = kbOutputs.get(file)!;
+    const cgDocs = parseManifests(cgText, `controller-gen ${file}`);
+    const kbDocs = parseManifests(kbText, `kb ${file}`);
+    if (cgDocs.length !== kbDocs.length) {
+      problems.push(`${file}: controller-gen wrote ${cgDocs.length} documents, kb ${kbDocs.length}`);
+      continue;
+    }
+    let equal = true;
+    let onlyStamps = true;
+    cgDocs.forEach((cgDoc, i) => {
+      const { cg, kb: kbDoc, used } = normalize(cgDoc, kbDocs[i], name, file, mode);
+      const diff = diffData(cg, kbDoc);
+      tally.documents++;
+      if (diff.length === 0) tally.equal++;
+      else problems.push(`${file}, document ${i + 1}:`, ...diff.map((d) => `  ${d}`));
+      equal &&= diff.length === 0;
+      onlyStamps &&= used.every((id) => id === VERSION_STAMP);
+    });
+    // Where the data agree but for the version stamps, so do the bytes: kb writes YAML
+    // as controller-gen's go-yaml does (key order, quoting, folding, block scalars).
+    tally.files++;
+    let [a, b] = [withoutVersionStamp(cgText), withoutVersionStamp(kbText)];
+    for (const d of DIFFERENCES) {
+      if (!d.normalizeText || !appliesTo(d, name, mode)) continue;
+      const text = d.normalizeText(a, b, { caseName: name, file, mode });
+      [a, b] = [text.cg, text.kb];
+      applied.set(d.id, applied.get(d.id)! + text.changes);
+    }
+    if (a === b) tally.identical++;
+    else if (equal && onlyStamps)
+      problems.push(
+        `${file}: equal as data, but not byte for byte:`,
+        createTwoFilesPatch("controller-gen", "kb", a, b, "", "", { context: 1 }),
+      );
+  }
+  return problems;
 }
 
 describe.skipIf(skipReason !== undefined)("controller-gen as an oracle", () => {
@@ -218,46 +306,22 @@ describe.skipIf(skipReason !== undefined)("controller-gen as an oracle", () => {
       // Warnings (a CRD over the client-side apply limit) are kb's own; errors are not.
       expect(kb.code, kb.err).toBe(0);
       expect([...kb.files.keys()].sort(), "kb writes the files controller-gen writes").toEqual(cgFiles);
-      const problems: string[] = [];
-      for (const file of cgFiles) {
-        const cgText = accepted.files.get(file)!;
-        const kbText = kb.files.get(file)!;
-        const cgDocs = parseManifests(cgText, `controller-gen ${file}`);
-        const kbDocs = parseManifests(kbText, `kb ${file}`);
-        if (cgDocs.length !== kbDocs.length) {
-          problems.push(`${file}: controller-gen wrote ${cgDocs.length} documents, kb ${kbDocs.length}`);
-          continue;
-        }
-        let equal = true;
-        let onlyStamps = true;
-        cgDocs.forEach((cgDoc, i) => {
-          const { cg, kb: kbDoc, used } = normalize(cgDoc, kbDocs[i], name, file);
-          const diff = diffData(cg, kbDoc);
-          tally.documents++;
-          if (diff.length === 0) tally.equal++;
-          else problems.push(`${file}, document ${i + 1}:`, ...diff.map((d) => `  ${d}`));
-          equal &&= diff.length === 0;
-          onlyStamps &&= used.every((id) => id === VERSION_STAMP);
-        });
-        // Where the data agree but for the version stamps, so do the bytes: kb writes YAML
-        // as controller-gen's go-yaml does (key order, quoting, folding, block scalars).
-        tally.files++;
-        let [a, b] = [withoutVersionStamp(cgText), withoutVersionStamp(kbText)];
-        for (const d of DIFFERENCES) {
-          if (!d.normalizeText || (d.cases && !d.cases.includes(name))) continue;
-          const text = d.normalizeText(a, b, { caseName: name, file });
-          [a, b] = [text.cg, text.kb];
-          applied.set(d.id, applied.get(d.id)! + text.changes);
-        }
-        if (a === b) tally.identical++;
-        else if (equal && onlyStamps)
-          problems.push(
-            `${file}: equal as data, but not byte for byte:`,
-            createTwoFilesPatch("controller-gen", "kb", a, b, "", "", { context: 1 }),
-          );
-      }
+      const problems = compareFiles(name, cgFiles, accepted.files, kb.files, "default");
       tally.cases++;
       if (problems.length > 0) expect.fail(`kb differs from controller-gen beyond the listed differences:\n${problems.join("\n")}\n`);
+    });
+  }
+
+  for (const name of EMBEDDED_OPENAPI_CASES) {
+    it.skipIf(openApiSkip !== undefined)(`${name} with --embedded-openapi (Kubernetes ${KUBERNETES_TYPES.kubernetes}'s documents)`, async () => {
+      const dir = (documents as { dir: string }).dir;
+      const kb = await runKb(join(TS_CASES, name), join(work, "kb-openapi", name), ["--embedded-openapi", dir]);
+      const cgFiles = [...accepted.files.keys()].filter((f) => caseOf(f) === name).sort();
+      expect(kb.code, kb.err).toBe(0);
+      expect([...kb.files.keys()].sort(), "kb writes the files controller-gen writes").toEqual(cgFiles);
+      const problems = compareFiles(name, cgFiles, accepted.files, kb.files, "embedded-openapi");
+      tallies["embedded-openapi"].cases++;
+      if (problems.length > 0) expect.fail(`kb --embedded-openapi differs from controller-gen beyond the listed differences:\n${problems.join("\n")}\n`);
     });
   }
 
@@ -270,11 +334,19 @@ describe.skipIf(skipReason !== undefined)("controller-gen as an oracle", () => {
     const doc = readFileSync(DOC, "utf8");
     for (const d of DIFFERENCES) expect(doc, `docs/controller-gen-differences.md has a section {#${d.id}}`).toContain(`{#${d.id}}`);
     if (tally.cases < CASES.length) return; // a filtered run (-t) cannot tell
-    const stale = DIFFERENCES.filter((d) => applied.get(d.id) === 0).map((d) => d.id);
+    const openApiRun = tallies["embedded-openapi"].cases === EMBEDDED_OPENAPI_CASES.length;
+    if (openApiSkip === undefined && !openApiRun) return;
+    // Without the documents, a difference of that mode alone cannot show.
+    const ran = (d: (typeof DIFFERENCES)[number]) => openApiRun || !d.modes || d.modes.includes("default");
+    const stale = DIFFERENCES.filter((d) => ran(d) && applied.get(d.id) === 0).map((d) => d.id);
     expect(stale, "differences that no longer show: remove them from differences.ts and the doc").toEqual([]);
     console.info(
       `controller-gen oracle: ${CASES.length} cases; ${tally.equal} of ${tally.documents} documents equal as data ` +
         `with the listed differences applied; ${tally.identical} of ${tally.files} files byte for byte equal with them\n` +
+        (openApiRun
+          ? `with --embedded-openapi: ${EMBEDDED_OPENAPI_CASES.length} cases; ${tallies["embedded-openapi"].equal} of ${tallies["embedded-openapi"].documents} documents ` +
+            `equal as data, ${tallies["embedded-openapi"].identical} of ${tallies["embedded-openapi"].files} files byte for byte\n`
+          : "") +
         DIFFERENCES.map((d) => `  ${d.id}: ${applied.get(d.id)}`).join("\n"),
     );
   });

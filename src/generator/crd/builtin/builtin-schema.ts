@@ -1,7 +1,7 @@
 /**
  * Schemas of the Kubernetes built-in types (`V1PodTemplateSpec`, `V1JobTemplateSpec`,
  * `V1ResourceRequirements`, ...), expanded the way controller-gen expands the corresponding
- * Go types, from two sources:
+ * Go types, from these sources:
  *
  * - a table of facts (openapi-facts.ts): the structure of each type as Kubernetes' OpenAPI v3
  *   documents give it, for a pinned Kubernetes version (kubernetes-types.generated.ts, made
@@ -10,7 +10,11 @@
  *   semantics (`x-kubernetes-list-type`, `-list-map-keys`, `-map-type`), int-or-string and
  *   the defaults of `+default` markers;
  * - the model metadata of the `@kubernetes/client-node` kb depends on, for descriptions, and
- *   for the whole schema of a model the table does not have.
+ *   for the whole schema of a model the table does not have;
+ * - with `--embedded-openapi <dir>`, the descriptions of the cluster's documents too
+ *   (openapi-descriptions.ts): a field's own doc and a type's doc as the documents give them,
+ *   client-node's only where the documents have none. This mode has none of the differences
+ *   1 to 4 below but the line breaks, and its descriptions are those of the cluster's version.
  *
  * As controller-gen does: every type is inlined as `type: object` with `properties`, sorted;
  * `metav1.Time`/`MicroTime` are `string` with `format: date-time`; `IntOrString` and
@@ -20,7 +24,7 @@
  * fields of that type.
  *
  * Known differences from controller-gen (docs/controller-gen-differences.md, all checked by
- * the oracle test):
+ * the oracle test), without `--embedded-openapi`:
  * 1. client-node drops the doc of a field whose type is another model (`Container.lifecycle`,
  *    `PodTemplateSpec.spec`, ...): such fields carry their type's description instead.
  * 2. `metadata` (ObjectMeta) inside a template is `{type: object}` without the field's doc.
@@ -30,7 +34,8 @@
  *    comment's lines; and they are client-node's Kubernetes version's (1.34 for client-node
  *    1.4), so docs changed since differ, and fields newer than client-node have none.
  * 5. Named string types are erased: the items of a list of one (`capabilities.add`) have no
- *    description where controller-gen gives the named type's doc.
+ *    description where controller-gen gives the named type's doc (the OpenAPI documents
+ *    inline such types without their doc too, so this holds with `--embedded-openapi`).
  * 6. A recursive type (only `JSONSchemaProps` and its kin) is cut where it recurses, with
  *    `{type: object, x-kubernetes-preserve-unknown-fields: true}`; controller-gen cannot
  *    inline recursive types at all.
@@ -50,6 +55,7 @@ import { DefinitionIndex } from "./definition-names.js";
 import { KUBERNETES_TYPES } from "./kubernetes-types.generated.js";
 import { locateClientNodeModels } from "./locate-client-node.js";
 import { readModelMetadata, type AttributeType, type ModelMetadata, type ModelProperty } from "./model-metadata.js";
+import type { DefinitionDocs, OpenApiDescriptions } from "./openapi-descriptions.js";
 import { VALUE_KEYWORDS, type EmbeddedTypesTable, type FactSchema } from "./openapi-facts.js";
 import { isQuantityField } from "./quantity-fields.js";
 
@@ -100,6 +106,13 @@ export interface BuiltinCatalogOptions {
    * pinned Kubernetes version when absent. `null` expands from client-node's metadata alone.
    */
   readonly table?: EmbeddedTypesTable | null;
+  /**
+   * Descriptions of the table's definitions, read from the same OpenAPI documents (see
+   * openapi-descriptions.ts). A field then has its own doc from the documents, else its
+   * client-node doc, else its type's doc (the documents', else client-node's), as
+   * controller-gen gives a field its doc or else its type's. Absent: client-node's alone.
+   */
+  readonly descriptions?: OpenApiDescriptions;
 }
 
 /**
@@ -114,6 +127,7 @@ export class BuiltinCatalog {
   private readonly metadata = new Map<string, ModelMetadata | undefined>();
   private readonly schemas = new Map<string, JSONSchemaProps>();
   private readonly index: DefinitionIndex | undefined;
+  private readonly descriptions: OpenApiDescriptions | undefined;
 
   /** @param modelsDir client-node's `dist/gen/models` directory. */
   constructor(
@@ -122,6 +136,7 @@ export class BuiltinCatalog {
   ) {
     const table = options.table === undefined ? KUBERNETES_TYPES : options.table;
     this.index = table ? new DefinitionIndex(table) : undefined;
+    this.descriptions = options.descriptions;
   }
 
   /** Whether `modelName` is a model class of client-node. */
@@ -146,9 +161,10 @@ export class BuiltinCatalog {
   }
 
   /**
-   * Builds a definition's schema from the table, with the descriptions of its client-node
-   * model (when client-node has one). Parts may be shared with other built schemas: nothing
-   * built is ever changed, and callers get a deep copy.
+   * Builds a definition's schema from the table, with the descriptions of the documents
+   * (when the catalog has them) or else of its client-node model (when client-node has
+   * one). Parts may be shared with other built schemas: nothing built is ever changed, and
+   * callers get a deep copy.
    */
   private buildDefinition(name: string, stack: string[]): Built {
     const key = `#${name}`;
@@ -165,6 +181,9 @@ export class BuiltinCatalog {
     const meta = modelName ? this.model(modelName) : undefined;
     const goName = modelName ? goTypeName(modelName) : "";
     const docs = new Map((meta?.properties ?? []).map((p) => [p.jsonName, p]));
+    const documents = this.descriptions?.definitions;
+    const described: DefinitionDocs | undefined = documents && Object.hasOwn(documents, name) ? documents[name] : undefined;
+    const typeDoc = described?.description || meta?.description;
 
     const at = stack.length;
     stack.push(key);
@@ -173,12 +192,13 @@ export class BuiltinCatalog {
     if (fact.properties || fact.type === "object") {
       const properties: Record<string, JSONSchemaProps> = {};
       for (const prop of Object.keys(fact.properties ?? {}).sort(compare)) {
-        const built = this.factProperty(fact.properties![prop]!, docs.get(prop), goName, stack);
+        const ownDoc = described && Object.hasOwn(described.properties, prop) ? described.properties[prop] : undefined;
+        const built = this.factProperty(fact.properties![prop]!, docs.get(prop), ownDoc, goName, stack);
         cutAt = Math.min(cutAt, built.cutAt);
         properties[prop] = built.schema;
       }
       schema = { type: "object" };
-      if (meta?.description) schema.description = meta.description;
+      if (typeDoc) schema.description = typeDoc;
       if (fact.required && fact.required.length > 0) schema.required = [...fact.required];
       if (Object.keys(properties).length > 0) schema.properties = properties;
     } else {
@@ -187,7 +207,7 @@ export class BuiltinCatalog {
       schema = { ...built.schema };
       // A definition that says nothing of its shape (JSONSchemaPropsOrBool, ...) takes anything.
       if (!schema.type && !fact["x-kubernetes-int-or-string"]) schema["x-kubernetes-preserve-unknown-fields"] = true;
-      if (meta?.description) schema.description = meta.description;
+      if (typeDoc) schema.description = typeDoc;
     }
     copyKeywords(fact, schema);
     stack.pop();
@@ -196,13 +216,17 @@ export class BuiltinCatalog {
     return { schema, cutAt: cutAt >= at ? Infinity : cutAt };
   }
 
-  /** A property of a table definition, described as client-node describes it. */
-  private factProperty(fact: FactSchema, doc: ModelProperty | undefined, goName: string, stack: string[]): Built {
+  /**
+   * A property of a table definition, described by `documentDoc` (the field's own doc in the
+   * OpenAPI documents) or else as client-node describes it; without either, the schema keeps
+   * its type's description.
+   */
+  private factProperty(fact: FactSchema, doc: ModelProperty | undefined, documentDoc: string | undefined, goName: string, stack: string[]): Built {
     // client-node erases Quantity to string; the table names it, but a table built from
     // documents that do not may still say `string`: the hand-kept list covers that case.
     const quantity = doc !== undefined && fact.type === "string" && !fact.$ref && isQuantityField(goName, doc.jsonName);
     const built = quantity ? { schema: knownTypeSchema("Quantity"), cutAt: Infinity } : this.factNode(fact, doc?.type, stack);
-    const ownDoc = doc && !(doc.type.kind === "name" && TYPE_DOC_ONLY.has(doc.type.name)) ? doc.description : "";
+    const ownDoc = documentDoc || (doc && !(doc.type.kind === "name" && TYPE_DOC_ONLY.has(doc.type.name)) ? doc.description : "");
     if (!ownDoc) return built;
     return { schema: { ...built.schema, description: ownDoc }, cutAt: built.cutAt };
   }

@@ -4,15 +4,25 @@ import { KbError, ExitCode } from "../../../diagnostics/index.js";
 import { BuiltinCatalog } from "./builtin-schema.js";
 import { KUBERNETES_TYPES } from "./kubernetes-types.generated.js";
 import { locateClientNodeModels } from "./locate-client-node.js";
+import { descriptionsFromOpenApi, type OpenApiDescriptions } from "./openapi-descriptions.js";
 import { tableFromOpenApi, zeroValueDefaultFilter, type DefaultFilter, type EmbeddedTypesTable } from "./openapi-facts.js";
 
 const HINT = "save them with e.g. `kubectl get --raw /openapi/v3/apis/batch/v1 > batch-v1.json` and `kubectl get --raw /openapi/v3/api/v1 > core-v1.json`";
+
+/** What `kb generate --embedded-openapi <dir>` reads from a folder of OpenAPI v3 documents. */
+export interface EmbeddedOpenApi {
+  /** The structural facts of the types the documents define. */
+  readonly table: EmbeddedTypesTable;
+  /** Their descriptions: each type's doc and each field's own doc. */
+  readonly descriptions: OpenApiDescriptions;
+}
 
 /**
  * Builds the table of facts of Kubernetes' types from a folder of OpenAPI v3 documents a
  * cluster serves (`kubectl get --raw /openapi/v3/apis/<group>/<version> > <file>.json`),
  * for `kb generate --embedded-openapi <dir>`: the schemas then follow that cluster's
- * Kubernetes version and the features it has on.
+ * Kubernetes version and the features it has on. See {@link readEmbeddedOpenApiFolder} for
+ * the descriptions too.
  *
  * Two facts the documents cannot carry come from the pinned table where it has the same
  * definition: which defaults are a field's own `+default` (the documents also hold
@@ -28,6 +38,21 @@ const HINT = "save them with e.g. `kubectl get --raw /openapi/v3/apis/batch/v1 >
  * table.definitions["io.k8s.api.core.v1.ContainerPort"]?.properties?.protocol?.default; // "TCP"
  */
 export function readEmbeddedOpenApi(dir: string, pinned: EmbeddedTypesTable = KUBERNETES_TYPES): EmbeddedTypesTable {
+  return readEmbeddedOpenApiFolder(dir, pinned).table;
+}
+
+/**
+ * Reads a folder of OpenAPI v3 documents once for both what `--embedded-openapi` takes from
+ * them: the table of facts ({@link readEmbeddedOpenApi}) and the descriptions of the types
+ * and their fields (openapi-descriptions.ts), which replace client-node's where the
+ * documents have them.
+ *
+ * @throws KbError `embedded-openapi`, as {@link readEmbeddedOpenApi}.
+ * @example
+ * const { descriptions } = readEmbeddedOpenApiFolder("openapi/");
+ * descriptions.definitions["io.k8s.api.core.v1.Probe"]?.properties.httpGet; // "HTTPGet specifies an HTTP GET request to perform."
+ */
+export function readEmbeddedOpenApiFolder(dir: string, pinned: EmbeddedTypesTable = KUBERNETES_TYPES): EmbeddedOpenApi {
   let files: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new Error("not a directory");
@@ -72,12 +97,14 @@ export function readEmbeddedOpenApi(dir: string, pinned: EmbeddedTypesTable = KU
     const mapType = pinned.definitions[name]?.["x-kubernetes-map-type"];
     if (def["x-kubernetes-map-type"] === undefined && mapType !== undefined) def["x-kubernetes-map-type"] = mapType;
   }
-  return table;
+  return { table, descriptions: descriptionsFromOpenApi(documents) };
 }
 
 /**
- * A catalog of client-node's models expanded with the facts of a folder of OpenAPI v3
- * documents (see {@link readEmbeddedOpenApi}), read now. A model whose type the documents
+ * A catalog of client-node's models expanded with the facts and the descriptions of a folder
+ * of OpenAPI v3 documents (see {@link readEmbeddedOpenApiFolder}), read now: a field has its
+ * own doc from the documents (or else its type's, as controller-gen does), and client-node's
+ * descriptions fill in only where the documents have none. A model whose type the documents
  * lack comes from client-node alone.
  *
  * @example
@@ -85,5 +112,6 @@ export function readEmbeddedOpenApi(dir: string, pinned: EmbeddedTypesTable = KU
  * catalog.schema("V1JobTemplateSpec"); // as the cluster that served the documents has it
  */
 export function embeddedOpenApiCatalog(dir: string): BuiltinCatalog {
-  return new BuiltinCatalog(locateClientNodeModels(), { table: readEmbeddedOpenApi(dir) });
+  const { table, descriptions } = readEmbeddedOpenApiFolder(dir);
+  return new BuiltinCatalog(locateClientNodeModels(), { table, descriptions });
 }

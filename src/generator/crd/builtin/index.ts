@@ -8,4 +8,7 @@ export { KUBERNETES_TYPES } from "./kubernetes-types.generated.js";
 export { DefinitionIndex } from "./definition-names.js";
 export { TABLE_FORMAT, serializeTable, tableFromOpenApi, zeroValueDefaultFilter } from "./openapi-facts.js";
 export type { DefaultFilter, EmbeddedTypesTable, FactSchema, TableOptions } from "./openapi-facts.js";
-export { embeddedOpenApiCatalog, readEmbeddedOpenApi } from "./cluster-openapi.js";
+export { embeddedOpenApiCatalog, readEmbeddedOpenApi, readEmbeddedOpenApiFolder } from "./cluster-openapi.js";
+export type { EmbeddedOpenApi } from "./cluster-openapi.js";
+export { descriptionsFromOpenApi, documentDescription } from "./openapi-descriptions.js";
+export type { DefinitionDocs, OpenApiDescriptions } from "./openapi-descriptions.js";

@@ -5,7 +5,8 @@
  * list and map semantics (`x-kubernetes-list-type`, `x-kubernetes-list-map-keys`,
  * `x-kubernetes-map-type`), int-or-string, embedded-resource, preserve-unknown-fields,
  * `nullable`, validation keywords and the defaults of `+default` markers. Descriptions are
- * left out: they come from client-node's models at run time.
+ * left out: they come from client-node's models at run time, or with `--embedded-openapi`
+ * from the cluster's documents themselves (openapi-descriptions.ts), never from the table.
  *
  * The same conversion makes the table committed for a pinned Kubernetes version
  * (`npm run embedded-types`, kubernetes-types.generated.ts) and the one `kb generate
