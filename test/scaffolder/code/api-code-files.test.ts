@@ -151,4 +151,25 @@ describe("resourceHandle", () => {
     expect(text).toContain("// +kubebuilder:rbac:groups=core,resources=pods,verbs=");
     expect(text).toMatch(/import \{ Pod, isNotFound, .*\} from "kubebuilder-ts\/runtime";/);
   });
+
+  it("names a named controller after its name, with its group in multigroup projects, and imports the same setup name of another group under its group", () => {
+    const named = { controller: undefined, controllers: [{ name: "captain" }, { name: "captain-backup" }] };
+    const p = project([api("crew", "v1", "Captain", { path: "api/crew/v1", ...named }), api("ship", "v1", "Captain", { path: "api/ship/v1", ...named })], { multigroup: true });
+    const r = resource(p, "ship", "v1", "Captain");
+    const part = apiCodeFiles({ project: p, resource: r }, { resource: false, controllers: ["captain-backup"] });
+    const [controller, test] = part.templates;
+    expect([controller!.path, test!.path]).toEqual(["src/controllers/ship/captain-backup-controller.ts", "src/controllers/ship/captain-backup-controller.test.ts"]);
+    expect(controller!.data).toMatchObject({ reconcilerClass: "CaptainBackupReconciler", setupName: "setupCaptainBackupController", controllerName: "ship-captain-backup", fileBase: "captain-backup-controller" });
+    const text = render(controller!, { project: p, resource: r });
+    expect(text).toContain("export class CaptainBackupReconciler implements Reconciler<Client> {");
+    expect(text).toContain('.named("ship-captain-backup")');
+    expect(part.insertions.flatMap((i) => i.fragments)).toEqual([
+      'import { setupCaptainBackupController as setupShipCaptainBackupController } from "./controllers/ship/captain-backup-controller.js";',
+      "setupShipCaptainBackupController(mgr);",
+    ]);
+    // A name equal to the kind gives the unnamed controller's names, as kubebuilder's.
+    const plain = apiCodeFiles({ project: p, resource: resource(p, "crew", "v1", "Captain") }, { resource: false, controllers: ["captain"] }).templates[0]!;
+    expect(plain.path).toBe("src/controllers/crew/captain-controller.ts");
+    expect(plain.data).toMatchObject({ reconcilerClass: "CaptainReconciler", setupName: "setupCaptainController", controllerName: "crew-captain" });
+  });
 });
