@@ -57,7 +57,7 @@ Examples:
   $ kb create api --group batch --version v1 --kind Cluster --namespaced=false
   $ kb create api --group apps --version v1 --kind Deployment --resource=false --controller
   $ kb create api --group batch --version v1 --kind CronJob --resource=false --controller-name cronjob-backup
-  $ kb create api --group cert-manager --version v1 --kind Certificate --resource=false --controller \
+  $ kb create api --group cert-manager --version v1 --kind Certificate --resource=false --controller \\
       --external-api-path @acme/certmanager-types --external-api-domain io --external-api-module @acme/certmanager-types@1.2.0`;
 
 const WEBHOOK_EXAMPLES = `
@@ -66,7 +66,7 @@ Examples:
   $ kb create webhook --group batch --version v1 --kind CronJob --conversion --spoke v2
   $ kb create webhook --group batch --version v1 --kind CronJob --defaulting --defaulting-path /mutate-cronjob
   $ kb create webhook --group core --version v1 --kind Pod --defaulting
-  $ kb create webhook --group cert-manager --version v1 --kind Issuer --programmatic-validation \
+  $ kb create webhook --group cert-manager --version v1 --kind Issuer --programmatic-validation \\
       --external-api-path ./src/external/certmanager-v1 --external-api-domain io`;
 
 function gvkOptions(cmd: Command): Command {
