@@ -126,6 +126,14 @@ describe("kb create webhook for another project's kind", () => {
     expect(other.err).toMatch(/--external-api-domain example\.org: PROJECT records io for cert-manager\/v1, Kind=Issuer/);
     await kb(dir, "create", "webhook", ...gvk("cert-manager", "v1", "Issuer"), "--programmatic-validation");
     expect(read(dir, "src/webhooks/v1/issuer-validator.ts")).toContain('import type { Issuer } from "@acme/certmanager-types/v1";');
+
+    // --plural for a kind PROJECT does not hold yet: recorded, and the marker's resources.
+    await kb(dir, "create", "webhook", ...gvk("sea", "v1", "Octopus"), "--programmatic-validation", "--external-api-domain", "example.org", "--plural", "octopodes");
+    expect(read(dir, "PROJECT")).toContain("- domain: example.org\n  external: true\n  group: sea\n  kind: Octopus\n  plural: octopodes\n  version: v1\n");
+    expect(read(dir, "src/webhooks/v1/octopus-validator.ts")).toContain(",groups=sea.example.org,resources=octopodes,");
+    const plural = await runKb(dir, "create", "webhook", ...gvk("sea", "v1", "Octopus"), "--defaulting", "--plural", "octopuses");
+    expect(plural.code).toBe(2);
+    expect(plural.err).toMatch(/--plural octopuses: PROJECT records octopodes for sea\/v1, Kind=Octopus/);
   }, 60_000);
 
   it("checks the external-API flags before writing anything", async () => {
