@@ -4,6 +4,7 @@ import { KbError } from "../diagnostics/index.js";
 import { VirtualTree } from "../tree/index.js";
 import { isNamespacedKind } from "./commands/api/api-code-files.js";
 import { managerClusterRoleBinding, MANAGER_CLUSTER_ROLE_BINDING } from "./commands/api/api-config-files.js";
+import { planWithExternalModule } from "./commands/api/external-module.js";
 import { assembleApiPlan, planCreateApi, type CreateApiRequest } from "./commands/api/plan-create-api.js";
 import { assembleInitPlan, planInit, type InitRequest } from "./commands/init/plan-init.js";
 import { assembleWebhookPlan, planCreateWebhook, type CreateWebhookRequest } from "./commands/webhook/plan-create-webhook.js";
@@ -44,8 +45,8 @@ export async function scaffoldInit(root: string, req: InitRequest & { skipInstal
 /** `kb create api` in the project at `root`. */
 export async function scaffoldApi(root: string, kbVersion: string, req: CreateApiRequest): Promise<Scaffolded> {
   const { config, boilerplate } = readProject(root);
-  const { plan } = planCreateApi(config, boilerplate, kbVersion, req);
   const tree = new VirtualTree(root);
+  const plan = planWithExternalModule(planCreateApi(config, boilerplate, kbVersion, req).plan, (path) => tree.read(path), req.externalApiModule);
   const { kept } = await applyPlan(plan, tree, { force: req.force });
   return { tree, kept, followUps: ["generate"] };
 }
@@ -53,8 +54,8 @@ export async function scaffoldApi(root: string, kbVersion: string, req: CreateAp
 /** `kb create webhook` in the project at `root`. */
 export async function scaffoldWebhook(root: string, kbVersion: string, req: CreateWebhookRequest): Promise<Scaffolded> {
   const { config, boilerplate } = readProject(root);
-  const { plan } = planCreateWebhook(config, boilerplate, kbVersion, req);
   const tree = new VirtualTree(root);
+  const plan = planWithExternalModule(planCreateWebhook(config, boilerplate, kbVersion, req).plan, (path) => tree.read(path), req.externalApiModule);
   const { kept } = await applyPlan(plan, tree, { force: req.force });
   return { tree, kept, followUps: ["generate"] };
 }
@@ -105,7 +106,7 @@ export async function scaffoldEdit(root: string, kbVersion: string, req: EditReq
   if (next.namespaced !== config.namespaced) {
     const ns = `${config.projectName}-system`;
     // Controllers of cluster-scoped kinds keep cluster-wide markers: a Role cannot grant them.
-    const clusterScoped = next.resources.filter((r) => r.controller && !isNamespacedKind(resourceModel(next, r))).map((r) => r.kind);
+    const clusterScoped = next.resources.filter((r) => (r.controller || (r.controllers?.length ?? 0) > 0) && !isNamespacedKind(resourceModel(next, r))).map((r) => r.kind);
     if (next.namespaced) {
       notes.push(`existing controllers of namespaced kinds need namespace=${ns} in their +kubebuilder:rbac markers so that kb generate writes a Role; add it, then run kb generate`);
       if (clusterScoped.length > 0) {
@@ -146,6 +147,10 @@ export async function scaffoldAlphaGenerate(kbVersion: string, req: AlphaGenerat
   const tree = new VirtualTree(req.outputDir);
   const kept: string[] = [];
   for (const plan of replayPlans(config, boilerplate, kbVersion)) kept.push(...(await applyPlan(plan, tree, { force: req.force })).kept);
+  // The packages of external kinds' types (--external-api-module) join package.json's dependencies again.
+  for (const module of config.resources.flatMap((r) => (r.module ? [r.module] : []))) {
+    await applyPlan(planWithExternalModule({ data: {}, templates: [], computed: [], insertions: [] }, (path) => tree.read(path), module), tree);
+  }
   return { tree, kept: kept.filter((k) => !tree.paths().includes(tree.resolve(k))), followUps: ["generate"] };
 }
 
@@ -163,6 +168,7 @@ function* replayPlans(config: ProjectConfig, boilerplate: string, kbVersion: str
       kbVersion,
       resource: r.api !== undefined,
       controller: r.controller === true,
+      controllerNames: r.controllers?.map((c) => c.name),
       storageVersion,
     });
   }

@@ -149,9 +149,9 @@ describe("kb create webhook", () => {
   it("needs the resource in PROJECT and at least one kind of webhook", async () => {
     const dir = tempDir();
     await runKb(dir, ...INIT);
-    const missing = await runKb(dir, "create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob", "--defaulting");
+    const missing = await runKb(dir, "create", "webhook", "--group", "crew", "--version", "v1", "--kind", "Captain", "--defaulting");
     expect(missing.code).toBe(2);
-    expect(missing.err).toMatch(/batch\/v1, Kind=CronJob is not in PROJECT.*kb create api/s);
+    expect(missing.err).toMatch(/no API found for crew\/v1, Kind=Captain.*kb create api.*--external-api-path/s);
     await runKb(dir, ...CRONJOB);
     const none = await runKb(dir, "create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob");
     expect(none.code).toBe(2);
@@ -159,6 +159,10 @@ describe("kb create webhook", () => {
     const spoke = await runKb(dir, "create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob", "--conversion", "--spoke", "v2");
     expect(spoke.code).toBe(2);
     expect(spoke.err).toMatch(/the spoke batch\/v2, Kind=CronJob is not in PROJECT/);
+    // batch is a Kubernetes group too, but CronJob is the project's kind: v2 needs its API first.
+    const otherVersion = await runKb(dir, "create", "webhook", "--group", "batch", "--version", "v2", "--kind", "CronJob", "--defaulting");
+    expect(otherVersion.code).toBe(2);
+    expect(otherVersion.err).toMatch(/the project's CronJob is at v1, and this version is not in PROJECT/);
   });
 
   it("re-run with --force after another group's kind of the same name got the same webhook, registers it once", async () => {

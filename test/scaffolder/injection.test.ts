@@ -168,7 +168,7 @@ describe("kb create api with any flag values", () => {
         outcomes.refused++;
         expect(r.code, r.err).toBe(2);
         expect(r.err).not.toContain("kb generate failed");
-        expect(r.err).toMatch(/^error: ((--group|--version|--kind|--plural|--external-api-domain) ".*": expected |nothing to do|.* is not a Kubernetes group nor an API of this project)/s);
+        expect(r.err).toMatch(/^error: ((--group|--version|--kind|--plural|--external-api-domain) ".*": expected |nothing to do|.* is not a Kubernetes group nor an API of this project|--external-api-path, --external-api-domain and --external-api-module describe a kind of another project: they need --resource=false)/s);
         expect(differences(snapshot(dir), before)).toEqual([]);
         return;
       }

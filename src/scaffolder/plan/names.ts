@@ -119,3 +119,78 @@ export function qualifiedGroup(group: string, domain: string | undefined): strin
   if (group === "core" && !domain) return "";
   return domain ? `${group}.${domain}` : group;
 }
+
+/** A controller's name (`--controller-name`): a DNS-1035 label, as kubebuilder checks it (`captain-backup`). */
+export function isControllerName(value: string): boolean {
+  return value.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value);
+}
+
+/** What two controller names must not share: they would give the same file, class and setup function (`foo-bar`, `foobar`). */
+export function controllerKey(name: string): string {
+  return name.replace(/[^A-Za-z0-9]/g, "").toLowerCase();
+}
+
+export function checkControllerName(name: string): string {
+  if (!isControllerName(name)) throw new FlagError("--controller-name", name, "a DNS-1035 label such as captain-backup (a lower-case letter, then lower-case letters, digits and '-', at most 63)");
+  return name;
+}
+
+/**
+ * An admission webhook's path: `/` then letters, digits and `-._~/`, no empty or `..` segment,
+ * at most 253 characters; the characters a `+kubebuilder:webhook` marker's `path=` carries
+ * unquoted and a URL carries unescaped. `/convert` is the conversion webhook's.
+ */
+export function isWebhookPath(value: string): boolean {
+  return value.length <= 253 && /^(\/[A-Za-z0-9._~-]+)+$/.test(value) && !value.split("/").includes("..") && !value.split("/").includes(".") && value !== "/convert";
+}
+
+export function checkWebhookPath(path: string, flag: string): string {
+  if (!isWebhookPath(path)) throw new FlagError(flag, path, "an HTTP path such as /mutate-ship (a '/' then letters, digits and '-._~/', no empty, '.' or '..' segment; not /convert, the conversion webhook's)");
+  return path;
+}
+
+const NPM_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+
+/** The package an npm module specifier or package spec names (`@acme/types/v1` → `@acme/types`). */
+export function npmPackageOf(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+}
+
+/**
+ * Where an external kind's TypeScript type is imported from (`--external-api-path`): an npm
+ * module specifier (`@acme/certmanager-types`, `certmanager-types/v1`), or `./` and a file of
+ * the project without its extension (`./src/external/certmanager-v1`).
+ */
+export function isExternalApiPath(value: string): boolean {
+  if (value.length > 214) return false;
+  const segments = value.startsWith("./") ? value.slice(2).split("/") : value.split("/").slice(value.startsWith("@") ? 2 : 1);
+  if (!value.startsWith("./") && !NPM_NAME.test(npmPackageOf(value))) return false;
+  return segments.every((s) => /^[A-Za-z0-9_][A-Za-z0-9_.~-]*$/.test(s)) && (value.startsWith("./") ? segments.length > 0 && segments[0] !== "" : true);
+}
+
+export function checkExternalApiPath(path: string): string {
+  if (!isExternalApiPath(path)) {
+    throw new FlagError("--external-api-path", path, "an npm module exporting the kind's type, such as @acme/certmanager-types or certmanager-types/v1, or ./ and a file of this project without its extension, such as ./src/external/certmanager-v1");
+  }
+  return path;
+}
+
+/** An npm package to depend on, with an optional version or range (`--external-api-module`): `@acme/certmanager-types@1.2.0`. */
+export function isExternalApiModule(value: string): boolean {
+  const at = value.indexOf("@", 1);
+  const name = at < 0 ? value : value.slice(0, at);
+  const version = at < 0 ? undefined : value.slice(at + 1);
+  return name.length <= 214 && NPM_NAME.test(name) && (version === undefined || /^[0-9A-Za-z.^~*+<>=|-]+$/.test(version));
+}
+
+export function checkExternalApiModule(module: string): string {
+  if (!isExternalApiModule(module)) throw new FlagError("--external-api-module", module, "an npm package with an optional version, such as @acme/certmanager-types@1.2.0 or certmanager-types");
+  return module;
+}
+
+/** The package name and version range of an `--external-api-module` value (`*` when it gives none). */
+export function splitExternalApiModule(module: string): { name: string; version: string } {
+  const at = module.indexOf("@", 1);
+  return at < 0 ? { name: module, version: "*" } : { name: module.slice(0, at), version: module.slice(at + 1) };
+}

@@ -23,9 +23,14 @@ export interface ResourceModel {
   readonly namespaced: boolean;
   /** kb scaffolded its API types (a CRD of this project). */
   readonly hasApi: boolean;
+  /** It has a controller: the unnamed one, or named ones. */
   readonly hasController: boolean;
+  /** The names of its named controllers (`--controller-name`); empty when it has only the unnamed one, or none. */
+  readonly controllerNames: readonly string[];
   readonly core: boolean;
   readonly external: boolean;
+  /** For an external kind, the module its type is imported from (`--external-api-path`), if PROJECT names one. */
+  readonly externalApiPath?: string;
   /** The directory of its API types, relative to the project root (`api/v1`, `api/batch/v1`). */
   readonly apiDir: string;
   /** The types file under `apiDir`, without extension (`cronjob-types`). */
@@ -37,7 +42,15 @@ export interface ResourceModel {
   readonly controllerPath: string;
   /** The webhook file (`src/webhooks/v1/cronjob-webhook`), without extension. */
   readonly webhookPath: string;
-  readonly webhooks: { readonly defaulting: boolean; readonly validation: boolean; readonly conversion: boolean; readonly spokes: readonly string[] };
+  readonly webhooks: {
+    readonly defaulting: boolean;
+    readonly validation: boolean;
+    readonly conversion: boolean;
+    readonly spokes: readonly string[];
+    /** Custom paths (`--defaulting-path`, `--validation-path`), when PROJECT records them. */
+    readonly defaultingPath?: string;
+    readonly validationPath?: string;
+  };
   /** The sample custom resource (`config/samples/batch_v1_cronjob.yaml`). */
   readonly sampleFile: string;
 }
@@ -60,10 +73,12 @@ export function resourceModel(project: ProjectConfig, r: ProjectResource): Resou
     varName: variableName(r.kind),
     namespaced: r.api ? r.api.namespaced === true : true,
     hasApi: r.api !== undefined,
-    hasController: r.controller === true,
+    hasController: r.controller === true || (r.controllers?.length ?? 0) > 0,
+    controllerNames: r.controllers?.map((c) => c.name) ?? [],
     core: r.core === true,
     external: r.external === true,
-    apiDir: r.path ?? `api/${groupDir}${r.version}`,
+    externalApiPath: r.external ? r.path : undefined,
+    apiDir: !r.external && r.path ? r.path : `api/${groupDir}${r.version}`,
     typesFile: `${lowerKind}-types`,
     resourceConst: `${r.kind}Resource`,
     reconcilerClass: `${r.kind}Reconciler`,
@@ -74,6 +89,8 @@ export function resourceModel(project: ProjectConfig, r: ProjectResource): Resou
       validation: r.webhooks?.validation === true,
       conversion: r.webhooks?.conversion === true,
       spokes: r.webhooks?.spoke ?? [],
+      defaultingPath: r.webhooks?.defaultingPath,
+      validationPath: r.webhooks?.validationPath,
     },
     sampleFile: `config/samples/${r.group}_${r.version}_${lowerKind}.yaml`,
   };

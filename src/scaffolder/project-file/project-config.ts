@@ -1,6 +1,6 @@
 import { parseDocument, stringify } from "yaml";
 import { KbError } from "../../diagnostics/index.js";
-import { isApiVersion, isDnsLabel, isDnsSubdomain, isPascalCase } from "../plan/names.js";
+import { controllerKey, isApiVersion, isControllerName, isDnsLabel, isDnsSubdomain, isExternalApiModule, isExternalApiPath, isPascalCase, isWebhookPath } from "../plan/names.js";
 
 /**
  * The most YAML aliases PROJECT may use (kb writes none): a file whose aliases expand to
@@ -21,14 +21,27 @@ export interface ResourceWebhooks {
   readonly conversion?: boolean;
   /** Spoke versions of a conversion webhook (the resource's version is the hub). */
   readonly spoke?: readonly string[];
+  /** The mutating webhook's path when not the default one (`--defaulting-path`). */
+  readonly defaultingPath?: string;
+  /** The validating webhook's path when not the default one (`--validation-path`). */
+  readonly validationPath?: string;
   readonly webhookVersion: "v1";
+}
+
+/** A named controller of a resource (`kb create api --controller-name`). */
+export interface ResourceController {
+  /** A DNS-1035 label, unique within the resource (`captain-backup`). */
+  readonly name: string;
 }
 
 /** One resource of PROJECT: a group-version-kind with what was scaffolded for it. */
 export interface ProjectResource {
   /** Present when kb scaffolded the API types (a CRD). */
   readonly api?: { readonly crdVersion: "v1"; readonly namespaced?: boolean };
+  /** The resource's one unnamed controller (`kb create api --controller`). */
   readonly controller?: boolean;
+  /** Its named controllers (`kb create api --controller-name`), replacing `controller`. */
+  readonly controllers?: readonly ResourceController[];
   /** A Kubernetes built-in kind (apps/v1 Deployment). */
   readonly core?: boolean;
   /** A kind of another project, with its API types elsewhere. */
@@ -37,7 +50,12 @@ export interface ProjectResource {
   readonly domain?: string;
   readonly group: string;
   readonly kind: string;
-  /** Where the API types live, relative to the project root (`api/v1`). */
+  /** The npm package (with an optional version) that holds an external kind's types (`--external-api-module`). */
+  readonly module?: string;
+  /**
+   * Where the API types live, relative to the project root (`api/v1`); for an external kind, the
+   * module exporting its type (`--external-api-path`: a package, or `./` and a file of the project).
+   */
   readonly path?: string;
   /** Only when it differs from the default plural. */
   readonly plural?: string;
@@ -80,11 +98,13 @@ function formatResource(r: ProjectResource): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (r.api) out.api = r.api.namespaced ? { crdVersion: r.api.crdVersion, namespaced: true } : { crdVersion: r.api.crdVersion };
   if (r.controller) out.controller = true;
+  if (r.controllers && r.controllers.length > 0) out.controllers = r.controllers.map((c) => ({ name: c.name }));
   if (r.core) out.core = true;
   if (r.domain) out.domain = r.domain;
   if (r.external) out.external = true;
   out.group = r.group;
   out.kind = r.kind;
+  if (r.module) out.module = r.module;
   if (r.path) out.path = r.path;
   if (r.plural) out.plural = r.plural;
   out.version = r.version;
@@ -92,8 +112,10 @@ function formatResource(r: ProjectResource): Record<string, unknown> {
     const w: Record<string, unknown> = {};
     if (r.webhooks.conversion) w.conversion = true;
     if (r.webhooks.defaulting) w.defaulting = true;
+    if (r.webhooks.defaultingPath) w.defaultingPath = r.webhooks.defaultingPath;
     if (r.webhooks.spoke && r.webhooks.spoke.length > 0) w.spoke = [...r.webhooks.spoke];
     if (r.webhooks.validation) w.validation = true;
+    if (r.webhooks.validationPath) w.validationPath = r.webhooks.validationPath;
     w.webhookVersion = r.webhooks.webhookVersion;
     out.webhooks = w;
   }
@@ -167,17 +189,21 @@ function parseResource(raw: unknown, where: (path: (string | number)[]) => { fil
         validation: raw.webhooks.validation === true || undefined,
         conversion: raw.webhooks.conversion === true || undefined,
         spoke: Array.isArray(raw.webhooks.spoke) ? raw.webhooks.spoke.map(String) : undefined,
+        defaultingPath: typeof raw.webhooks.defaultingPath === "string" ? raw.webhooks.defaultingPath : undefined,
+        validationPath: typeof raw.webhooks.validationPath === "string" ? raw.webhooks.validationPath : undefined,
         webhookVersion: "v1" as const,
       }
     : undefined;
   return {
     api,
     controller: raw.controller === true || undefined,
+    controllers: Array.isArray(raw.controllers) && raw.controllers.length > 0 ? raw.controllers.map((c) => ({ name: String((c as Record<string, unknown>).name) })) : undefined,
     core: raw.core === true || undefined,
     external: raw.external === true || undefined,
     domain: typeof raw.domain === "string" ? raw.domain : undefined,
     group: raw.group as string,
     kind: raw.kind as string,
+    module: typeof raw.module === "string" ? raw.module : undefined,
     path: typeof raw.path === "string" ? raw.path : undefined,
     plural: typeof raw.plural === "string" ? raw.plural : undefined,
     version: raw.version as string,
@@ -207,7 +233,26 @@ function checkResourceValues(raw: Record<string, unknown>, where: (path: (string
   if (!isPascalCase(kind) || kind.length > 63) fail("kind", kind, "a PascalCase kind such as CronJob, at most 63 characters");
   if (raw.plural !== undefined && (typeof raw.plural !== "string" || !isDnsLabel(raw.plural))) fail("plural", raw.plural, "a lower-case DNS label such as cronjobs");
   if (raw.domain !== undefined && (typeof raw.domain !== "string" || (raw.domain !== "" && !isDnsSubdomain(raw.domain)))) fail("domain", raw.domain, "a DNS subdomain such as example.com");
-  if (raw.path !== undefined && (typeof raw.path !== "string" || !isResourcePath(raw.path))) fail("path", raw.path, "a relative path inside the project such as api/v1");
+  if (raw.external === true) {
+    if (raw.path !== undefined && (typeof raw.path !== "string" || !isExternalApiPath(raw.path))) fail("path", raw.path, "an npm module specifier such as @acme/certmanager-types, or ./ and a file of the project");
+    if (raw.module !== undefined && (typeof raw.module !== "string" || !isExternalApiModule(raw.module))) fail("module", raw.module, "an npm package with an optional version such as @acme/certmanager-types@1.2.0");
+  } else if (raw.path !== undefined && (typeof raw.path !== "string" || !isResourcePath(raw.path))) {
+    fail("path", raw.path, "a relative path inside the project such as api/v1");
+  }
+  if (raw.controllers !== undefined) {
+    if (!Array.isArray(raw.controllers)) fail("controllers", raw.controllers, "a list of controllers, each with a name");
+    const names = new Set<string>();
+    (raw.controllers as unknown[]).forEach((c, i) => {
+      const name = isRecord(c) ? c.name : undefined;
+      if (typeof name !== "string" || !isControllerName(name)) fail(["controllers", i, "name"], name, "a DNS-1035 label such as captain-backup");
+      if (names.has(controllerKey(name as string))) fail(["controllers", i, "name"], name, "a name no other controller of the resource has (ignoring dashes)");
+      names.add(controllerKey(name as string));
+    });
+  }
+  for (const key of ["defaultingPath", "validationPath"]) {
+    const value = isRecord(raw.webhooks) ? raw.webhooks[key] : undefined;
+    if (value !== undefined && (typeof value !== "string" || !isWebhookPath(value))) fail(["webhooks", key], value, "an HTTP path such as /mutate-ship");
+  }
   if (isRecord(raw.webhooks) && raw.webhooks.spoke !== undefined) {
     if (!Array.isArray(raw.webhooks.spoke)) fail(["webhooks", "spoke"], raw.webhooks.spoke, "a list of API versions");
     (raw.webhooks.spoke as unknown[]).forEach((v, i) => {

@@ -4,7 +4,7 @@ import { renderTemplate } from "../../../src/scaffolder/machinery/render-templat
 import type { TemplateFile } from "../../../src/scaffolder/machinery/scaffold-plan.js";
 import { api, core, project, resource } from "./support.js";
 
-const BOTH = { resource: true, controller: true };
+const BOTH = { resource: true, controllers: [undefined] };
 
 function byPath(templates: readonly TemplateFile[]): Record<string, TemplateFile> {
   return Object.fromEntries(templates.map((t) => [t.path, t]));
@@ -38,10 +38,10 @@ describe("apiCodeFiles", () => {
   it("plans only the types with --controller=false, and only the controller with --resource=false", () => {
     const p = project([api("batch", "v1", "CronJob")]);
     const r = resource(p, "batch", "v1", "CronJob");
-    const typesOnly = apiCodeFiles({ project: p, resource: r }, { resource: true, controller: false });
+    const typesOnly = apiCodeFiles({ project: p, resource: r }, { resource: true, controllers: [] });
     expect(typesOnly.templates.map((t) => t.path)).toEqual(["api/v1/groupversion-info.ts", "api/v1/cronjob-types.ts"]);
     expect(typesOnly.insertions).toEqual([]);
-    const controllerOnly = apiCodeFiles({ project: p, resource: r }, { resource: false, controller: true });
+    const controllerOnly = apiCodeFiles({ project: p, resource: r }, { resource: false, controllers: [undefined] });
     expect(controllerOnly.templates.map((t) => t.path)).toEqual(["src/controllers/cronjob-controller.ts", "src/controllers/cronjob-controller.test.ts"]);
   });
 
@@ -64,7 +64,7 @@ describe("apiCodeFiles", () => {
     const p = project([api("batch", "v1", "Cluster", { api: { crdVersion: "v1" } }), core("core", "v1", "Node"), core("apps", "v1", "Deployment")], { namespaced: true });
     const markers = (group: string, kind: string) => {
       const r = resource(p, group, "v1", kind);
-      const controller = apiCodeFiles({ project: p, resource: r }, { resource: false, controller: true }).templates.find((t) => t.path.endsWith("-controller.ts"))!;
+      const controller = apiCodeFiles({ project: p, resource: r }, { resource: false, controllers: [undefined] }).templates.find((t) => t.path.endsWith("-controller.ts"))!;
       return render(controller, { project: p, resource: r }).split("\n").filter((l) => l.startsWith("// +kubebuilder:rbac"));
     };
     for (const [group, kind] of [["batch", "Cluster"], ["core", "Node"]] as const) {
@@ -146,9 +146,30 @@ describe("resourceHandle", () => {
   it("renders RBAC markers with `core` for the legacy group", () => {
     const p = project([core("core", "v1", "Pod")]);
     const r = resource(p, "core", "v1", "Pod");
-    const controller = apiCodeFiles({ project: p, resource: r }, { resource: false, controller: true }).templates[0]!;
+    const controller = apiCodeFiles({ project: p, resource: r }, { resource: false, controllers: [undefined] }).templates[0]!;
     const text = render(controller, { project: p, resource: r });
     expect(text).toContain("// +kubebuilder:rbac:groups=core,resources=pods,verbs=");
     expect(text).toMatch(/import \{ Pod, isNotFound, .*\} from "kubebuilder-ts\/runtime";/);
+  });
+
+  it("names a named controller after its name, with its group in multigroup projects, and imports the same setup name of another group under its group", () => {
+    const named = { controller: undefined, controllers: [{ name: "captain" }, { name: "captain-backup" }] };
+    const p = project([api("crew", "v1", "Captain", { path: "api/crew/v1", ...named }), api("ship", "v1", "Captain", { path: "api/ship/v1", ...named })], { multigroup: true });
+    const r = resource(p, "ship", "v1", "Captain");
+    const part = apiCodeFiles({ project: p, resource: r }, { resource: false, controllers: ["captain-backup"] });
+    const [controller, test] = part.templates;
+    expect([controller!.path, test!.path]).toEqual(["src/controllers/ship/captain-backup-controller.ts", "src/controllers/ship/captain-backup-controller.test.ts"]);
+    expect(controller!.data).toMatchObject({ reconcilerClass: "CaptainBackupReconciler", setupName: "setupCaptainBackupController", controllerName: "ship-captain-backup", fileBase: "captain-backup-controller" });
+    const text = render(controller!, { project: p, resource: r });
+    expect(text).toContain("export class CaptainBackupReconciler implements Reconciler<Client> {");
+    expect(text).toContain('.named("ship-captain-backup")');
+    expect(part.insertions.flatMap((i) => i.fragments)).toEqual([
+      'import { setupCaptainBackupController as setupShipCaptainBackupController } from "./controllers/ship/captain-backup-controller.js";',
+      "setupShipCaptainBackupController(mgr);",
+    ]);
+    // A name equal to the kind gives the unnamed controller's names, as kubebuilder's.
+    const plain = apiCodeFiles({ project: p, resource: resource(p, "crew", "v1", "Captain") }, { resource: false, controllers: ["captain"] }).templates[0]!;
+    expect(plain.path).toBe("src/controllers/crew/captain-controller.ts");
+    expect(plain.data).toMatchObject({ reconcilerClass: "CaptainReconciler", setupName: "setupCaptainController", controllerName: "crew-captain" });
   });
 });

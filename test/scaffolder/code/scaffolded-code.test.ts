@@ -2,7 +2,7 @@
 // without npm install: type-checked against this repository's own sources (the project's
 // `kubebuilder-ts` imports mapped to src/ through tsconfig `paths`), formatted as prettier
 // formats it, importing only public entry points, and left alone by a re-run.
-import { readFileSync, readdirSync, statSync, symlinkSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as prettier from "prettier";
@@ -33,6 +33,16 @@ async function scaffold(name: string, init: readonly string[] = []): Promise<str
   await kb(dir, "create", "webhook", ...gvk("batch", "v1", "CronJob"), "--conversion", "--spoke", "v2");
   await kb(dir, "create", "webhook", ...gvk("batch", "v1", "Tenant"), "--programmatic-validation");
   await kb(dir, "create", "webhook", ...gvk("networking", "v1", "Ingress"), "--defaulting", "--programmatic-validation");
+  // Webhooks of kinds without an API here: Kubernetes' (the runtime's typed handles, a custom
+  // path), and another project's, typed from a module of the project; a second controller.
+  await kb(dir, "create", "webhook", ...gvk("core", "v1", "Pod"), "--defaulting", "--programmatic-validation");
+  await kb(dir, "create", "webhook", ...gvk("apps", "v1", "Deployment"), "--programmatic-validation", "--validation-path", "/validate-deployments");
+  mkdirSync(join(dir, "src/external"));
+  writeFileSync(join(dir, "src/external/certmanager-v1.ts"), ISSUER_TYPES);
+  const issuer = ["--external-api-path", "./src/external/certmanager-v1", "--external-api-domain", "io"];
+  await kb(dir, "create", "webhook", ...gvk("cert-manager", "v1", "Issuer"), "--defaulting", "--programmatic-validation", ...issuer);
+  await kb(dir, "create", "api", ...gvk("cert-manager", "v1", "Issuer"), "--resource=false", "--controller", ...issuer);
+  await kb(dir, "create", "api", ...gvk("batch", "v1", "CronJob"), "--resource=false", "--controller-name", "cronjob-backup");
   if (multigroup) {
     // The same kind in another group: its imports and webhook names must not clash.
     await kb(dir, "create", "api", ...gvk("crew", "v1", "CronJob"));
@@ -40,6 +50,18 @@ async function scaffold(name: string, init: readonly string[] = []): Promise<str
   }
   return dir;
 }
+
+/** Another project's types, as a user would write them (or an npm package would export them) for `--external-api-path`. */
+const ISSUER_TYPES = `import type { ObjectMeta } from "kubebuilder-ts";
+
+/** cert-manager's Issuer (cert-manager.io/v1), the fields this project reads. */
+export interface Issuer {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  spec?: { selfSigned?: Record<string, never>; ca?: { secretName: string } };
+}
+`;
 
 /** The TypeScript kb scaffolded (api/ and src/), relative to `dir`. */
 function sources(dir: string): string[] {
@@ -95,14 +117,19 @@ describe("the scaffolded TypeScript", () => {
       "api/v2/cronjob-conversion.ts",
       "api/v2/cronjob-types.ts",
       "api/v2/groupversion-info.ts",
+      "src/controllers/cronjob-backup-controller.test.ts",
+      "src/controllers/cronjob-backup-controller.ts",
       "src/controllers/cronjob-controller.test.ts",
       "src/controllers/cronjob-controller.ts",
       "src/controllers/deployment-controller.test.ts",
       "src/controllers/deployment-controller.ts",
       "src/controllers/ingress-controller.test.ts",
       "src/controllers/ingress-controller.ts",
+      "src/controllers/issuer-controller.test.ts",
+      "src/controllers/issuer-controller.ts",
       "src/controllers/tenant-controller.test.ts",
       "src/controllers/tenant-controller.ts",
+      "src/external/certmanager-v1.ts",
       "src/main.ts",
       "src/webhooks/v1/cronjob-conversion.test.ts",
       "src/webhooks/v1/cronjob-conversion.ts",
@@ -111,10 +138,20 @@ describe("the scaffolded TypeScript", () => {
       "src/webhooks/v1/cronjob-validator.test.ts",
       "src/webhooks/v1/cronjob-validator.ts",
       "src/webhooks/v1/cronjob-webhook-suite.test.ts",
+      "src/webhooks/v1/deployment-validator.test.ts",
+      "src/webhooks/v1/deployment-validator.ts",
       "src/webhooks/v1/ingress-defaulter.test.ts",
       "src/webhooks/v1/ingress-defaulter.ts",
       "src/webhooks/v1/ingress-validator.test.ts",
       "src/webhooks/v1/ingress-validator.ts",
+      "src/webhooks/v1/issuer-defaulter.test.ts",
+      "src/webhooks/v1/issuer-defaulter.ts",
+      "src/webhooks/v1/issuer-validator.test.ts",
+      "src/webhooks/v1/issuer-validator.ts",
+      "src/webhooks/v1/pod-defaulter.test.ts",
+      "src/webhooks/v1/pod-defaulter.ts",
+      "src/webhooks/v1/pod-validator.test.ts",
+      "src/webhooks/v1/pod-validator.ts",
       "src/webhooks/v1/tenant-validator.test.ts",
       "src/webhooks/v1/tenant-validator.ts",
       "src/webhooks/v1/tenant-webhook-suite.test.ts",
@@ -131,7 +168,7 @@ describe("the scaffolded TypeScript", () => {
       }
       const main = readFileSync(join(dir, "src/main.ts"), "utf8");
       const setups = [...main.matchAll(/^import \{ (?:\w+ as )?(setup\w+) \}/gm)].map((m) => m[1]!);
-      expect(setups.length).toBe(dir === multi ? 12 : 10);
+      expect(setups.length).toBe(dir === multi ? 19 : 17);
       for (const setup of setups) {
         const uses = main.match(new RegExp(`\\b${setup}\\b(?! as )`, "g")) ?? [];
         expect(uses, `${setup} is imported and used once`).toHaveLength(2);

@@ -126,6 +126,44 @@ describe("webhookCodeFiles", () => {
     expect(spoke.data).toMatchObject({ spokeName: "cronJobV2Conversion", hubTypes: "../v1/cronjob-types.js" });
   });
 
+  it("serves a webhook on its custom path: the marker's path and the server's registration agree", () => {
+    const p = project([api("crew", "v1", "Sailor", { webhooks: { defaulting: true, defaultingPath: "/custom-mutate", validation: true, webhookVersion: "v1" } })]);
+    const r = resource(p, "crew", "v1", "Sailor");
+    const [defaulter, , validator] = webhookCodeFiles({ project: p, resource: r }, { ...NONE, defaulting: true, validation: true }).templates.filter((t) => !t.path.endsWith("-suite.test.ts"));
+    const render = (t: typeof defaulter) => renderTemplate(t!.template, { project: p, resource: r, ...t!.data });
+    const mutating = render(defaulter);
+    expect(mutating).toContain("// +kubebuilder:webhook:path=/custom-mutate,mutating=true,");
+    expect(mutating).toContain('server.register("/custom-mutate", sailorDefaulter);');
+    expect(mutating).not.toMatch(/\bdefaultingPath\b/);
+    // The other type, without a custom path, keeps the default one.
+    const validating = render(validator);
+    expect(validating).toContain(`// +kubebuilder:webhook:path=${validatingPath({ group: "crew.example.com", version: "v1", kind: "Sailor" })},mutating=false,`);
+    expect(validating).toContain("server.register(validatingPath(SailorResource), sailorValidator);");
+  });
+
+  it("types an external kind's handle with the type its --external-api-path exports", () => {
+    const issuer = { domain: "io", external: true, group: "cert-manager", kind: "Issuer", version: "v1", webhooks: { defaulting: true, webhookVersion: "v1" as const } };
+    for (const [path, from] of [
+      ["@acme/certmanager-types/v1", "@acme/certmanager-types/v1"],
+      ["./src/external/certmanager-v1", "../../external/certmanager-v1.js"],
+    ] as const) {
+      const p = project([{ ...issuer, path }]);
+      const r = resource(p, "cert-manager", "v1", "Issuer");
+      const t = webhookCodeFiles({ project: p, resource: r }, { ...NONE, defaulting: true }).templates[0]!;
+      const text = renderTemplate(t.template, { project: p, resource: r, ...t.data });
+      expect(text).toContain(`import type { Issuer } from "${from}";`);
+      expect(text).toContain('export const IssuerResource = defineResource<Issuer>({\n  group: "cert-manager.io",');
+      expect(text).toContain(",groups=cert-manager.io,resources=issuers,");
+    }
+    // A kind named as a runtime name the file imports is imported under another name.
+    const p = project([{ ...issuer, kind: "Client", path: "@acme/types" }]);
+    const r = resource(p, "cert-manager", "v1", "Client");
+    const t = webhookCodeFiles({ project: p, resource: r }, { ...NONE, defaulting: true }).templates[0]!;
+    const text = renderTemplate(t.template, { project: p, resource: r, ...t.data });
+    expect(text).toContain('import type { Client as ClientObject } from "@acme/types";');
+    expect(text).toContain("defineResource<ClientObject>({");
+  });
+
   it("plans nothing when nothing is asked", () => {
     const p = project([api("batch", "v1", "CronJob")]);
     expect(webhookCodeFiles({ project: p, resource: resource(p, "batch", "v1", "CronJob") }, NONE)).toEqual({ templates: [], insertions: [] });

@@ -154,6 +154,9 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
     kb("create", "api", "--group", "batch", "--version", "v2", "--kind", "CronJob", "--controller=false");
     kb("create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob", "--conversion", "--spoke", "v2");
     kb("create", "api", "--group", "apps", "--version", "v1", "--kind", "Deployment", "--resource=false", "--controller");
+    // A Kubernetes kind's webhooks without a controller, and a second controller of CronJob.
+    kb("create", "webhook", "--group", "core", "--version", "v1", "--kind", "Pod", "--defaulting", "--programmatic-validation");
+    kb("create", "api", "--group", "batch", "--version", "v1", "--kind", "CronJob", "--resource=false", "--controller-name", "cronjob-backup");
     console.log(`scaffolding times (whole CLI process, no npm install):\n  ${timings.join("\n  ")}`);
 
     // Installs the packed kubebuilder-ts (package.json now points at the tarball) and, with it,

@@ -105,6 +105,63 @@ resources:
     }
   });
 
+  it("records named controllers, external kinds' module and path, and custom webhook paths as kubebuilder does", () => {
+    const more: ProjectConfig = {
+      ...config,
+      resources: [
+        { api: { crdVersion: "v1", namespaced: true }, controllers: [{ name: "captain" }, { name: "captain-backup" }], domain: "example.com", group: "crew", kind: "Captain", path: "api/crew/v1", version: "v1", webhooks: { defaulting: true, defaultingPath: "/custom-mutate-captain", validation: true, validationPath: "/custom-validate-captain", webhookVersion: "v1" } },
+        { domain: "io", external: true, group: "cert-manager", kind: "Issuer", module: "@acme/certmanager-types@1.2.0", path: "@acme/certmanager-types/v1", version: "v1", webhooks: { defaulting: true, webhookVersion: "v1" } },
+        { core: true, group: "core", kind: "Pod", version: "v1", webhooks: { defaulting: true, webhookVersion: "v1" } },
+      ],
+    };
+    const text = formatProjectConfig(more);
+    expect(text).toContain(`- api:
+    crdVersion: v1
+    namespaced: true
+  controllers:
+  - name: captain
+  - name: captain-backup
+  domain: example.com
+  group: crew
+  kind: Captain
+  path: api/crew/v1
+  version: v1
+  webhooks:
+    defaulting: true
+    defaultingPath: /custom-mutate-captain
+    validation: true
+    validationPath: /custom-validate-captain
+    webhookVersion: v1
+- domain: io
+  external: true
+  group: cert-manager
+  kind: Issuer
+  module: "@acme/certmanager-types@1.2.0"
+  path: "@acme/certmanager-types/v1"
+  version: v1
+`);
+    expect(text).toContain("- core: true\n  group: core\n  kind: Pod\n  version: v1\n  webhooks:\n    defaulting: true\n");
+    const parsed = parseProjectConfig(text, "PROJECT");
+    expect(parsed).toEqual(parseProjectConfig(formatProjectConfig(parsed), "PROJECT"));
+    expect(parsed.resources[0]!.controllers).toEqual([{ name: "captain" }, { name: "captain-backup" }]);
+    expect(parsed.resources[0]!.webhooks).toMatchObject({ defaultingPath: "/custom-mutate-captain", validationPath: "/custom-validate-captain" });
+    expect(parsed.resources[1]).toMatchObject({ external: true, module: "@acme/certmanager-types@1.2.0", path: "@acme/certmanager-types/v1" });
+
+    const cases: [from: string, to: string, expected: RegExp][] = [
+      ["- name: captain-backup", "- name: Captain_Backup", /the resource's controllers\.1\.name "Captain_Backup": expected a DNS-1035 label/],
+      ["- name: captain-backup", "- name: captain", /the resource's controllers\.1\.name "captain": expected a name no other controller/],
+      ["defaultingPath: /custom-mutate-captain", "defaultingPath: /a,b", /the resource's webhooks\.defaultingPath "\/a,b": expected an HTTP path/],
+      ["validationPath: /custom-validate-captain", "validationPath: custom", /the resource's webhooks\.validationPath "custom": expected an HTTP path/],
+      ['path: "@acme/certmanager-types/v1"', "path: ../x", /the resource's path "..\/x": expected an npm module specifier/],
+      ['module: "@acme/certmanager-types@1.2.0"', 'module: "x@1; rm -rf"', /the resource's module "x@1; rm -rf": expected an npm package/],
+    ];
+    for (const [from, to, expected] of cases) {
+      const edited = text.replace(from, to);
+      expect(edited).not.toBe(text);
+      expect(errorOf(() => parseProjectConfig(edited, "/p/PROJECT")).message).toMatch(expected);
+    }
+  });
+
   it("bounds YAML alias expansion (an alias bomb) with an error at the first alias", () => {
     const lines = ["a: &a [x, x, x, x, x, x, x, x, x]"];
     for (let i = 1; i < 9; i++) lines.push(`l${i}: &l${i} [${Array(9).fill(i === 1 ? "*a" : `*l${i - 1}`).join(", ")}]`);

@@ -32,6 +32,11 @@ export interface HandleView {
   readonly from?: string;
   /** What the file passes to `defineResource`, when it defines the handle. */
   readonly define?: { readonly group: string; readonly version: string; readonly kind: string; readonly plural: string; readonly namespaced: boolean };
+  /**
+   * The object type a defined handle is typed with: an external kind's type, imported (as a
+   * type) from its `--external-api-path`; absent, the handle holds plain `KubernetesObject`s.
+   */
+  readonly objectType?: { readonly name: string; readonly imported: string; readonly from: string };
   /** Whether the in-process test server serves the kind without being told about it. */
   readonly served: boolean;
 }
@@ -104,8 +109,34 @@ export function resourceHandle(r: ResourceModel, fromFile: string): HandleView {
   return {
     name: r.resourceConst,
     define: { group: r.apiGroup, version: r.version, kind: r.kind, plural: r.plural, namespaced },
+    objectType: r.externalApiPath === undefined ? undefined : externalObjectType(r.kind, r.externalApiPath, fromFile),
     served: r.core && SERVED_KINDS.has(`${r.apiGroup}/${r.version}/${r.kind}`),
   };
+}
+
+/** Names the scaffolded files import from kubebuilder-ts/runtime, which an external kind's type must not shadow. */
+const RUNTIME_TYPE_NAMES: ReadonlySet<string> = new Set([
+  "AdmissionHandler",
+  "AdmissionRequest",
+  "Client",
+  "KubernetesObject",
+  "Manager",
+  "ReconcileContext",
+  "Reconciler",
+  "Request",
+  "Result",
+  "ValidationError",
+  "WebhookServer",
+]);
+
+/**
+ * An external kind's type, imported from `path` (`--external-api-path`: an npm module, or `./`
+ * and a file of the project, reached relatively from `fromFile`), under the kind's name unless
+ * that shadows a runtime name the file imports (then `<Kind>Object`).
+ */
+function externalObjectType(kind: string, path: string, fromFile: string): { name: string; imported: string; from: string } {
+  const from = path.startsWith("./") ? importPath(fromFile, path.slice(2)) : path;
+  return { name: RUNTIME_TYPE_NAMES.has(kind) ? `${kind}Object` : kind, imported: kind, from };
 }
 
 /**
@@ -157,12 +188,47 @@ export function mainRegistration(file: string, exported: string, local: string, 
   ];
 }
 
+/** The names one controller of a resource goes by. */
+export interface ControllerNames {
+  /** Its file, without extension (`src/controllers/captain-backup-controller`). */
+  readonly file: string;
+  readonly reconcilerClass: string;
+  /** The function `src/main.ts` calls to register it. */
+  readonly setupName: string;
+  /** The name the manager knows it by (`.named(...)`: logs, metrics), after the group in multigroup projects. */
+  readonly runtimeName: string;
+}
+
+/**
+ * The names of `r`'s controller `name` (`--controller-name`), or of its unnamed controller:
+ * the kind's (`cronjob-controller.ts`, `CronJobReconciler`, `setupCronJobController`), which a
+ * name equal to the kind in lower case also gets, as kubebuilder names them; any other name
+ * gives `<name>-controller.ts`, `<Name>Reconciler` and `setup<Name>Controller`.
+ */
+export function controllerNames(project: ProjectModel, r: ResourceModel, name?: string): ControllerNames {
+  const plain = name === undefined || name === r.lowerKind;
+  const base = plain ? r.kind : pascal(name);
+  return {
+    file: plain ? r.controllerPath : `${posix.dirname(r.controllerPath)}/${name}-controller`,
+    reconcilerClass: `${base}Reconciler`,
+    setupName: `setup${base}Controller`,
+    runtimeName: `${project.multigroup ? `${r.group}-` : ""}${name ?? r.lowerKind}`,
+  };
+}
+
+/** The controllers PROJECT records for `r`: its named ones, else its unnamed one (undefined), else none. */
+export function controllersOf(r: ResourceModel): readonly (string | undefined)[] {
+  if (r.controllerNames.length > 0) return r.controllerNames;
+  return r.hasController ? [undefined] : [];
+}
+
 /**
  * The TypeScript that `kb create api` writes for one resource: API types and
- * `groupversion-info.ts` (with `--resource`), a reconciler and its test (with
- * `--controller`), and the controller's registration in `src/main.ts`.
+ * `groupversion-info.ts` (with `--resource`), and for each of `want.controllers` (a name given
+ * with `--controller-name`, or undefined for the unnamed controller) a reconciler, its test and
+ * its registration in `src/main.ts`.
  */
-export function apiCodeFiles({ project, resource: r }: ResourcePartInput, want: { resource: boolean; controller: boolean }): PlanPart {
+export function apiCodeFiles({ project, resource: r }: ResourcePartInput, want: { resource: boolean; controllers: readonly (string | undefined)[] }): PlanPart {
   const templates: TemplateFile[] = [];
   const insertions: Insertion[] = [];
   if (want.resource) {
@@ -174,24 +240,27 @@ export function apiCodeFiles({ project, resource: r }: ResourcePartInput, want: 
       data: { customPlural: r.plural !== defaultPlural(r.kind).toLowerCase() },
     });
   }
-  if (want.controller) {
-    const file = r.controllerPath;
-    const setupName = `setup${r.kind}Controller`;
+  for (const name of want.controllers) {
+    const names = controllerNames(project, r, name);
+    const file = names.file;
     const data = {
       handle: resourceHandle(r, file),
       own: isOwnKind(r),
       // A namespaced project's controller gets a Role in its namespace (as kubebuilder's), but
       // a Role cannot grant cluster-scoped objects, which the runtime watches cluster-wide.
       rbac: { group: rbacGroup(r), plural: r.plural, namespace: project.namespaced && isNamespacedKind(r) ? `${project.projectName}-system` : undefined },
-      // As kubebuilder names controllers: the kind, after its group in multigroup projects.
-      controllerName: project.multigroup ? `${r.group}-${r.lowerKind}` : r.lowerKind,
-      setupName,
+      controllerName: names.runtimeName,
+      reconcilerClass: names.reconcilerClass,
+      setupName: names.setupName,
+      fileBase: posix.basename(file),
       crdDir: posix.relative(posix.dirname(file), "config/crd/bases"),
     };
     templates.push({ template: "api/src/controllers/controller.ts.ejs", path: `${file}.ts`, ifExists: "error", data });
     templates.push({ template: "api/src/controllers/controller.test.ts.ejs", path: `${file}.test.ts`, ifExists: "error", data });
-    const local = mainImportName(project, r, setupName, (o) => o.hasController && o.group !== r.group, false);
-    insertions.push(...mainRegistration(file, setupName, local, MAIN_MARKERS.controllers, `${local}(mgr);`));
+    // The same setup function's name in another group's folder: src/main.ts imports the second under its group's name.
+    const clash = project.resources.some((o) => o.group !== r.group && controllersOf(o).some((n) => controllerNames(project, o, n).setupName === names.setupName));
+    const local = clash ? names.setupName.replace(/^setup/, `setup${pascal(r.group)}`) : names.setupName;
+    insertions.push(...mainRegistration(file, names.setupName, local, MAIN_MARKERS.controllers, `${local}(mgr);`));
   }
   return { templates, insertions };
 }

@@ -25,7 +25,8 @@ export const SUITE_MARKERS = {
   tests: "+kubebuilder:scaffold:webhook-tests",
 } as const;
 
-type AdmissionType = "defaulter" | "validator";
+/** A kind of admission webhook, as its file is named. */
+export type AdmissionType = "defaulter" | "validator";
 
 /**
  * The TypeScript that `kb create webhook` writes, one file (and its test) per webhook type,
@@ -53,7 +54,7 @@ export function webhookCodeFiles({ project, resource: r }: ResourcePartInput, wa
     // Webhook names are unique within a configuration: the same kind and version in another group gets its group in the name.
     const qualified = project.resources.some((o) => o.kind === r.kind && o.version === r.version && o.group !== r.group && enabled(o));
     const marker = webhookMarker(r, type, qualified);
-    const data = { handle: resourceHandle(r, file), own: isOwnKind(r), marker: marker.text, setupName, handlerName: `${r.varName}${pascal(type)}` };
+    const data = { handle: resourceHandle(r, file), own: isOwnKind(r), marker: marker.text, customPath: customPath(r, type), setupName, handlerName: `${r.varName}${pascal(type)}` };
     templates.push({ template: `webhook/src/webhooks/${type}.ts.ejs`, path: `${file}.ts`, ifExists: "error", data });
     templates.push({ template: `webhook/src/webhooks/${type}.test.ts.ejs`, path: `${file}.test.ts`, ifExists: "error", data });
     insertions.push(...registerWebhook(project, r, file, setupName, enabled));
@@ -170,10 +171,24 @@ function conversionTest(r: ResourceModel, conversionName: string): string {
 `;
 }
 
+/** The path PROJECT records for a webhook type (`--defaulting-path`, `--validation-path`), if not the default. */
+function customPath(r: ResourceModel, type: AdmissionType): string | undefined {
+  return type === "defaulter" ? r.webhooks.defaultingPath : r.webhooks.validationPath;
+}
+
+/**
+ * The path a webhook type of `r` is served on: the custom one PROJECT records, else the
+ * runtime's default (`/mutate-<group>-<version>-<kind>`, `/mutate--v1-pod` for the core group).
+ */
+export function admissionWebhookPath(r: ResourceModel, type: AdmissionType): string {
+  const gvk = { group: r.apiGroup, version: r.version, kind: r.kind };
+  return customPath(r, type) ?? (type === "defaulter" ? defaultingPath(gvk) : validatingPath(gvk));
+}
+
 /** The `+kubebuilder:webhook` marker's arguments (`text`), with the path the runtime serves the handler on and the webhook's name. */
 function webhookMarker(r: ResourceModel, type: AdmissionType, qualified: boolean): { text: string; path: string; name: string } {
   const mutating = type === "defaulter";
-  const path = mutating ? defaultingPath({ group: r.apiGroup, version: r.version, kind: r.kind }) : validatingPath({ group: r.apiGroup, version: r.version, kind: r.kind });
+  const path = admissionWebhookPath(r, type);
   const name = `${mutating ? "m" : "v"}${qualified ? `${r.group}-` : ""}${r.lowerKind}-${r.version}.kb.io`;
   const args = [
     `path=${path}`,
