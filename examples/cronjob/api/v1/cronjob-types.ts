@@ -14,37 +14,64 @@
  * limitations under the License.
  */
 
-import type { Condition, ObjectMeta } from "kubebuilder-ts";
+import type { V1JobTemplateSpec, V1ObjectReference } from "@kubernetes/client-node";
+import type { Condition, int32, int64, ObjectMeta, Time } from "kubebuilder-ts";
 import { defineResource } from "kubebuilder-ts/runtime";
 import { groupVersion } from "./groupversion-info.js";
 
-// EDIT THIS FILE!  THIS IS SCAFFOLDING FOR YOU TO OWN!
-// After changing these types, run `npm run manifests` to regenerate the CRD.
-// A property without `?` is required. Markers in comments add OpenAPI validation, see
-// https://book.kubebuilder.io/reference/markers/crd-validation.html
-
-/** CronJobSpec defines the desired state of CronJob. */
+/** CronJobSpec defines the desired state of CronJob: when to run, and what. */
 export interface CronJobSpec {
-  // INSERT ADDITIONAL SPEC FIELDS - desired state of cluster
+  /** schedule in Cron format (five fields: minute, hour, day of month, month, day of week). */
+  // +kubebuilder:validation:MinLength=1
+  schedule: string;
 
-  /** foo is an example field of CronJob. Edit cronjob-types.ts to remove or update it. */
-  foo?: string;
+  /**
+   * startingDeadlineSeconds is how late, in seconds, a run may start when it missed its
+   * scheduled time for any reason. A missed run later than that counts as failed.
+   */
+  // +kubebuilder:validation:Minimum=0
+  startingDeadlineSeconds?: int64;
+
+  /**
+   * concurrencyPolicy says what to do when a run is due while the previous one still runs:
+   * Allow (the default) runs both; Forbid skips the new run; Replace stops the running one
+   * and starts the new one.
+   */
+  // +kubebuilder:default=Allow
+  concurrencyPolicy?: ConcurrencyPolicy;
+
+  /** suspend tells the controller to start no more runs; runs already started go on. */
+  suspend?: boolean;
+
+  /** jobTemplate is the Job each run creates. */
+  jobTemplate: V1JobTemplateSpec;
+
+  /** successfulJobsHistoryLimit is how many finished, successful Jobs to keep. */
+  // +kubebuilder:validation:Minimum=0
+  // +kubebuilder:default=3
+  successfulJobsHistoryLimit?: int32;
+
+  /** failedJobsHistoryLimit is how many failed Jobs to keep. */
+  // +kubebuilder:validation:Minimum=0
+  // +kubebuilder:default=1
+  failedJobsHistoryLimit?: int32;
 }
+
+/** ConcurrencyPolicy says how runs of one CronJob may overlap. */
+export type ConcurrencyPolicy = "Allow" | "Forbid" | "Replace";
 
 /** CronJobStatus defines the observed state of CronJob. */
 export interface CronJobStatus {
-  // INSERT ADDITIONAL STATUS FIELDS - observed state of cluster
+  /** active lists the Jobs of this CronJob that are running now. */
+  // +listType=atomic
+  // +kubebuilder:validation:MaxItems=10
+  active?: V1ObjectReference[];
+
+  /** lastScheduleTime is when a Job was last started on schedule. */
+  lastScheduleTime?: Time;
 
   /**
    * conditions represent the current state of the CronJob resource.
-   * Each condition has a unique type and reflects the status of a specific aspect of the resource.
-   *
-   * Standard condition types include:
-   * - "Available": the resource is fully functional
-   * - "Progressing": the resource is being created or updated
-   * - "Degraded": the resource failed to reach or maintain its desired state
-   *
-   * The status of each condition is one of True, False, or Unknown.
    * +listType=map
    * +listMapKey=type
    */
@@ -54,8 +81,11 @@ export interface CronJobStatus {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:storageversion
+// +kubebuilder:printcolumn:name="Schedule",type=string,JSONPath=`.spec.schedule`
+// +kubebuilder:printcolumn:name="Suspend",type=boolean,JSONPath=`.spec.suspend`
+// +kubebuilder:printcolumn:name="Last Schedule",type=date,JSONPath=`.status.lastScheduleTime`
 
-/** CronJob is the Schema for the cronjobs API. */
+/** CronJob is the Schema for the cronjobs API: a Job run on a schedule. */
 export interface CronJob {
   apiVersion?: string;
   kind?: string;

@@ -42,8 +42,10 @@ describe("CronJob controller", () => {
       apiVersion: CronJobResource.apiVersion,
       kind: CronJobResource.kind,
       metadata: key,
-      // TODO(user): fill in the spec fields a CronJob requires.
-      spec: {},
+      spec: {
+        schedule: "*/1 * * * *",
+        jobTemplate: { spec: { template: { spec: { containers: [{ name: "hello", image: "busybox" }], restartPolicy: "Never" } } } },
+      },
     };
     await client.create(CronJobResource, cronJob);
   });
