@@ -15,7 +15,7 @@
  */
 
 import type { V1JobTemplateSpec, V1ObjectReference } from "@kubernetes/client-node";
-import type { Condition, int32, int64, ObjectMeta, Time } from "kubebuilder-ts";
+import type { int32, int64, ObjectMeta, Time } from "kubebuilder-ts";
 import { defineResource } from "kubebuilder-ts/runtime";
 import { groupVersion } from "./groupversion-info.js";
 
@@ -69,13 +69,6 @@ export interface CronJobStatus {
 
   /** lastScheduleTime is when a Job was last started on schedule. */
   lastScheduleTime?: Time;
-
-  /**
-   * conditions represent the current state of the CronJob resource.
-   * +listType=map
-   * +listMapKey=type
-   */
-  conditions?: Condition[];
 }
 
 // +kubebuilder:object:root=true
