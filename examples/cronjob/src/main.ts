@@ -24,6 +24,8 @@ import {
   WebhookServer,
 } from "kubebuilder-ts/runtime";
 import { setupCronJobController } from "./controllers/cronjob-controller.js";
+import { setupCronJobDefaulter } from "./webhooks/v1/cronjob-defaulter.js";
+import { setupCronJobValidator } from "./webhooks/v1/cronjob-validator.js";
 // +kubebuilder:scaffold:imports
 
 /**
@@ -98,6 +100,8 @@ const FLAGS = {
  * The webhook server only starts when there is at least one.
  */
 const webhooks: ((server: WebhookServer) => void)[] = [
+  setupCronJobDefaulter,
+  setupCronJobValidator,
   // +kubebuilder:scaffold:webhooks
 ];
 
