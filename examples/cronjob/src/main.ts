@@ -26,6 +26,7 @@ import {
 import { setupCronJobController } from "./controllers/cronjob-controller.js";
 import { setupCronJobDefaulter } from "./webhooks/v1/cronjob-defaulter.js";
 import { setupCronJobValidator } from "./webhooks/v1/cronjob-validator.js";
+import { setupCronJobConversion } from "./webhooks/v1/cronjob-conversion.js";
 // +kubebuilder:scaffold:imports
 
 /**
@@ -102,6 +103,7 @@ const FLAGS = {
 const webhooks: ((server: WebhookServer) => void)[] = [
   setupCronJobDefaulter,
   setupCronJobValidator,
+  setupCronJobConversion,
   // +kubebuilder:scaffold:webhooks
 ];
 

@@ -18,16 +18,24 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   ApiClient,
+  defineResource,
   HttpTransport,
   isNotFound,
   Manager,
   silentLogger,
   WebhookServer,
+  type KubernetesObject,
 } from "kubebuilder-ts/runtime";
 import { startTestEnv, type TestEnv } from "kubebuilder-ts/testing";
 import { CronJobResource, type CronJob } from "../../../api/v1/cronjob-types.js";
+import {
+  CronJobResource as CronJobV2Resource,
+  type CronJob as CronJobV2,
+} from "../../../api/v2/cronjob-types.js";
 import { setupCronJobDefaulter } from "./cronjob-defaulter.js";
 import { setupCronJobValidator } from "./cronjob-validator.js";
+import { cronJobConversion } from "../../../api/v1/cronjob-conversion.js";
+import { setupCronJobConversion } from "./cronjob-conversion.js";
 // +kubebuilder:scaffold:imports
 
 /**
@@ -42,6 +50,7 @@ describe("CronJob webhooks, called by the API server", () => {
   const webhooks: ((server: WebhookServer) => void)[] = [
     setupCronJobDefaulter,
     setupCronJobValidator,
+    setupCronJobConversion,
     // +kubebuilder:scaffold:webhooks
   ];
   const created: string[] = [];
@@ -61,6 +70,7 @@ describe("CronJob webhooks, called by the API server", () => {
         paths: [join(root, "config/webhook")],
         // The CRDs whose conversion webhook this project serves (config/crd/patches in a cluster).
         conversionCrds: [
+          "cronjobs.batch.tutorial.kubebuilder.io",
           // +kubebuilder:scaffold:conversion-crds
         ],
       },
@@ -168,6 +178,60 @@ describe("CronJob webhooks, called by the API server", () => {
     const cronJob = await create("updated");
     cronJob.spec.schedule = "every minute";
     await expect(client.update(CronJobResource, cronJob)).rejects.toMatchObject({
+      statusCode: 422,
+      body: { details: { causes: [expect.objectContaining({ field: "spec.schedule" })] } },
+    });
+  });
+
+  it("the API server calls the conversion webhook to serve a CronJob at every version", async () => {
+    const before = await served("/convert");
+    const cronJob = await create("converted", { schedule: "30 9 * * 1-5" });
+
+    const { group, kind, plural, namespaced } = CronJobResource;
+    for (const version of cronJobConversion.versions) {
+      const at = defineResource<KubernetesObject>({ group, version, kind, plural, namespaced });
+      const read = await client.get(at, key("converted"));
+      expect(read.apiVersion).toBe(`${group}/${version}`);
+      expect(read.metadata?.uid).toBe(cronJob.metadata?.uid);
+    }
+    const v2 = await client.get(CronJobV2Resource, key("converted"));
+    expect(v2.spec.schedule).toEqual({
+      minute: "30",
+      hour: "9",
+      dayOfMonth: "*",
+      month: "*",
+      dayOfWeek: "1-5",
+    });
+    await expect.poll(() => served("/convert")).toBeGreaterThan(before);
+  });
+
+  it("a CronJob written at v2 is stored at v1, and v1's webhooks check it", async () => {
+    const v2: CronJobV2 = {
+      apiVersion: CronJobV2Resource.apiVersion,
+      kind: CronJobV2Resource.kind,
+      metadata: key("written-at-v2"),
+      spec: {
+        schedule: { minute: "0", hour: "*/2" },
+        jobTemplate: {
+          spec: {
+            template: {
+              spec: { containers: [{ name: "hello", image: "busybox" }], restartPolicy: "Never" },
+            },
+          },
+        },
+      },
+    };
+    created.push("written-at-v2");
+    await client.create(CronJobV2Resource, v2);
+    const v1 = await client.get(CronJobResource, key("written-at-v2"));
+    expect(v1.spec).toMatchObject({ schedule: "0 */2 * * *", suspend: false });
+
+    const bad = {
+      ...v2,
+      metadata: key("bad-at-v2"),
+      spec: { ...v2.spec, schedule: { minute: "61" } },
+    };
+    await expect(client.create(CronJobV2Resource, bad)).rejects.toMatchObject({
       statusCode: 422,
       body: { details: { causes: [expect.objectContaining({ field: "spec.schedule" })] } },
     });
