@@ -39,9 +39,7 @@ export function scheduleFromString(schedule: string): CronSchedule {
     // Not a schedule: kept as written, as far as it goes.
   }
   const values = expression.trim().split(/\s+/);
-  return Object.fromEntries(
-    FIELDS.flatMap((f, i) => (values[i] ? [[f, values[i]]] : [])),
-  ) as CronSchedule;
+  return Object.fromEntries(FIELDS.flatMap((f, i) => (values[i] ? [[f, values[i]]] : [])));
 }
 
 export const cronJobV2Conversion = {
