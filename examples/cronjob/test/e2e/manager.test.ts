@@ -106,7 +106,27 @@ describe.skipIf(!useExistingCluster)("the deployed manager", () => {
     expect(metrics).toContain("controller_runtime_reconcile_total");
   });
 
-  // TODO(user): add the scenarios of your operator here: apply a sample from config/samples
-  // and check that its status is reconciled, or that controller_runtime_reconcile_total counts
-  // successful reconciles of your kind.
+  it("runs the sample CronJob's Job on its schedule", async () => {
+    const sample = "config/samples/batch_v1_cronjob.yaml";
+    await kubectl(["apply", "-n", "default", "-f", sample]);
+    try {
+      // Every minute: a Job within two minutes, controlled by the sample.
+      await vi.waitFor(
+        async () => {
+          const owners = await kubectl([
+            "get",
+            "jobs",
+            "-n",
+            "default",
+            "-o",
+            "jsonpath={.items[*].metadata.ownerReferences[0].name}",
+          ]);
+          expect(owners.split(/\s+/)).toContain("cronjob-sample");
+        },
+        { timeout: 150_000, interval: 5_000 },
+      );
+    } finally {
+      await kubectl(["delete", "-n", "default", "-f", sample, "--ignore-not-found"]);
+    }
+  });
 });
