@@ -27,7 +27,7 @@ export interface CronJobSpec {
 
   /**
    * startingDeadlineSeconds is how late, in seconds, a run may start when it missed its
-   * scheduled time for any reason. A missed run later than that counts as failed.
+   * scheduled time for any reason. A run that cannot start within it is skipped.
    */
   // +kubebuilder:validation:Minimum=0
   startingDeadlineSeconds?: int64;

@@ -54,9 +54,8 @@ export const MAX_MISSED_RUNS = 100;
 /** The index's value for a Job: the name of the CronJob that controls it, or none. */
 export function jobOwner(job: Job): string[] {
   const owner = job.metadata?.ownerReferences?.find((ref) => ref.controller === true);
-  if (owner?.apiVersion !== CronJobResource.apiVersion || owner.kind !== CronJobResource.kind)
-    return [];
-  return [owner.name];
+  const ours = owner?.apiVersion === CronJobResource.apiVersion && owner.kind === "CronJob";
+  return ours ? [owner.name] : [];
 }
 
 /** Whether a Job has finished, and how: "Complete", "Failed", or undefined while it runs. */
