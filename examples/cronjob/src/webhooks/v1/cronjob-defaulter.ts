@@ -33,10 +33,11 @@ export const CRONJOB_DEFAULTS = {
 } as const satisfies Partial<CronJobSpec>;
 
 /**
- * Fills in the fields a CronJob leaves out. The CRD's `+kubebuilder:default` markers give
- * the API server the same defaults for three of them, applied before any webhook runs; the
- * webhook is where defaults that need code go (here `suspend`, which the markers leave out,
- * and the rest again, for CronJobs that reach the webhook some other way).
+ * Fills in the fields a CronJob leaves out. The API server applies the CRD's
+ * `+kubebuilder:default` markers before it calls any webhook, so of these only `suspend` is
+ * this webhook's own work; it sets the others too, so that it gives a complete spec by itself
+ * (its unit test calls it without an API server). Defaults that need code (one field's
+ * default computed from another's) belong here.
  */
 export const cronJobDefaulter: AdmissionHandler = defaulter(
   CronJobResource,
