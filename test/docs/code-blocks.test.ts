@@ -16,7 +16,9 @@
 //     async reconcile(req: Request, ctx: ReconcileContext<Client>) { ... }
 //     ```
 //
-// Such blocks are not compiled; the test only checks that the reason is given.
+// Such blocks are not compiled; the test only checks that the reason is given. An excerpt of a
+// file of the repository, marked `<!-- from: <path> -->` (test/docs/excerpts.test.ts checks it
+// is in that file, which compiles with its own project), is not compiled here either.
 //
 // A guide whose snippets share the same givens (a `mgr`, a `client`, a `req`) may declare them
 // once, in a hidden prelude: an HTML comment that opens with `<!-- ts-check: prelude` on a line
@@ -40,6 +42,7 @@ const DOCS = ["README.md", "CONTRIBUTING.md", ...readdirSync(join(REPO, "docs"))
 
 const FRAGMENT = /^<!--\s*ts-check:\s*fragment\b(.*?)-->\s*$/;
 const PRELUDE = /^<!--\s*ts-check:\s*prelude\s*$/;
+const EXCERPT = /^<!--\s*from:\s*(\S+)\s*-->\s*$/;
 
 interface CodeBlock {
   /** The Markdown file, relative to the repository. */
@@ -137,8 +140,10 @@ function typeScriptBlocks(doc: string, text: string): CodeBlock[] {
     const lang = open[3]!.toLowerCase();
     if (lang === "ts" || lang === "typescript") {
       const marker = i > 0 ? FRAGMENT.exec(lines[i - 1]!.trim()) : null;
+      const excerpt = i > 0 ? EXCERPT.exec(lines[i - 1]!.trim()) : null;
       const block = { doc, line: i + 2, code: lines.slice(i + 1, end).join("\n"), ...(prelude ? { prelude } : {}) };
-      blocks.push(marker ? { ...block, fragment: marker[1]!.trim().replace(/^\((.*)\)$/, "$1").trim() } : block);
+      if (excerpt) blocks.push({ ...block, fragment: `an excerpt of ${excerpt[1]}` });
+      else blocks.push(marker ? { ...block, fragment: marker[1]!.trim().replace(/^\((.*)\)$/, "$1").trim() } : block);
     }
     i = end;
   }
@@ -210,7 +215,7 @@ describe("TypeScript in the documentation", () => {
     expect(errors.join("\n")).toBe("");
   }, 120_000);
 
-  it("reports an error at its Markdown line, and skips marked fragments", () => {
+  it("reports an error at its Markdown line, and skips marked fragments and excerpts", () => {
     const text = [
       "# Doc",
       "",
@@ -224,6 +229,11 @@ describe("TypeScript in the documentation", () => {
       "async reconcile() {}",
       "```",
       "",
+      "<!-- from: examples/x/a.ts -->",
+      "```ts",
+      "const wrongHereRightThere: string = 1;",
+      "```",
+      "",
       "```sh",
       "npm test",
       "```",
@@ -232,6 +242,7 @@ describe("TypeScript in the documentation", () => {
     expect(found.map((b) => [b.line, b.fragment])).toEqual([
       [4, undefined],
       [10, "a method"],
+      [15, "an excerpt of examples/x/a.ts"],
     ]);
     const errors = compile(found.filter((b) => b.fragment === undefined));
     expect(errors).toHaveLength(1);

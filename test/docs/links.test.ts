@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "../..");
-const DOCS = ["README.md", "CONTRIBUTING.md", "docs/performance.md", "docs/runtime-guide.md"];
+const DOCS = ["README.md", "CONTRIBUTING.md", "docs/performance.md", "docs/runtime-guide.md", "docs/tutorial-cronjob.md"];
 
 /** GitHub's anchor of a heading's text. */
 function anchor(heading: string): string {
