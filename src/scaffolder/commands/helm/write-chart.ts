@@ -1,0 +1,58 @@
+import { existsSync, lstatSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, join, relative } from "node:path";
+import { KbError } from "../../../diagnostics/index.js";
+import type { VirtualTree } from "../../../tree/index.js";
+import type { ChartFile } from "./chart-files.js";
+import { CHART_DIR } from "./helm-plugin.js";
+
+/**
+ * Refuses a chart directory that would put files outside the project: `dist` or `dist/chart`
+ * (or a folder in it) a symbolic link that leads elsewhere, or a file where a folder goes.
+ */
+export function checkChartDir(root: string, files: readonly ChartFile[]): void {
+  const realRoot = realpathSync(root);
+  const dirs = new Set(files.map((f) => dirname(f.path)));
+  for (const dir of dirs) {
+    // The nearest part of the path that exists decides where the rest would be created.
+    let at = join(root, dir);
+    while (!existsSync(at) && at !== root) at = dirname(at);
+    const stat = lstatSync(at);
+    if (!stat.isDirectory() && !stat.isSymbolicLink()) {
+      throw new KbError("chart-dir", `${relative(root, at)} is a file: kb writes the Helm chart into the folder ${CHART_DIR}`, { hint: `move ${relative(root, at)} away` });
+    }
+    const real = realpathSync(at);
+    const rel = relative(realRoot, real);
+    if (rel.startsWith("..") || isAbsolute(rel)) {
+      throw new KbError("chart-dir", `${relative(root, at)} leads outside the project (to ${real}): kb writes the Helm chart only inside it`, {
+        hint: `make ${relative(root, at)} a folder of the project`,
+      });
+    }
+  }
+}
+
+/**
+ * Puts the chart's files into `tree`: those kb owns always, the user's (values.yaml, ...) only
+ * where missing unless `force`. Returns the user's files left as they were.
+ */
+export function writeChart(tree: VirtualTree, files: readonly ChartFile[], force: boolean): string[] {
+  checkChartDir(tree.root, files);
+  const kept: string[] = [];
+  for (const f of files) {
+    if (f.userOwned && !force && tree.read(f.path) !== undefined) {
+      kept.push(f.path);
+      continue;
+    }
+    tree.write(f.path, f.content);
+  }
+  return kept;
+}
+
+/**
+ * `.gitignore` with the chart let back in: kb's ignores the build output folder `dist/`,
+ * where the chart goes (as kubebuilder's), so the line becomes `dist/*` and `!dist/chart/`.
+ * Unchanged when it does not ignore `dist/` in that form.
+ */
+export function gitignoreWithChart(text: string): string {
+  if (text.split("\n").some((l) => l.trim() === `!${CHART_DIR}/`)) return text;
+  return text.replace(/^dist\/$/m, `dist/*\n# The Helm chart (kb edit --plugins=helm/v2-alpha) is kept in git.\n!${CHART_DIR}/`);
+}
