@@ -125,6 +125,18 @@ describe.skipIf(!HELM || !hasKubectl)("the Helm chart renders what config/defaul
     expect((manager.args as string[]).at(-1)).toBe("--zap-log-level=debug");
   });
 
+  it("another release name: names follow it, Services' names stay DNS labels, and what calls a Service names it", () => {
+    const release = "a-release-whose-name-is-long-enough-to-cut-the-service-names";
+    const chart = helmTemplate(join(dir, CHART), release, "elsewhere");
+    find(chart, "Deployment", `${release}-shop-controller-manager`);
+    const services = chart.filter((o) => o.kind === "Service").map((o) => o.metadata.name);
+    for (const name of services) expect(name.length, name).toBeLessThanOrEqual(63);
+    const webhookService = services.find((n) => n.endsWith("-webhook-service"))!;
+    expect(get(find(chart, "Certificate", `${release}-shop-serving-cert`), "spec", "dnsNames", 0)).toBe(`${webhookService}.elsewhere.svc`);
+    expect(get(find(chart, "MutatingWebhookConfiguration", `${release}-shop-mutating-webhook-configuration`), "webhooks", 0, "clientConfig", "service", "name")).toBe(webhookService);
+    expect(get(find(chart, "CustomResourceDefinition", "cronjobs.batch.example.com"), "spec", "conversion", "webhook", "clientConfig", "service")).toMatchObject({ name: webhookService, namespace: "elsewhere" });
+  });
+
   it("prometheus.enable, networkPolicy.enable and namespace.create render what config/prometheus, config/network-policy and the Namespace add", () => {
     const chart = helmTemplate(join(dir, CHART), "shop", NS, "prometheus.enable=true", "networkPolicy.enable=true", "namespace.create=true");
     uncomment(dir, "- ../prometheus");

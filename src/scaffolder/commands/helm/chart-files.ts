@@ -57,7 +57,7 @@ function chartTemplates(): string[] {
 
 /** The first line of each template kb owns: where it comes from, and that kb rewrites it. */
 function header(source: string): string {
-  return `{{- /* Written by kb from ${source}: kb generate rewrites it. Change the project or the values instead. */}}\n`;
+  return `{{- /* Written by kb from ${source}; kb generate writes it anew: change the project or the values, not this file. */}}\n`;
 }
 
 /** What each template of `templates/helm/chart/templates` mirrors in the kustomize tree. */

@@ -17,6 +17,8 @@ type Manifest = Record<string, unknown> & { metadata?: Record<string, unknown> }
 export interface ChartNames {
   /** `{{ include "<chart>.fullname" . }}` */
   readonly fullname: string;
+  /** The name of the webhook Service (`{{ include "<chart>.serviceName" ... }}`). */
+  readonly webhookService: string;
   /** `{{ include "<chart>.labels" . | nindent <n> }}` with `n` as given. */
   labels(indent: number): string;
 }
@@ -24,6 +26,7 @@ export interface ChartNames {
 export function chartNames(chart: string): ChartNames {
   return {
     fullname: `{{ include "${chart}.fullname" . }}`,
+    webhookService: `{{ include "${chart}.serviceName" (dict "suffix" "webhook-service" "context" $) }}`,
     labels: (indent) => `{{- include "${chart}.labels" . | nindent ${indent} }}`,
   };
 }
@@ -100,7 +103,7 @@ export function crdTemplate(text: string, file: string, names: ChartNames, conve
   if (conversion) {
     out += "  {{- if .Values.webhook.enable }}\n";
     out += "  conversion:\n    strategy: Webhook\n    webhook:\n      clientConfig:\n        service:\n";
-    out += `          name: ${names.fullname}-webhook-service\n          namespace: {{ .Release.Namespace }}\n          path: /convert\n`;
+    out += `          name: ${names.webhookService}\n          namespace: {{ .Release.Namespace }}\n          path: /convert\n`;
     out += "      conversionReviewVersions:\n        - v1\n  {{- end }}\n";
   }
   out += `${yamlLines(spec, 2)}\n`;
@@ -145,7 +148,7 @@ export function webhooksTemplate(text: string, file: string, names: ChartNames):
     out += annotationLines(config);
     out += `  labels:\n    ${names.labels(4)}\n  name: ${names.fullname}-${config.metadata!.name as string}\n`;
     out += body({ ...config, webhooks });
-    return out.replaceAll(SERVICE, `${names.fullname}-webhook-service`).replaceAll(NAMESPACE, "{{ .Release.Namespace }}");
+    return out.replaceAll(SERVICE, names.webhookService).replaceAll(NAMESPACE, "{{ .Release.Namespace }}");
   });
   return `{{- if .Values.webhook.enable }}\n${docs.join("---\n")}{{- end }}\n`;
 }
