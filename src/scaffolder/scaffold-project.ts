@@ -177,6 +177,9 @@ export async function scaffoldAlphaGenerate(kbVersion: string, req: AlphaGenerat
   const tree = new VirtualTree(req.outputDir);
   const kept: string[] = [];
   for (const plan of replayPlans(config, boilerplate, kbVersion)) kept.push(...(await applyPlan(plan, tree, { force: req.force })).kept);
+  // The Helm chart: kb generate, run right after, writes it (PROJECT records the plugin); git keeps it.
+  const gitignore = hasHelmPlugin(config) ? tree.read(".gitignore") : undefined;
+  if (gitignore !== undefined) tree.write(".gitignore", gitignoreWithChart(gitignore));
   return { tree, kept: kept.filter((k) => !tree.paths().includes(tree.resolve(k))), followUps: ["generate"] };
 }
 

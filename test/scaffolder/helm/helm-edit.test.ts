@@ -77,6 +77,16 @@ describe("kb edit --plugins=helm/v2-alpha", () => {
     expect(check.err).toContain(`${CHART}/templates/rbac/role.yaml`);
   });
 
+  it("kb alpha generate re-scaffolds the chart with the project", async () => {
+    const dir = await project();
+    await kb(dir, "edit", "--plugins=helm/v2-alpha");
+    const out = join(dir, "..", "regenerated");
+    await kb(dir, "alpha", "generate", "--output-dir", out);
+    expect(read(out, ".gitignore")).toBe(read(dir, ".gitignore"));
+    expect(read(out, "PROJECT")).toBe(read(dir, "PROJECT"));
+    for (const file of ["values.yaml", "templates/manager/manager.yaml", "templates/crd/batch.example.com_cronjobs.yaml"]) expect(read(out, `${CHART}/${file}`), file).toBe(read(dir, `${CHART}/${file}`));
+  });
+
   it("kb generate writes no chart in a project without the plugin", async () => {
     const dir = await project();
     await kb(dir, "generate");
