@@ -1,7 +1,8 @@
 // `npm run envtest:assets`: builds the real Kubernetes components that the tests run against
 // (kube-apiserver and etcd, as envtest uses them, controller-gen, the generator kb is
-// compared with, and helm, which lints and renders the chart kb scaffolds) from their Go modules at pinned versions, into a cache folder outside git,
-// and prints that folder as the last line of its output:
+// compared with, and helm, which lints and renders the chart kb scaffolds) from their Go
+// modules at pinned versions, into a cache folder outside git, and prints that folder as the
+// last line of its output:
 //
 //   KUBEBUILDER_ASSETS=$(npm run -s envtest:assets | tail -1) npm test
 //

@@ -194,6 +194,11 @@ spec:
     expect(template).toContain('description: A template such as {{ "{{" }} .Values.x }} or {{ "{{" }}- "y" }} is text here.');
   });
 
+  it("refuse a manifest whose name would not stay a name in the template", () => {
+    const bad = crd.replace("name: cronjobs.batch.example.com", 'name: "cronjobs{{ .Values.x }}"');
+    expect(() => crdTemplate(bad, "config/crd/bases/x.yaml", chartNames("shop"), false)).toThrow(/config\/crd\/bases\/x.yaml: "CustomResourceDefinition" "cronjobs\{\{ .Values.x \}\}" .* is not a Kubernetes object name/);
+  });
+
   it.skipIf(!HELM)("render to the text kb generate wrote (skipped without helm)", () => {
     const parent = mkdtempSync(join(tmpdir(), "kb-helm-escape-"));
     try {

@@ -47,6 +47,9 @@ function yamlLines(value: unknown, indent: number): string {
     .join("\n");
 }
 
+/** A name as RBAC roles, CRDs and webhook configurations have them (a DNS subdomain, `:` allowed in role names). */
+const OBJECT_NAME = /^[a-z0-9]([a-z0-9.:-]*[a-z0-9])?$/;
+
 /** The YAML documents of a generated file, objects only; `file` names it in errors. */
 export function parseManifests(text: string, file: string): Manifest[] {
   const docs = parseAllDocuments(text);
@@ -59,6 +62,13 @@ export function parseManifests(text: string, file: string): Manifest[] {
     if (value === null || value === undefined) continue;
     if (typeof value !== "object" || Array.isArray(value) || typeof (value as Manifest).kind !== "string" || typeof (value as Manifest).metadata?.name !== "string") {
       throw new KbError("bad-manifest", `${file}: expected Kubernetes objects with a kind and a metadata.name`, { hint: "run kb generate to write it anew" });
+    }
+    const { apiVersion, metadata } = value as Manifest;
+    // Names and API versions land in the templates as they are: only the characters Kubernetes allows them.
+    if (!OBJECT_NAME.test(metadata!.name as string) || typeof apiVersion !== "string" || !/^[a-z0-9.-]*\/?v[a-z0-9]+$/.test(apiVersion)) {
+      throw new KbError("bad-manifest", `${file}: ${JSON.stringify((value as Manifest).kind)} ${JSON.stringify(metadata!.name)} (apiVersion ${JSON.stringify(apiVersion)}) is not a Kubernetes object name and API version`, {
+        hint: "run kb generate to write it anew",
+      });
     }
     out.push(value as Manifest);
   }
