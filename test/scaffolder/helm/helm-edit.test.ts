@@ -1,5 +1,6 @@
 // kb edit --plugins=helm/v2-alpha and kb generate's part in keeping the chart, without helm: what
 // they write, keep, refuse and report.
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,12 +34,22 @@ describe("kb edit --plugins=helm/v2-alpha", () => {
     const dir = await project();
     expect(existsSync(join(dir, CHART))).toBe(false);
     const out = await kb(dir, "edit", "--plugins=helm/v2-alpha");
-    expect(out).toContain("note: the chart is in dist/chart: helm install shop dist/chart --namespace shop-system --create-namespace");
+    expect(out).toContain("note: the chart is in dist/chart: npm run helm-deploy installs it (helm upgrade --install shop dist/chart --namespace shop-system --create-namespace");
+    expect(out).toContain("updated package.json");
     expect(parseProjectConfig(read(dir, "PROJECT"), "PROJECT").plugins).toEqual({ "helm.kubebuilder-ts.io/v2-alpha": {} });
     expect(read(dir, ".gitignore")).toMatch(/^dist\/\*\n# .*\n!dist\/chart\/$/m);
     for (const file of ["Chart.yaml", "values.yaml", ".helmignore", "templates/_helpers.tpl", "templates/manager/manager.yaml", "templates/crd/batch.example.com_cronjobs.yaml", "templates/rbac/role.yaml"]) {
       expect(existsSync(join(dir, CHART, file)), file).toBe(true);
     }
+    const scripts = (JSON.parse(read(dir, "package.json")) as { scripts: Record<string, string> }).scripts;
+    expect(Object.keys(scripts).filter((s) => s.startsWith("helm-"))).toEqual(["helm-deploy", "helm-uninstall", "helm-status", "helm-history", "helm-rollback"]);
+    expect(scripts["helm-uninstall"]).toBe("helm uninstall ${HELM_RELEASE:-shop} --namespace ${HELM_NAMESPACE:-shop-system}");
+    // helm-deploy splits IMG into the chart's image repository and tag (as sh runs npm's scripts).
+    const deploy = scripts["helm-deploy"]!.replace("npm run manifests && ", "").replace("helm upgrade", "echo helm upgrade");
+    const shown = spawnSync("sh", ["-c", deploy], { encoding: "utf8", env: { ...process.env, IMG: "registry.example.com:5000/shop:v1.2.3", HELM_RELEASE: "" } }).stdout;
+    expect(shown.trim()).toBe(
+      "helm upgrade --install shop dist/chart --namespace shop-system --create-namespace --set manager.image.repository=registry.example.com:5000/shop --set manager.image.tag=v1.2.3 --wait --timeout 5m",
+    );
     const again = await kb(dir, "generate");
     expect(again).not.toMatch(/created|updated/);
     const check = await runKb(dir, "generate", "--check");
@@ -83,6 +94,7 @@ describe("kb edit --plugins=helm/v2-alpha", () => {
     const out = join(dir, "..", "regenerated");
     await kb(dir, "alpha", "generate", "--output-dir", out);
     expect(read(out, ".gitignore")).toBe(read(dir, ".gitignore"));
+    expect(read(out, "package.json")).toBe(read(dir, "package.json"));
     expect(read(out, "PROJECT")).toBe(read(dir, "PROJECT"));
     for (const file of ["values.yaml", "templates/manager/manager.yaml", "templates/crd/batch.example.com_cronjobs.yaml"]) expect(read(out, `${CHART}/${file}`), file).toBe(read(dir, `${CHART}/${file}`));
   });

@@ -56,3 +56,42 @@ export function gitignoreWithChart(text: string): string {
   if (text.split("\n").some((l) => l.trim() === `!${CHART_DIR}/`)) return text;
   return text.replace(/^dist\/$/m, `dist/*\n# The Helm chart (kb edit --plugins=helm/v2-alpha) is kept in git.\n!${CHART_DIR}/`);
 }
+
+/**
+ * The npm scripts that deploy the chart (kubebuilder's Makefile targets helm-deploy, ...), for
+ * the release `HELM_RELEASE` (default: the project's name) in `HELM_NAMESPACE` (default:
+ * `<project>-system`). helm-deploy regenerates the manifests and the chart first and deploys
+ * the image `IMG` (`<repository>:<tag>`, default controller:latest).
+ */
+export function helmScripts(projectName: string): Record<string, string> {
+  const release = `\${HELM_RELEASE:-${projectName}}`;
+  const namespace = `--namespace \${HELM_NAMESPACE:-${projectName}-system}`;
+  return {
+    "helm-deploy": `npm run manifests && img=\${IMG:-controller:latest} && helm upgrade --install ${release} ${CHART_DIR} ${namespace} --create-namespace --set manager.image.repository=\${img%:*} --set manager.image.tag=\${img##*:} --wait --timeout 5m`,
+    "helm-uninstall": `helm uninstall ${release} ${namespace}`,
+    "helm-status": `helm status ${release} ${namespace}`,
+    "helm-history": `helm history ${release} ${namespace}`,
+    "helm-rollback": `helm rollback ${release} ${namespace}`,
+  };
+}
+
+/**
+ * package.json with the {@link helmScripts} it lacks added after its other scripts (a script of
+ * the same name is the user's and stays); undefined when it is not a JSON object with an
+ * object of scripts, or already has them all.
+ */
+export function packageJsonWithHelmScripts(text: string, projectName: string): string | undefined {
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof pkg !== "object" || pkg === null || Array.isArray(pkg)) return undefined;
+  const scripts = (pkg as Record<string, unknown>).scripts ?? {};
+  if (typeof scripts !== "object" || scripts === null || Array.isArray(scripts)) return undefined;
+  const missing = Object.entries(helmScripts(projectName)).filter(([name]) => !(name in scripts));
+  if (missing.length === 0) return undefined;
+  const next = { ...(pkg as Record<string, unknown>), scripts: { ...scripts, ...Object.fromEntries(missing) } };
+  return `${JSON.stringify(next, null, 2)}\n`;
+}
