@@ -129,7 +129,7 @@ export function chartFiles(config: ProjectConfig, manifests: ChartManifests, dir
   }
 
   const conversionCrds = new Set(project.resources.filter((r) => r.hasApi && r.webhooks.conversion).map((r) => `${r.plural}.${r.apiGroup}`));
-  for (const [path, text] of [...manifests].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [path, text] of [...manifests].sort(([a], [b]) => byCodePoint(a, b))) {
     if (path === posix.join(dirs.rbacDir, "role.yaml")) add("templates/rbac/role.yaml", roleTemplate(text, path, names), path);
     else if (path === posix.join(dirs.webhookDir, "manifests.yaml")) add("templates/webhook/webhooks.yaml", webhooksTemplate(text, path, names), path);
     else if (path.startsWith(`${dirs.crdDir}/`)) {
@@ -137,7 +137,12 @@ export function chartFiles(config: ProjectConfig, manifests: ChartManifests, dir
       add(`templates/crd/${posix.basename(path)}`, crdTemplate(text, path, names, crdName !== undefined && conversionCrds.has(crdName)), path);
     }
   }
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort((a, b) => byCodePoint(a.path, b.path));
+}
+
+/** Order by code points, the same whatever the machine's locale (the output is deterministic). */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The CRD name (`<plural>.<group>`) of a CRD file of the project's resources. */
