@@ -125,6 +125,15 @@ describe.skipIf(!HELM || !hasKubectl)("the Helm chart renders what config/defaul
     expect((manager.args as string[]).at(-1)).toBe("--zap-log-level=debug");
   });
 
+  it("webhook.port and metrics.port move the servers, their Services and the manager's flags together", () => {
+    const chart = helmTemplate(join(dir, CHART), "shop", NS, "webhook.port=9444", "metrics.port=9000");
+    const manager = get(find(chart, "Deployment", "shop-controller-manager"), "spec", "template", "spec", "containers", 0) as Record<string, unknown>;
+    expect(manager.args).toEqual(expect.arrayContaining(["--metrics-bind-address=:9000", "--webhook-port=9444"]));
+    expect(manager.ports).toContainEqual({ containerPort: 9444, name: "webhook-server", protocol: "TCP" });
+    expect(get(find(chart, "Service", "shop-webhook-service"), "spec", "ports")).toEqual([{ port: 443, protocol: "TCP", targetPort: 9444 }]);
+    expect(get(find(chart, "Service", "shop-controller-manager-metrics-service"), "spec", "ports")).toEqual([{ name: "https", port: 9000, protocol: "TCP", targetPort: 9000 }]);
+  });
+
   it("another release name: names follow it, Services' names stay DNS labels, and what calls a Service names it", () => {
     const release = "a-release-whose-name-cuts-the-service-names-short"; // Helm allows 53 characters
     const chart = helmTemplate(join(dir, CHART), release, "elsewhere");
