@@ -127,7 +127,7 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
     if (chart) checkChartDir(io.cwd, chart);
   } catch (e) {
     if (!(e instanceof KbError)) throw e;
-    io.err(`error: the Helm chart: ${escapeControls(e.message)}${e.hint ? `\nhint: ${e.hint}` : ""}\nnothing was written\n`);
+    io.err(`error: the Helm chart: ${e.format(io.cwd)}\nnothing was written\n`);
     return ExitCode.badInput;
   }
   const chartPaths = (chart ?? []).map((f) => resolve(io.cwd, f.path));

@@ -99,6 +99,17 @@ describe("kb edit --plugins=helm/v2-alpha", () => {
     for (const file of ["values.yaml", "templates/manager/manager.yaml", "templates/crd/batch.example.com_cronjobs.yaml"]) expect(read(out, `${CHART}/${file}`), file).toBe(read(dir, `${CHART}/${file}`));
   });
 
+  it("kb generate names the manifest it cannot make into a template, and writes nothing", async () => {
+    const dir = await project();
+    await kb(dir, "edit", "--plugins=helm/v2-alpha");
+    writeFileSync(join(dir, "config/rbac/role.yaml"), "kind: [\n");
+    const r = await runKb(dir, "generate", "crd");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^error: the Helm chart: config\/rbac\/role.yaml is not valid YAML: .*\(run kb generate to write it anew\)\nnothing was written\n$/);
+    // kb generate (all) writes role.yaml anew, and the chart from it.
+    await kb(dir, "generate");
+  });
+
   it("kb generate writes no chart in a project without the plugin", async () => {
     const dir = await project();
     await kb(dir, "generate");
