@@ -14,7 +14,7 @@ import { readProject } from "./project-file/read-project.js";
 import { projectModel } from "./plan/project-model.js";
 import { chartFiles, readChartManifests } from "./commands/helm/chart-files.js";
 import { CHART_DIR, hasHelmPlugin, withHelmPlugin } from "./commands/helm/helm-plugin.js";
-import { gitignoreWithChart, packageJsonWithHelmScripts, writeChart } from "./commands/helm/write-chart.js";
+import { addHelmProjectFiles, CHART_WORKFLOW, writeChart } from "./commands/helm/write-chart.js";
 import { resourceModel } from "./plan/resource-model.js";
 
 /** What to do after the files are on disk (never on a dry run). */
@@ -146,16 +146,11 @@ export async function scaffoldHelmEdit(root: string, kbVersion: string, req: Hel
   const tree = new VirtualTree(root);
   const kept = writeChart(tree, chartFiles(next, readChartManifests(root, next)), req.force);
   tree.write(PROJECT_FILE, formatProjectConfig(next));
-  const gitignore = tree.read(".gitignore");
-  if (gitignore !== undefined) tree.write(".gitignore", gitignoreWithChart(gitignore));
   const notes = [
-    `the chart is in ${CHART_DIR}: npm run helm-deploy installs it (helm upgrade --install ${config.projectName} ${CHART_DIR} --namespace ${config.projectName}-system --create-namespace, with the image IMG)`,
-    `kb generate (and so kb create api and kb create webhook) keeps its templates in step with the project; values.yaml, Chart.yaml, .helmignore and templates/_helpers.tpl are yours (--force writes them anew)`,
+    `the chart is in ${CHART_DIR}: npm run helm-deploy installs it (helm upgrade --install ${config.projectName} ${CHART_DIR} --namespace ${config.projectName}-system --create-namespace, with the image IMG); ${CHART_WORKFLOW} tests it`,
+    `kb generate (and so kb create api and kb create webhook) keeps its templates in step with the project; values.yaml, Chart.yaml, .helmignore, templates/_helpers.tpl and ${CHART_WORKFLOW} are yours (--force writes them anew)`,
+    ...addHelmProjectFiles(tree, next, req.force),
   ];
-  const pkg = tree.read("package.json");
-  const withScripts = pkg === undefined ? undefined : packageJsonWithHelmScripts(pkg, config.projectName);
-  if (withScripts !== undefined) tree.write("package.json", withScripts);
-  else if (pkg === undefined || !pkg.includes('"helm-deploy"')) notes.push("package.json has no scripts object kb can add helm-deploy, helm-uninstall, helm-status, helm-history and helm-rollback to");
   return { tree, kept, followUps: ["generate"], notes };
 }
 
@@ -181,12 +176,8 @@ export async function scaffoldAlphaGenerate(kbVersion: string, req: AlphaGenerat
   const tree = new VirtualTree(req.outputDir);
   const kept: string[] = [];
   for (const plan of replayPlans(config, boilerplate, kbVersion)) kept.push(...(await applyPlan(plan, tree, { force: req.force })).kept);
-  // The Helm chart: kb generate, run right after, writes it (PROJECT records the plugin); git keeps it.
-  const gitignore = hasHelmPlugin(config) ? tree.read(".gitignore") : undefined;
-  if (gitignore !== undefined) tree.write(".gitignore", gitignoreWithChart(gitignore));
-  const pkg = hasHelmPlugin(config) ? tree.read("package.json") : undefined;
-  const withScripts = pkg === undefined ? undefined : packageJsonWithHelmScripts(pkg, config.projectName);
-  if (withScripts !== undefined) tree.write("package.json", withScripts);
+  // The Helm chart: kb generate, run right after, writes it (PROJECT records the plugin).
+  if (hasHelmPlugin(config)) addHelmProjectFiles(tree, config, req.force);
   return { tree, kept: kept.filter((k) => !tree.paths().includes(tree.resolve(k))), followUps: ["generate"] };
 }
 

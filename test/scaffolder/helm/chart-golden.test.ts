@@ -35,8 +35,8 @@ afterAll(() => {
 
 /**
  * Golden charts: fixtures/helm/<case>/commands.txt lists kb commands (kb edit
- * --plugins=helm/v2-alpha among them); expected/ holds the dist/chart they leave, with PROJECT
- * and .gitignore, file by file. Running the commands twice over gives the same files.
+ * --plugins=helm/v2-alpha among them); expected/ holds the dist/chart they leave, with PROJECT,
+ * .gitignore and the chart's workflow, file by file. Running the commands twice over gives the same files.
  */
 describe("kb's Helm chart: golden charts", () => {
   for (const name of cases) {
@@ -46,13 +46,18 @@ describe("kb's Helm chart: golden charts", () => {
         const r = await runKb(dir, ...argv);
         expect(r.code, `kb ${argv.join(" ")}\n${r.err}`).toBe(0);
       }
-      const chart = () => new Map([...listFiles(join(dir, "dist/chart")).map((p) => [`dist/chart/${p}`, readFileSync(join(dir, "dist/chart", p), "utf8")] as const), ...["PROJECT", ".gitignore"].map((p) => [p, readFileSync(join(dir, p), "utf8")] as const)]);
+      const chart = () => new Map([...listFiles(join(dir, "dist/chart")).map((p) => [`dist/chart/${p}`, readFileSync(join(dir, "dist/chart", p), "utf8")] as const), ...["PROJECT", ".gitignore", ".github/workflows/test-chart.yml"].map((p) => [p, readFileSync(join(dir, p), "utf8")] as const)]);
       const first = chart();
       expectGolden(join(ROOT, name, "expected"), first);
       // Deterministic: the chart written again from the same project is the same, byte for byte.
       const again = await runKb(dir, "edit", "--plugins=helm/v2-alpha");
       expect(again.code, again.err).toBe(0);
       expect(chart()).toEqual(first);
+      // The project's own npm run lint (prettier --check .) passes on the workflow kb wrote.
+      const prettier = await import("prettier");
+      const workflow = join(dir, ".github/workflows/test-chart.yml");
+      const options = JSON.parse(readFileSync(join(dir, ".prettierrc.json"), "utf8")) as import("prettier").Options;
+      expect(await prettier.check(readFileSync(workflow, "utf8"), { ...options, filepath: workflow })).toBe(true);
     });
   }
 });

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseProjectConfig, formatProjectConfig } from "../../../src/scaffolder/project-file/project-config.js";
 import { crdTemplate, chartNames, escapeForHelm } from "../../../src/scaffolder/commands/helm/manifest-templates.js";
+import { HELM_VERSION } from "../../../src/scaffolder/commands/helm/write-chart.js";
 import { runKb, tempDir } from "../../helpers/temp-project.js";
 import { parseAllDocuments } from "yaml";
 import { get } from "../config/support.js";
@@ -36,6 +37,7 @@ describe("kb edit --plugins=helm/v2-alpha", () => {
     const out = await kb(dir, "edit", "--plugins=helm/v2-alpha");
     expect(out).toContain("note: the chart is in dist/chart: npm run helm-deploy installs it (helm upgrade --install shop dist/chart --namespace shop-system --create-namespace");
     expect(out).toContain("updated package.json");
+    expect(out).toContain("created .github/workflows/test-chart.yml");
     expect(parseProjectConfig(read(dir, "PROJECT"), "PROJECT").plugins).toEqual({ "helm.kubebuilder-ts.io/v2-alpha": {} });
     expect(read(dir, ".gitignore")).toMatch(/^dist\/\*\n# .*\n!dist\/chart\/$/m);
     for (const file of ["Chart.yaml", "values.yaml", ".helmignore", "templates/_helpers.tpl", "templates/manager/manager.yaml", "templates/crd/batch.example.com_cronjobs.yaml", "templates/rbac/role.yaml"]) {
@@ -95,6 +97,7 @@ describe("kb edit --plugins=helm/v2-alpha", () => {
     await kb(dir, "alpha", "generate", "--output-dir", out);
     expect(read(out, ".gitignore")).toBe(read(dir, ".gitignore"));
     expect(read(out, "package.json")).toBe(read(dir, "package.json"));
+    expect(read(out, ".github/workflows/test-chart.yml")).toBe(read(dir, ".github/workflows/test-chart.yml"));
     expect(read(out, "PROJECT")).toBe(read(dir, "PROJECT"));
     for (const file of ["values.yaml", "templates/manager/manager.yaml", "templates/crd/batch.example.com_cronjobs.yaml"]) expect(read(out, `${CHART}/${file}`), file).toBe(read(dir, `${CHART}/${file}`));
   });
@@ -169,6 +172,13 @@ describe("kb edit --plugins=helm/v2-alpha", () => {
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the chart's CI workflow", () => {
+  it("installs the helm version kb's own tests run (npm run envtest:assets)", () => {
+    const versions = JSON.parse(spawnSync(process.execPath, [join(import.meta.dirname, "../../../scripts/envtest-assets.mjs"), "--print-versions"], { encoding: "utf8" }).stdout) as { helm: string };
+    expect(HELM_VERSION).toBe(versions.helm);
   });
 });
 

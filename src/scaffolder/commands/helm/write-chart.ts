@@ -3,6 +3,9 @@ import { dirname, isAbsolute, join, relative } from "node:path";
 import { KbError } from "../../../diagnostics/index.js";
 import type { VirtualTree } from "../../../tree/index.js";
 import type { ChartFile } from "./chart-files.js";
+import { renderTemplate } from "../../machinery/render-template.js";
+import type { ProjectConfig } from "../../project-file/project-config.js";
+import { projectModel } from "../../plan/project-model.js";
 import { CHART_DIR } from "./helm-plugin.js";
 
 /**
@@ -94,4 +97,29 @@ export function packageJsonWithHelmScripts(text: string, projectName: string): s
   if (missing.length === 0) return undefined;
   const next = { ...(pkg as Record<string, unknown>), scripts: { ...scripts, ...Object.fromEntries(missing) } };
   return `${JSON.stringify(next, null, 2)}\n`;
+}
+
+/** The helm version the chart's CI workflow installs (the one kb's tests run). */
+export const HELM_VERSION = "4.3.2";
+
+/** The GitHub workflow that checks the chart (kubebuilder's test-chart.yml): lint, then install on kind. */
+export const CHART_WORKFLOW = ".github/workflows/test-chart.yml";
+
+/**
+ * What the Helm plugin adds to the project beside the chart: `.gitignore` lets the chart in,
+ * package.json gets the helm-* scripts, and the chart's CI workflow is written where missing
+ * (or anew with `force`). Returns notes for what it could not do.
+ */
+export function addHelmProjectFiles(tree: VirtualTree, config: ProjectConfig, force: boolean): string[] {
+  const notes: string[] = [];
+  const gitignore = tree.read(".gitignore");
+  if (gitignore !== undefined) tree.write(".gitignore", gitignoreWithChart(gitignore));
+  const pkg = tree.read("package.json");
+  const withScripts = pkg === undefined ? undefined : packageJsonWithHelmScripts(pkg, config.projectName);
+  if (withScripts !== undefined) tree.write("package.json", withScripts);
+  else if (pkg === undefined || !pkg.includes('"helm-deploy"')) notes.push("package.json has no scripts object kb can add helm-deploy, helm-uninstall, helm-status, helm-history and helm-rollback to");
+  if (force || tree.read(CHART_WORKFLOW) === undefined) {
+    tree.write(CHART_WORKFLOW, renderTemplate("helm/workflows/test-chart.yml.ejs", { project: projectModel(config, "", ""), helmVersion: HELM_VERSION }));
+  }
+  return notes;
 }
