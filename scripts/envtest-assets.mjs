@@ -1,7 +1,8 @@
 // `npm run envtest:assets`: builds the real Kubernetes components that the tests run against
-// (kube-apiserver and etcd, as envtest uses them, and controller-gen, the generator kb is
-// compared with) from their Go modules at pinned versions, into a cache folder outside git,
-// and prints that folder as the last line of its output:
+// (kube-apiserver and etcd, as envtest uses them, controller-gen, the generator kb is
+// compared with, and helm, which lints and renders the chart kb scaffolds) from their Go
+// modules at pinned versions, into a cache folder outside git, and prints that folder as the
+// last line of its output:
 //
 //   KUBEBUILDER_ASSETS=$(npm run -s envtest:assets | tail -1) npm test
 //
@@ -24,6 +25,7 @@ export const VERSIONS = {
   kubernetes: "1.36.3",
   etcd: "3.6.16",
   controllerTools: "0.21.0",
+  helm: "4.3.2",
 };
 
 const [, kubernetesMinor, kubernetesPatch] = VERSIONS.kubernetes.split(".");
@@ -72,6 +74,16 @@ const COMPONENTS = [
     pkg: "sigs.k8s.io/controller-tools/cmd/controller-gen",
     ldflags: () => [],
   },
+  {
+    // The chart tests (`helm lint`, `helm template`) of the helm/v2-alpha plugin.
+    name: "helm",
+    version: VERSIONS.helm,
+    goMod: () => `module kubebuilder-ts.local/helm\n\ngo 1.26\n\nrequire helm.sh/helm/v4 v${VERSIONS.helm}\n`,
+    files: { "tools.go": '//go:build tools\n\npackage tools\n\nimport _ "helm.sh/helm/v4/cmd/helm"\n' },
+    pkg: "helm.sh/helm/v4/cmd/helm",
+    // What Helm's own Makefile stamps in for a tagged release; `helm version` reports it.
+    ldflags: () => [`-X helm.sh/helm/v4/internal/version.version=v${VERSIONS.helm}`, "-X helm.sh/helm/v4/internal/version.gitTreeState=clean"],
+  },
 ];
 
 function fail(message) {
@@ -103,7 +115,7 @@ function goEnv() {
   const probe = spawnSync("go", ["env", "-json", "GOPATH", "GOMODCACHE", "GOVERSION"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
     fail(
-      "Go is not installed (no `go` on PATH). The real-Kubernetes test assets (kube-apiserver, etcd, controller-gen) are built from their Go modules: install Go 1.26 or newer, " +
+      "Go is not installed (no `go` on PATH). The real-Kubernetes test assets (kube-apiserver, etcd, controller-gen, helm) are built from their Go modules: install Go 1.26 or newer, " +
         "or point KUBEBUILDER_ASSETS at a folder that already holds kube-apiserver and etcd (for example one made by setup-envtest).",
     );
   }

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { DiagnosticList, escapeControls, ExitCode } from "../diagnostics/index.js";
+import { DiagnosticList, escapeControls, ExitCode, KbError } from "../diagnostics/index.js";
+import { chartForGenerate, checkChartDir, writeChart, type ChartFile } from "../scaffolder/index.js";
 import { roleNameProblem } from "../generator/crd/names.js";
 import { readCrdApplies } from "../generator/crd/crd-applies.js";
 import { checkWrites } from "../output/output-guard.js";
@@ -119,11 +120,19 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
     return ExitCode.badInput;
   }
   const rel = (p: string) => escapeControls(relative(io.cwd, p) || p);
+  // With the Helm plugin recorded in PROJECT, the chart follows the manifests.
+  let chart: ChartFile[] | undefined;
+  try {
+    chart = chartForGenerate(io.cwd, files, flags);
+    if (chart) checkChartDir(io.cwd, chart);
+  } catch (e) {
+    if (!(e instanceof KbError)) throw e;
+    io.err(`error: the Helm chart: ${e.format(io.cwd)}\nnothing was written\n`);
+    return ExitCode.badInput;
+  }
+  const chartPaths = (chart ?? []).map((f) => resolve(io.cwd, f.path));
   const outputDirs = [flags.crdDir, flags.rbacDir, flags.webhookDir].map((d) => resolve(io.cwd, d));
-  const blocked = checkWrites(
-    files.map((f) => f.path),
-    outputDirs,
-  );
+  const blocked = checkWrites([...files.map((f) => f.path), ...chartPaths], [...outputDirs, ...new Set(chartPaths.map((p) => dirname(p)))]);
   if (blocked.length > 0) {
     for (const p of blocked) io.err(`error: ${rel(p.path)}: ${p.message}\n`);
     io.err(`${blocked.length} error${blocked.length === 1 ? "" : "s"}; nothing was written\n`);
@@ -131,10 +140,12 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
   }
   const tree = new VirtualTree(io.cwd);
   for (const f of files) tree.write(f.path, f.content);
+  const chartKept = chart ? writeChart(tree, chart, false).length : 0;
+  const outputs = files.length + (chart?.length ?? 0) - chartKept;
   if (flags.check) {
     const changes = tree.changes();
     if (changes.length === 0) {
-      io.out(`${files.length} manifest${files.length === 1 ? " is" : "s are"} up to date\n`);
+      io.out(`${outputs} manifest${outputs === 1 ? " is" : "s are"} up to date\n`);
       return ExitCode.ok;
     }
     io.out(await tree.diff());
@@ -152,7 +163,7 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
     return ExitCode.badInput;
   }
   for (const c of written) io.out(`${c.kind === "create" ? "created" : "updated"} ${rel(c.path)}\n`);
-  const same = files.length - written.length;
+  const same = outputs - written.length;
   if (same > 0) io.out(`${same} unchanged\n`);
   if (files.length === 0) io.out("nothing to generate: no kinds, RBAC or webhook markers found\n");
   return ExitCode.ok;

@@ -3,10 +3,12 @@ export {
   scaffoldAlphaGenerate,
   scaffoldApi,
   scaffoldEdit,
+  scaffoldHelmEdit,
   scaffoldInit,
   scaffoldWebhook,
   type AlphaGenerateRequest,
   type EditRequest,
+  type HelmEditRequest,
   type FollowUp,
   type Scaffolded,
 } from "./scaffold-project.js";
@@ -17,3 +19,7 @@ export { checkDomain, checkGroup, checkOwner, checkKind, checkPlural, checkProje
 export { checkControllerName, checkExternalApiModule, checkExternalApiPath, checkWebhookPath } from "./plan/names.js";
 export { LICENSES, type License } from "./plan/project-model.js";
 export { readProject } from "./project-file/read-project.js";
+export { chartFiles, readChartManifests, type ChartFile } from "./commands/helm/chart-files.js";
+export { chartForGenerate } from "./commands/helm/generate-chart.js";
+export { checkPlugins, CHART_DIR, HELM_PLUGIN_KEY } from "./commands/helm/helm-plugin.js";
+export { checkChartDir, writeChart } from "./commands/helm/write-chart.js";

@@ -13,6 +13,9 @@ import type { ScaffoldPlan } from "./machinery/scaffold-plan.js";
 import { formatProjectConfig, PROJECT_FILE, type ProjectConfig, type ProjectResource } from "./project-file/project-config.js";
 import { readProject } from "./project-file/read-project.js";
 import { projectModel } from "./plan/project-model.js";
+import { chartFiles, readChartManifests } from "./commands/helm/chart-files.js";
+import { CHART_DIR, hasHelmPlugin, withHelmPlugin } from "./commands/helm/helm-plugin.js";
+import { addHelmProjectFiles, CHART_WORKFLOW, writeChart } from "./commands/helm/write-chart.js";
 import { resourceModel } from "./plan/resource-model.js";
 
 /** What to do after the files are on disk (never on a dry run). */
@@ -125,6 +128,33 @@ export async function scaffoldEdit(root: string, kbVersion: string, req: EditReq
   return { tree, kept: [], followUps: ["generate"], notes };
 }
 
+/** `kb edit --plugins=helm/v2-alpha`: what to do with the chart's files the user owns. */
+export interface HelmEditRequest {
+  /** Write Chart.yaml, values.yaml, .helmignore and templates/_helpers.tpl anew even when they exist. */
+  readonly force: boolean;
+}
+
+/**
+ * `kb edit --plugins=helm/v2-alpha`, as kubebuilder's helm plugin: records the plugin in PROJECT
+ * and writes the Helm chart in `dist/chart` from the project and the manifests kb generate
+ * wrote (kb generate, run right after, writes it again from fresh manifests, and keeps it in
+ * step from then on: kb create api and kb create webhook run it). `.gitignore` lets the chart
+ * back into git.
+ */
+export async function scaffoldHelmEdit(root: string, kbVersion: string, req: HelmEditRequest): Promise<Scaffolded & { readonly notes: readonly string[] }> {
+  const { config } = readProject(root);
+  const next = withHelmPlugin({ ...config, cliVersion: kbVersion });
+  const tree = new VirtualTree(root);
+  const kept = writeChart(tree, chartFiles(next, readChartManifests(root, next)), req.force);
+  tree.write(PROJECT_FILE, formatProjectConfig(next));
+  const notes = [
+    `the chart is in ${CHART_DIR}: npm run helm-deploy installs it (helm upgrade --install ${config.projectName} ${CHART_DIR} --namespace ${config.projectName}-system --create-namespace, with the image IMG); ${CHART_WORKFLOW} tests it`,
+    `kb generate (and so kb create api and kb create webhook) keeps its templates in step with the project; values.yaml, Chart.yaml, .helmignore, templates/_helpers.tpl and ${CHART_WORKFLOW} are yours (--force writes them anew)`,
+    ...addHelmProjectFiles(tree, next, req.force),
+  ];
+  return { tree, kept, followUps: ["generate"], notes };
+}
+
 /** Files `kb generate` writes (with its default directories). */
 function isGeneratedOutput(path: string): boolean {
   return path === "config/rbac/role.yaml" || path === "config/webhook/manifests.yaml" || path.startsWith("config/crd/bases/");
@@ -151,6 +181,8 @@ export async function scaffoldAlphaGenerate(kbVersion: string, req: AlphaGenerat
   for (const module of config.resources.flatMap((r) => (r.module ? [r.module] : []))) {
     await applyPlan(planWithExternalModule({ data: {}, templates: [], computed: [], insertions: [] }, (path) => tree.read(path), module), tree);
   }
+  // The Helm chart: kb generate, run right after, writes it (PROJECT records the plugin).
+  if (hasHelmPlugin(config)) addHelmProjectFiles(tree, config, req.force);
   return { tree, kept: kept.filter((k) => !tree.paths().includes(tree.resolve(k))), followUps: ["generate"] };
 }
 

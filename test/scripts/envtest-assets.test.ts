@@ -16,7 +16,7 @@ describe("npm run envtest:assets", () => {
   it("prints the pinned versions", () => {
     const r = run(["--print-versions"]);
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ kubernetes: expect.stringMatching(/^1\.(3[6-9]|[4-9]\d)\.\d+$/), etcd: expect.stringMatching(/^3\.6\.\d+$/), controllerTools: expect.stringMatching(/^0\.\d+\.\d+$/) });
+    expect(JSON.parse(r.stdout)).toEqual({ kubernetes: expect.stringMatching(/^1\.(3[6-9]|[4-9]\d)\.\d+$/), etcd: expect.stringMatching(/^3\.6\.\d+$/), controllerTools: expect.stringMatching(/^0\.\d+\.\d+$/), helm: expect.stringMatching(/^4\.\d+\.\d+$/) });
   });
 
   it("says what to do when Go is missing, and exits 2", () => {
@@ -34,7 +34,7 @@ describe("npm run envtest:assets", () => {
 
   it("refuses an unknown option or component", () => {
     expect(run(["--bogus"]).stderr).toContain("unknown option --bogus");
-    expect(run(["--only", "kubelet"]).stderr).toContain("--only takes one of etcd, kube-apiserver, controller-gen; got kubelet");
+    expect(run(["--only", "kubelet"]).stderr).toContain("--only takes one of etcd, kube-apiserver, controller-gen, helm; got kubelet");
   });
 
   // Only when KUBEBUILDER_ASSETS is this script's own folder (a setup-envtest folder has no stamps).

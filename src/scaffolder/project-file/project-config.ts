@@ -70,6 +70,11 @@ export interface ProjectConfig {
   readonly layout: readonly string[];
   readonly multigroup?: boolean;
   readonly namespaced?: boolean;
+  /**
+   * Optional plugins enabled in the project and their settings, by plugin key (kubebuilder's
+   * `plugins:`; `kb edit --plugins=helm/v2-alpha` records `helm.kubebuilder-ts.io/v2-alpha`).
+   */
+  readonly plugins?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   readonly projectName: string;
   readonly resources: readonly ProjectResource[];
   readonly version: string;
@@ -88,6 +93,9 @@ export function formatProjectConfig(config: ProjectConfig): string {
   doc.layout = [...config.layout];
   if (config.multigroup) doc.multigroup = true;
   if (config.namespaced) doc.namespaced = true;
+  if (config.plugins && Object.keys(config.plugins).length > 0) {
+    doc.plugins = Object.fromEntries(Object.keys(config.plugins).sort().map((k) => [k, { ...config.plugins![k] }]));
+  }
   doc.projectName = config.projectName;
   if (config.resources.length > 0) doc.resources = config.resources.map(formatResource);
   doc.version = config.version;
@@ -162,6 +170,11 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
   if (!Array.isArray(resources)) throw new KbError("project-file", "expected resources to be a list", { location: where(["resources"]) });
   const domain = str("domain", true)!;
   if (!isDnsSubdomain(domain)) throw new KbError("project-file", `domain ${JSON.stringify(domain)}: expected a DNS subdomain such as example.com`, { location: where(["domain"]) });
+  const plugins = raw.plugins ?? {};
+  if (!isRecord(plugins)) throw new KbError("project-file", "expected plugins to be a mapping of plugin keys to their settings", { location: where(["plugins"]) });
+  for (const [key, settings] of Object.entries(plugins)) {
+    if (settings !== null && !isRecord(settings)) throw new KbError("project-file", `expected the settings of plugin ${key} to be a mapping`, { location: where(["plugins", key]) });
+  }
   const projectName = str("projectName", true)!;
   if (!isDnsLabel(projectName)) throw new KbError("project-file", `projectName ${JSON.stringify(projectName)}: expected a DNS label such as my-operator`, { location: where(["projectName"]) });
   return {
@@ -170,6 +183,7 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
     layout: layout.map(String),
     multigroup: raw.multigroup === true || undefined,
     namespaced: raw.namespaced === true || undefined,
+    plugins: Object.keys(plugins).length > 0 ? Object.fromEntries(Object.entries(plugins).map(([k, v]) => [k, (v ?? {}) as Record<string, unknown>])) : undefined,
     projectName,
     resources: resources.map((r, i) => parseResource(r, (path) => where(["resources", i, ...path]))),
     version,
