@@ -11,18 +11,12 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeOfLine } from "../../helpers/node-line.js";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const STEP_TIMEOUT = 8 * 60_000;
 const VERSION = (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version;
 const TARBALL = `kubebuilder-ts-${VERSION}.tgz`;
-
-/** The folder of a Node.js 24 binary, or why there is none. */
-function node24(): { bin: string } | { why: string } {
-  const r = spawnSync(process.execPath, [join(REPO, "scripts", "ci-node.mjs"), "24"], { encoding: "utf8", timeout: 10 * 60_000 });
-  if (r.status === 0) return { bin: r.stdout.trim().split("\n").at(-1)! };
-  return { why: `scripts/ci-node.mjs 24 exited ${r.status}: ${(r.stderr ?? "").trim().split("\n").at(-1)}` };
-}
 
 /** The sh code block under the README heading `heading`, its lines without comments. */
 function readmeBlock(heading: string): string[] {
@@ -45,7 +39,7 @@ function dockerIgnored(patterns: readonly string[], path: string): boolean {
   return ignored;
 }
 
-const found = node24();
+const found = nodeOfLine(24);
 if ("why" in found) console.log(`README install e2e skipped: no Node.js 24 (${found.why})`);
 
 describe.skipIf("why" in found)("the README's install and first five minutes, on a clean npm prefix, with kubebuilder-ts not on the registry", () => {
