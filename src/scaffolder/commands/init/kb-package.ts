@@ -1,8 +1,6 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { basename, join, relative, resolve, sep } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { KbError } from "../../../diagnostics/index.js";
 
 /** The package a scaffolded project depends on. */
@@ -176,32 +174,83 @@ export function kbPackageFor(source: KbSource, kbVersion: string): KbPackage {
 }
 
 /**
- * The bytes of the tarball to vendor: the tarball itself, or the folder packed by
- * `npm pack --ignore-scripts` (a checkout must be built first: the package holds dist/).
+ * The bytes of the tarball to vendor: the tarball itself, or the folder packed as `npm pack`
+ * packs it (a checkout must be built first: the package holds dist/). Packing is done here, not
+ * by spawning npm, which would take seconds of every kb init.
  */
-export function kbTarball(source: Exclude<KbSource, { kind: "registry" }>, env: NodeJS.ProcessEnv = process.env): Buffer {
+export function kbTarball(source: Exclude<KbSource, { kind: "registry" }>): Buffer {
   if (source.kind === "tarball") return readFileSync(source.path);
   if (!existsSync(join(source.path, "dist", "index.js"))) {
     throw new KbError("kb-source", `${source.path} is a kubebuilder-ts folder that is not built (no dist/index.js)`, { hint: `run npm install (or npm run build) in ${source.path} first` });
   }
-  const into = mkdtempSync(join(tmpdir(), "kb-pack-"));
-  try {
-    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const run = spawnSync(npm, ["pack", "--ignore-scripts", "--json", "--pack-destination", into], {
-      cwd: source.path,
-      encoding: "utf8",
-      env: { ...env, npm_config_update_notifier: "false" },
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (run.status !== 0) {
-      const detail = run.error?.message ?? (run.stderr.trim().split("\n").slice(-3).join("; ") || `exit code ${run.status}`);
-      throw new KbError("kb-source", `npm pack in ${source.path} failed: ${detail}`, { hint: `pack it yourself (npm pack in ${source.path}) and pass the .tgz to --kb-source` });
-    }
-    const [packed] = JSON.parse(run.stdout) as { filename: string }[];
-    return readFileSync(join(into, basename(packed!.filename)));
-  } finally {
-    rmSync(into, { recursive: true, force: true });
+  return packFolder(source.path, packageFiles(source.path));
+}
+
+/** Names npm never packs, wherever they are. */
+const NEVER_PACKED = new Set([".git", "node_modules", ".DS_Store", ".npmrc", "npm-debug.log", "package-lock.json"]);
+
+/**
+ * The files of the package in `dir`, relative, sorted, as npm pack chooses them: an installed
+ * package (under node_modules) holds just what its tarball held, so all of it; a checkout, what
+ * package.json's `files` lists, with package.json and the README and licence files.
+ */
+export function packageFiles(dir: string): string[] {
+  const walk = (rel: string): string[] => {
+    const abs = join(dir, rel);
+    if (!existsSync(abs)) return [];
+    if (!statSync(abs).isDirectory()) return [rel];
+    return readdirSync(abs)
+      .filter((name) => !NEVER_PACKED.has(name))
+      .flatMap((name) => walk(rel ? `${rel}/${name}` : name));
+  };
+  const installed = realpathSync(dir).split(sep).includes("node_modules");
+  const { files } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { files?: string[] };
+  const roots = installed || !files ? [""] : [...files.map((f) => f.replace(/^\.?\/+|\/+$/g, "")), "package.json", ...readdirSync(dir).filter((n) => /^(readme|license|licence|notice)(\..*)?$/i.test(n))];
+  return [...new Set(roots.flatMap(walk))].sort();
+}
+
+/** npm's fixed modification time for packed files (1985-10-26T08:15:00Z), so that the same files give the same tarball. */
+const PACK_MTIME = 499162500;
+
+/** A gzipped tar of `files` (relative to `dir`) under `package/`, as npm packs. */
+function packFolder(dir: string, files: readonly string[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const file of files) {
+    const body = readFileSync(join(dir, file));
+    const executable = (statSync(join(dir, file)).mode & 0o111) !== 0;
+    blocks.push(tarHeader(`package/${file}`, body.length, executable ? 0o755 : 0o644), body, Buffer.alloc((512 - (body.length % 512)) % 512));
   }
+  blocks.push(Buffer.alloc(1024));
+  return gzipSync(Buffer.concat(blocks));
+}
+
+/** A ustar header; a long path is split into the prefix and name fields. */
+function tarHeader(path: string, size: number, mode: number): Buffer {
+  let name = path;
+  let prefix = "";
+  if (Buffer.byteLength(name) > 100) {
+    const at = [...path.matchAll(/\//g)].map((m) => m.index).find((i) => Buffer.byteLength(path.slice(i + 1)) <= 100 && Buffer.byteLength(path.slice(0, i)) <= 155);
+    if (at === undefined) throw new KbError("kb-source", `cannot pack ${path}: its path is too long for a tar header`);
+    prefix = path.slice(0, at);
+    name = path.slice(at + 1);
+  }
+  const header = Buffer.alloc(512);
+  const put = (value: string, offset: number, length: number) => header.write(value, offset, length, "utf8");
+  const octal = (value: number, length: number) => value.toString(8).padStart(length - 1, "0");
+  put(name, 0, 100);
+  put(octal(mode, 8), 100, 8);
+  put(octal(0, 8), 108, 8);
+  put(octal(0, 8), 116, 8);
+  put(octal(size, 12), 124, 12);
+  put(octal(PACK_MTIME, 12), 136, 12);
+  put("        ", 148, 8);
+  put("0", 156, 1);
+  put("ustar\0", 257, 6);
+  put("00", 263, 2);
+  put(prefix, 345, 155);
+  const checksum = header.reduce((sum, b) => sum + b, 0);
+  put(`${octal(checksum, 7)}\0 `, 148, 8);
+  return header;
 }
 
 /** Where kb init says the package came from. */

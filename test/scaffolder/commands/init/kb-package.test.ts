@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { KbError } from "../../../../src/diagnostics/index.js";
-import { detectKbSource, kbDependencySpec, kbPackageFor, kbSourceFromFlag, tarballPackageJson } from "../../../../src/scaffolder/commands/init/kb-package.js";
+import { detectKbSource, kbDependencySpec, kbPackageFor, kbSourceFromFlag, kbTarball, packageFiles, tarballPackageJson } from "../../../../src/scaffolder/commands/init/kb-package.js";
 
 const made: string[] = [];
 afterEach(() => {
@@ -121,5 +121,56 @@ describe("the dependency a project gets", () => {
   it("reads a tarball's package.json without unpacking it", () => {
     const tarball = fakeTarball(temp(), "kubebuilder-ts", "3.2.1");
     expect(tarballPackageJson(readFileSync(tarball))).toEqual({ name: "kubebuilder-ts", version: "3.2.1" });
+  });
+});
+
+describe("packing a kubebuilder-ts folder", () => {
+  /** A built checkout: package.json's `files`, and what npm leaves out. */
+  function checkout(root: string): string {
+    const dir = join(root, "kubebuilder-ts");
+    mkdirSync(join(dir, "dist", "a-folder-whose-name-is-long-enough-that-the-whole-path-passes-the-hundred-bytes-of-a-tar-name"), { recursive: true });
+    mkdirSync(join(dir, "bin"));
+    mkdirSync(join(dir, "src"));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "kubebuilder-ts", version: "0.3.0", files: ["bin", "dist", "README.md"] }));
+    writeFileSync(join(dir, "README.md"), "readme\n");
+    writeFileSync(join(dir, "LICENSE"), "licence\n");
+    writeFileSync(join(dir, "bin", "kb.js"), "#!/usr/bin/env node\n", { mode: 0o755 });
+    writeFileSync(join(dir, "dist", "index.js"), "export {};\n");
+    writeFileSync(join(dir, "dist", "a-folder-whose-name-is-long-enough-that-the-whole-path-passes-the-hundred-bytes-of-a-tar-name", "file.js"), "x\n");
+    writeFileSync(join(dir, "dist", ".DS_Store"), "");
+    writeFileSync(join(dir, "src", "index.ts"), "export {};\n");
+    return dir;
+  }
+
+  it("packs what npm pack packs: `files`, package.json, README and licence; not the sources", () => {
+    const dir = checkout(temp());
+    expect(packageFiles(dir)).toEqual([
+      "LICENSE",
+      "README.md",
+      "bin/kb.js",
+      "dist/a-folder-whose-name-is-long-enough-that-the-whole-path-passes-the-hundred-bytes-of-a-tar-name/file.js",
+      "dist/index.js",
+      "package.json",
+    ]);
+  });
+
+  it("gives a tarball tar and npm read, the same bytes every time, with the executable bit kept", () => {
+    const root = temp();
+    const dir = checkout(root);
+    const tgz = kbTarball({ kind: "directory", path: dir });
+    expect(kbTarball({ kind: "directory", path: dir }).equals(tgz)).toBe(true);
+    expect(tarballPackageJson(tgz)).toMatchObject({ name: "kubebuilder-ts", version: "0.3.0" });
+    writeFileSync(join(root, "packed.tgz"), tgz);
+    const listed = spawnSync("tar", ["tzvf", join(root, "packed.tgz")], { encoding: "utf8" });
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/^-rwxr-xr-x .* package\/bin\/kb\.js$/m);
+    expect(listed.stdout).toContain("package/dist/a-folder-whose-name-is-long-enough-that-the-whole-path-passes-the-hundred-bytes-of-a-tar-name/file.js");
+    expect(listed.stdout).not.toContain("src/");
+  });
+
+  it("refuses a checkout that is not built", () => {
+    const dir = checkout(temp());
+    rmSync(join(dir, "dist"), { recursive: true });
+    expect(() => kbTarball({ kind: "directory", path: dir })).toThrow(/not built \(no dist\/index\.js\)/);
   });
 });
