@@ -19,7 +19,7 @@ const NOT_IN_REGISTRY = /404\s+'((?:@[^/'\s]+\/)?[^@'\s]+)@?[^']*' is not in thi
  * ```
  */
 export function installFailureHint(npmOutput: string, dir: string): string {
-  const retry = dir === "." ? "npm install" : `cd ${dir} && npm install`;
+  const retry = retryCommand(dir);
   const missing = NOT_IN_REGISTRY.exec(npmOutput)?.[1];
   if (missing === "kubebuilder-ts") {
     return (
@@ -33,6 +33,11 @@ export function installFailureHint(npmOutput: string, dir: string): string {
     return `the npm registry could not be reached. The project is written: once it can be, run \`${retry}\` (or \`${retry} --offline\` to install from npm's cache alone, when it holds every package)`;
   }
   return `the project is written: fix the problem above, then run \`${retry}\``;
+}
+
+/** `npm install`, in `dir` when that is not the working directory. */
+function retryCommand(dir: string): string {
+  return dir === "." ? "npm install" : `cd ${dir} && npm install`;
 }
 
 /**
@@ -57,7 +62,7 @@ export async function npmInstall(io: Io, root: string, env: NodeJS.ProcessEnv = 
   });
   if (outcome.code === 0) return ExitCode.ok;
   const dir = relative(io.cwd, root) || ".";
-  const why = outcome.error ? `npm could not be run: ${outcome.error.message}` : `exit code ${outcome.code}`;
-  io.err(`error: npm install failed (${why}): ${outcome.error ? `the project is written: install npm, then run \`${dir === "." ? "" : `cd ${dir} && `}npm install\`` : installFailureHint(output, dir)}\n`);
+  if (outcome.error) io.err(`error: npm install failed (npm could not be run: ${outcome.error.message}): the project is written: install npm, then run \`${retryCommand(dir)}\`\n`);
+  else io.err(`error: npm install failed (exit code ${outcome.code}): ${installFailureHint(output, dir)}\n`);
   return ExitCode.badInput;
 }
