@@ -43,7 +43,7 @@ Where the project's kubebuilder-ts comes from: kb installed from the npm registr
 registry's range (^<version>). kb run from a checkout (npm link) or installed from a tarball
 puts that package in vendor/kubebuilder-ts-<version>.tgz (commit it with the project) and
 depends on file:vendor/...; the Dockerfile copies it into the image build. --kb-source
-chooses: registry, a .tgz, or a kubebuilder-ts folder (packed with npm pack).`;
+chooses: registry, a .tgz, or a kubebuilder-ts folder (packed as npm pack packs it).`;
 
 /** The year in licence headers: SOURCE_DATE_EPOCH's when set (reproducible output), else this year. */
 export function scaffoldYear(env: NodeJS.ProcessEnv = process.env): number {
