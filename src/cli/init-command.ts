@@ -96,7 +96,7 @@ export function initCommand(io: Io, setExit: (code: number) => void): Command {
         try {
           const scaffolded = await finishScaffold(io, result, false, undefined, "kb init");
           written = true;
-          if (placed) io.out(`created ${kbPackage.file}\n`);
+          io.out(placed ? `created ${kbPackage.file}\n` : `kept ${kbPackage.file} (already there)\n`);
           return scaffolded;
         } finally {
           if (!written && placed) removePlaced(io.cwd, kbPackage.file);
