@@ -7,7 +7,14 @@
 #   bash scripts/ci-node-lines.sh .ci test/runtime test/cli
 #
 # The tests run on the in-process API server only (KUBEBUILDER_ASSETS unset): the real API
-# server is the same Go program whichever Node.js talks to it. A line whose Node.js cannot be
+# server is the same Go program whichever Node.js talks to it.
+#
+# The line CLIENT_NODE_2_LINE names ("24" unless set; empty for none) runs with
+# @kubernetes/client-node 2.x, which scaffolded projects pin on Node.js 24, in place of the 1.4
+# of kb's lockfile (which Node.js 20 needs): scripts/ci-node-client-node.mjs installs it into a
+# cache folder (kb's node_modules stay as they are) and scripts/ci-node-vitest.config.mjs points
+# the imports of @kubernetes/client-node at it. When the registry cannot be reached and nothing
+# is cached, that line runs with 1.4, and says so. A line whose Node.js cannot be
 # had because the registry cannot be reached is skipped with a note; the exit status is 0 then.
 # It is 1 when a line's Node.js cannot be installed otherwise or its tests fail.
 set -uo pipefail
@@ -33,8 +40,24 @@ for major in ${NODE_LINES-22 24}; do
     status=1
     continue
   fi
-  echo "Node.js $("$bin_dir/node" --version) (ready in $((SECONDS - started)) s): vitest run $*"
-  if ! env -u KUBEBUILDER_ASSETS PATH="$bin_dir:$PATH" npx vitest run "$@" \
+  config=()
+  client_node=""
+  if [ "$major" = "${CLIENT_NODE_2_LINE-24}" ]; then
+    got=0
+    client_node="$(node scripts/ci-node-client-node.mjs 2)" || got=$?
+    if [ "$got" -eq 0 ]; then
+      config=(--config scripts/ci-node-vitest.config.mjs)
+    elif [ "$got" -eq 3 ]; then
+      echo "Node.js $major: @kubernetes/client-node 2.x cannot be had (the npm registry cannot be reached): the tests run with kb's 1.4"
+      client_node=""
+    else
+      echo "Node.js $major: @kubernetes/client-node 2.x could not be installed (scripts/ci-node-client-node.mjs exited $got)"
+      status=1
+      client_node=""
+    fi
+  fi
+  echo "Node.js $("$bin_dir/node" --version) (ready in $((SECONDS - started)) s)${client_node:+, with $client_node}: vitest run $*"
+  if ! env -u KUBEBUILDER_ASSETS PATH="$bin_dir:$PATH" KB_CLIENT_NODE_DIR="$client_node" npx vitest run "${config[@]}" "$@" \
     --reporter=default --reporter=json --outputFile="$results_dir/test-results-node$major.json"; then
     status=1
   fi

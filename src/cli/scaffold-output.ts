@@ -1,10 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { relative } from "node:path";
 import { ExitCode } from "../diagnostics/index.js";
 import type { Generate } from "../generator/generate-async.js";
 import type { Scaffolded } from "../scaffolder/index.js";
 import { Journal } from "../tree/index.js";
 import { DEFAULT_GENERATE_FLAGS, runGenerate } from "./generate-command.js";
+import { npmInstall } from "./npm-install.js";
 import type { Io } from "./output.js";
 
 /**
@@ -48,13 +48,4 @@ async function generateIn(io: Io, root: string, generate: Generate | undefined, 
   const code = await runGenerate({ ...io, cwd: root }, "all", DEFAULT_GENERATE_FLAGS, generate, journal);
   if (code !== ExitCode.ok) io.err("kb generate failed: the scaffolded files are written; fix the errors above and run kb generate\n");
   return code;
-}
-
-function npmInstall(io: Io, root: string): number {
-  io.out("running npm install\n");
-  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const run = spawnSync(npm, ["install", "--no-audit", "--no-fund"], { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
-  if (run.status === 0) return ExitCode.ok;
-  io.err(`npm install failed (${run.error?.message ?? `exit code ${run.status}`}): the project is written; run npm install in ${relative(io.cwd, root) || "."}\n`);
-  return ExitCode.badInput;
 }

@@ -30,9 +30,15 @@ export function loadKubeConfig(sources: KubeConfigSources = {}): KubeConfig {
   const kc = new KubeConfig();
   const files = (env["KUBECONFIG"] ?? "").split(process.platform === "win32" ? ";" : ":").filter((f) => f.trim() !== "");
   if (files.length > 0) {
-    const missing = files.filter((f) => !existsSync(f));
-    if (missing.length === files.length) throw new Error(`KUBECONFIG names ${missing.join(", ")}, which ${missing.length === 1 ? "does" : "do"} not exist`);
-    kc.loadFromDefault();
+    const present = files.filter((f) => existsSync(f));
+    if (present.length === 0) throw new Error(`KUBECONFIG names ${files.join(", ")}, which ${files.length === 1 ? "does" : "do"} not exist`);
+    // As client-node's loadFromDefault, but with the KUBECONFIG given here, and files that are not there skipped (as client-go skips them).
+    kc.loadFromFile(present[0]!);
+    for (const file of present.slice(1)) {
+      const more = new KubeConfig();
+      more.loadFromFile(file);
+      kc.mergeConfig(more);
+    }
     return kc;
   }
   if (env["KUBERNETES_SERVICE_HOST"] && existsSync(sources.inClusterTokenPath ?? IN_CLUSTER_TOKEN)) {

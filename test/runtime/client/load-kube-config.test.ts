@@ -38,6 +38,13 @@ describe("loadKubeConfig", () => {
     expect(loadKubeConfig({ env: {}, home }).getCurrentCluster()?.server).toBe("https://example.invalid:6443");
   });
 
+  it("reads the files of the KUBECONFIG it is given (not this process's), skipping those that are not there", () => {
+    const home = emptyHome();
+    writeFileSync(join(home, "config"), KUBECONFIG_TEXT);
+    const kc = loadKubeConfig({ env: { KUBECONFIG: `${join(home, "missing")}:${join(home, "config")}` }, home });
+    expect(kc.getCurrentCluster()?.server).toBe("https://example.invalid:6443");
+  });
+
   it("makes a Manager without a kubeconfig fail at once instead of retrying 127.0.0.1:8080", () => {
     const saved = { KUBECONFIG: process.env["KUBECONFIG"], HOME: process.env["HOME"], KUBERNETES_SERVICE_HOST: process.env["KUBERNETES_SERVICE_HOST"] };
     process.env["HOME"] = emptyHome();

@@ -48,7 +48,8 @@ describe("kb init's project files", () => {
     // Node 24, the LTS line the Dockerfile's images and the CI workflows run (its first LTS release, 24.11).
     expect(pkg.engines.node).toBe(">=24.11.0");
     expect(pkg.devDependencies["@types/node"]).toMatch(/^\^24\./);
-    expect(pkg.dependencies).toEqual({ "kubebuilder-ts": "^1.2.3" });
+    // Projects run on Node 24, where client-node 2.x runs (it needs Node 22.19): one copy, shared with kubebuilder-ts.
+    expect(pkg.dependencies).toEqual({ "@kubernetes/client-node": "^2.0.2", "kubebuilder-ts": "^1.2.3" });
     for (const script of ["build", "test", "lint", "format", "manifests", "run", "docker-build", "docker-push", "deploy", "undeploy", "build-installer", "install:crds", "uninstall:crds", "test:e2e"]) {
       expect(pkg.scripts, script).toHaveProperty([script]);
     }
@@ -100,6 +101,19 @@ describe("kb init's project files", () => {
     expect(docker).not.toMatch(/^CMD /m);
     // The licence header, as # comments.
     expect(docker.startsWith("# Copyright 2025.\n")).toBe(true);
+  });
+
+  it("a vendored kubebuilder-ts: package.json depends on the tarball in vendor/, which the image build copies in before npm ci", async () => {
+    const file = await init({ kbPackage: { kind: "vendored", version: "1.2.3", file: "vendor/kubebuilder-ts-1.2.3.tgz" } });
+    const pkg = JSON.parse(file("package.json")) as PackageJson;
+    expect(pkg.dependencies["kubebuilder-ts"]).toBe("file:vendor/kubebuilder-ts-1.2.3.tgz");
+    const docker = file("Dockerfile").split("\n");
+    const copy = docker.indexOf("COPY vendor/kubebuilder-ts-1.2.3.tgz vendor/kubebuilder-ts-1.2.3.tgz");
+    expect(copy, file("Dockerfile")).toBeGreaterThan(0);
+    expect(copy).toBeLessThan(docker.findIndex((l) => l.startsWith("RUN npm ci")));
+    expect(file(".dockerignore").split("\n")).toContain("!vendor/*.tgz");
+    // From the registry, nothing to copy: a COPY of a missing file would fail the build.
+    expect((await init())("Dockerfile")).not.toMatch(/vendor/);
   });
 
   it("ignore files: prettier skips what kb generate writes; the image build context holds only sources and manifests", async () => {

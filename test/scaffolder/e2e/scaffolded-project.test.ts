@@ -10,12 +10,13 @@ import { once } from "node:events";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse, parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpTransport } from "../../../src/runtime/client/transport.js";
 import { startTestEnv } from "../../../src/testing/index.js";
+import { nodeOfLine } from "../../helpers/node-line.js";
 import { realAssets, skipReal } from "../../helpers/real-kubernetes.js";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
@@ -23,6 +24,11 @@ const KB = join(REPO, "bin", "kb.js");
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const NPX = process.platform === "win32" ? "npx.cmd" : "npx";
 const STEP_TIMEOUT = 5 * 60_000;
+
+// The project runs on the Node.js it targets, 24: its @kubernetes/client-node 2.x needs 22.19 or newer.
+const projectNode = nodeOfLine(24);
+if ("why" in projectNode) console.log(`scaffolded project e2e: no Node.js 24 (${projectNode.why}); the project's commands run on ${process.version}`);
+const PROJECT_NODE = "bin" in projectNode ? join(projectNode.bin, "node") : process.execPath;
 
 const hasKubectl = spawnSync("kubectl", ["version", "--client"], { stdio: "ignore" }).status === 0;
 if (!hasKubectl) console.log("scaffolded project e2e: kubectl is not on PATH, so `kubectl kustomize config/default` is skipped");
@@ -40,7 +46,7 @@ interface Run {
  * cluster, and KUBEBUILDER_ASSETS unset unless a step asks for the real API server.
  */
 function commandEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" };
+  const env: NodeJS.ProcessEnv = { ...process.env, CI: "true", NO_COLOR: "1", FORCE_COLOR: "0", PATH: `${dirname(PROJECT_NODE)}:${process.env.PATH}` };
   delete env.USE_EXISTING_CLUSTER;
   delete env.KUBEBUILDER_ASSETS;
   return { ...env, ...extra };
@@ -324,7 +330,7 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
     const kubeconfig = join(work, "kubeconfig-image");
     writeFileSync(kubeconfig, env.kubeConfig.exportConfig());
     const port = await freePort();
-    const manager = spawn(process.execPath, [...entrypoint.slice(1), `--health-probe-bind-address=127.0.0.1:${port}`], {
+    const manager = spawn(PROJECT_NODE, [...entrypoint.slice(1), `--health-probe-bind-address=127.0.0.1:${port}`], {
       cwd: image,
       env: commandEnv({ KUBECONFIG: kubeconfig, ENABLE_WEBHOOKS: "false" }),
       stdio: ["ignore", "pipe", "pipe"],

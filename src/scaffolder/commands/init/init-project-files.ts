@@ -1,6 +1,7 @@
 import { ownPackageJson } from "../../../package-root.js";
 import { mirrored, type PlanPart } from "../plan-parts.js";
 import type { ProjectModel } from "../../plan/project-model.js";
+import { kbDependencySpec, type KbPackage } from "./kb-package.js";
 
 /** The project's own files that `kb init` writes outside `config/` (hack/boilerplate.txt is computed by the plan). */
 const PROJECT_FILES = [
@@ -48,12 +49,20 @@ function ownToolVersions(): ToolVersions {
 /**
  * The project's own files that `kb init` writes, outside `config/`: package.json, tsconfig,
  * the manager's entry point, lint and format settings, Dockerfile, CI, README, e2e tests.
+ * package.json depends on `kbPackage` (default: the registry's `^<kbVersion>`); a vendored
+ * tarball is also copied into the image build by the Dockerfile.
  */
-export function initProjectFiles(_project: ProjectModel): PlanPart {
+export function initProjectFiles(project: ProjectModel, kbPackage?: KbPackage): PlanPart {
+  const kb = kbPackage ?? { kind: "registry", version: project.kbVersion };
+  const data: Partial<Record<string, Record<string, unknown>>> = {
+    "package.json": { toolVersions: ownToolVersions(), kbDependency: kbDependencySpec(kb) },
+    Dockerfile: { kbTarball: kb.kind === "vendored" ? kb.file : undefined },
+  };
   return {
-    templates: PROJECT_FILES.map((path) =>
-      path === "package.json" ? { ...mirrored("init", path), data: { toolVersions: ownToolVersions() } } : mirrored("init", path),
-    ),
+    templates: PROJECT_FILES.map((path) => {
+      const extra = data[path];
+      return extra ? { ...mirrored("init", path), data: extra } : mirrored("init", path);
+    }),
     insertions: [],
   };
 }

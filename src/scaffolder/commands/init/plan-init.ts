@@ -5,6 +5,7 @@ import { boilerplateText, projectModel, type InitOptions } from "../../plan/proj
 import { joinParts } from "../plan-parts.js";
 import { initConfigFiles } from "./init-config-files.js";
 import { initProjectFiles } from "./init-project-files.js";
+import type { KbPackage } from "./kb-package.js";
 
 /** What `kb init` takes, flags already checked. */
 export interface InitRequest extends InitOptions {
@@ -13,6 +14,8 @@ export interface InitRequest extends InitOptions {
   readonly multigroup: boolean;
   readonly namespaced: boolean;
   readonly kbVersion: string;
+  /** Where the project's kubebuilder-ts comes from (default: the registry's `^kbVersion`). */
+  readonly kbPackage?: KbPackage;
 }
 
 /** The PROJECT of a new project. */
@@ -31,13 +34,13 @@ export function initialConfig(req: InitRequest): ProjectConfig {
 
 /** Everything `kb init` writes. */
 export function planInit(req: InitRequest): ScaffoldPlan {
-  return assembleInitPlan(initialConfig(req), boilerplateText(req), req.kbVersion);
+  return assembleInitPlan(initialConfig(req), boilerplateText(req), req.kbVersion, req.kbPackage);
 }
 
 /** The plan of a project's own files (no resources yet) for `config`, with `boilerplate` as its licence text. */
-export function assembleInitPlan(config: ProjectConfig, boilerplate: string, kbVersion: string): ScaffoldPlan {
+export function assembleInitPlan(config: ProjectConfig, boilerplate: string, kbVersion: string, kbPackage?: KbPackage): ScaffoldPlan {
   const project = projectModel({ ...config, resources: [] }, kbVersion, boilerplate);
-  const part = joinParts(initProjectFiles(project), initConfigFiles(project));
+  const part = joinParts(initProjectFiles(project, kbPackage), initConfigFiles(project));
   return {
     data: { project },
     templates: part.templates,
