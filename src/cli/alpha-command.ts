@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { Command } from "commander";
 import { scaffoldAlphaGenerate } from "../scaffolder/index.js";
+import { chooseKbPackage, withKbPackage } from "./kb-package-output.js";
 import type { Io } from "./output.js";
 import { inLockedProject } from "./project-lock.js";
 import { finishScaffold } from "./scaffold-output.js";
@@ -11,6 +12,7 @@ interface AlphaGenerateFlags {
   inputDir: string;
   outputDir?: string;
   force?: boolean;
+  kbSource?: string;
   dryRun?: boolean;
 }
 
@@ -28,15 +30,22 @@ export function alphaCommand(io: Io, setExit: (code: number) => void): Command {
       .option("--input-dir <dir>", "the project to read PROJECT from", ".")
       .option("--output-dir <dir>", "where to write the new project (default: the input directory, which needs --force)")
       .option("--force", "overwrite files that exist")
+      .option("--kb-source <source>", "where the new project's kubebuilder-ts comes from, as for kb init: registry, a packed .tgz or a kubebuilder-ts folder (default: where this kb was installed from)")
       .option("--dry-run", "print what would change; write nothing")
       .addHelpText("after", EXAMPLES)
       .action(async (flags: AlphaGenerateFlags) => {
         const inputDir = resolve(io.cwd, flags.inputDir);
         const outputDir = resolve(io.cwd, flags.outputDir ?? flags.inputDir);
-        if (!flags.dryRun) mkdirSync(outputDir, { recursive: true });
+        // The project depends on this kb's kubebuilder-ts, vendored as kb init vendors it.
+        const chosen = chooseKbPackage(io, flags.kbSource);
+        const dryRun = flags.dryRun === true;
+        const force = flags.force === true;
+        if (!dryRun) mkdirSync(outputDir, { recursive: true });
         const code = await inLockedProject(io, outputDir, "kb alpha generate", async () => {
-          const result = await scaffoldAlphaGenerate(kbVersion(), { inputDir, outputDir, force: flags.force === true });
-          return finishScaffold(io, result, flags.dryRun === true, undefined, "kb alpha generate");
+          const result = await scaffoldAlphaGenerate(kbVersion(), { inputDir, outputDir, force, kbPackage: chosen.kbPackage });
+          return withKbPackage(io, outputDir, chosen, { dryRun, replace: force, command: "kb alpha generate" }, () =>
+            finishScaffold(io, result, dryRun, undefined, "kb alpha generate"),
+          );
         });
         setExit(code);
       }),

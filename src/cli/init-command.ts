@@ -1,19 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename } from "node:path";
 import { Command, Option } from "commander";
-import { KbError } from "../diagnostics/index.js";
-import { PACKAGE_ROOT } from "../package-root.js";
 import { checkDomain, checkOwner, checkProjectName, LICENSES, scaffoldInit, type License } from "../scaffolder/index.js";
-import {
-  describeSource,
-  detectKbSource,
-  kbPackageFor,
-  kbSourceFromFlag,
-  kbTarball,
-  type DetectedSource,
-  type KbPackage,
-} from "../scaffolder/commands/init/kb-package.js";
+import { chooseKbPackage, withKbPackage } from "./kb-package-output.js";
 import { npmInstall } from "./npm-install.js";
 import type { Io } from "./output.js";
 import { inLockedProject } from "./project-lock.js";
@@ -69,10 +57,7 @@ export function initCommand(io: Io, setExit: (code: number) => void): Command {
       const domain = checkDomain(flags.domain);
       const projectName = checkProjectName(flags.projectName ?? basename(io.cwd).toLowerCase(), flags.projectName ? "--project-name" : "the directory name (use --project-name)");
       const owner = checkOwner(flags.owner);
-      const detected: DetectedSource = flags.kbSource
-        ? { source: kbSourceFromFlag(flags.kbSource, io.cwd), why: `--kb-source ${flags.kbSource}` }
-        : detectKbSource(PACKAGE_ROOT, import.meta.url.endsWith(".ts"));
-      const kbPackage = kbPackageFor(detected.source, kbVersion());
+      const chosen = chooseKbPackage(io, flags.kbSource);
       const dryRun = flags.dryRun === true;
       const code = await inLockedProject(io, io.cwd, "kb init", async () => {
         const result = await scaffoldInit(io.cwd, {
@@ -84,61 +69,13 @@ export function initCommand(io: Io, setExit: (code: number) => void): Command {
           multigroup: flags.multigroup === true,
           namespaced: flags.namespaced === true,
           kbVersion: kbVersion(),
-          kbPackage,
+          kbPackage: chosen.kbPackage,
           skipInstall: true,
         });
-        if (kbPackage.kind === "registry") io.out(`kubebuilder-ts ^${kbPackage.version}: from the npm registry (${detected.why})\n`);
-        else io.out(`kubebuilder-ts ${kbPackage.version}: from ${describeSource(detected.source)}, as ${kbPackage.file} (${detected.why}); commit it with the project\n`);
-        if (dryRun && kbPackage.kind === "vendored") io.out(`would create ${kbPackage.file}\n`);
-        if (dryRun || kbPackage.kind === "registry") return finishScaffold(io, result, dryRun, undefined, "kb init");
-        const placed = placeTarball(io.cwd, kbPackage, kbTarball(detected.source as Exclude<typeof detected.source, { kind: "registry" }>));
-        let written = false;
-        try {
-          const scaffolded = await finishScaffold(io, result, false, undefined, "kb init");
-          written = true;
-          io.out(placed ? `created ${kbPackage.file}\n` : `kept ${kbPackage.file} (already there)\n`);
-          return scaffolded;
-        } finally {
-          if (!written && placed) removePlaced(io.cwd, kbPackage.file);
-        }
+        return withKbPackage(io, io.cwd, chosen, { dryRun, replace: false, command: "kb init" }, () => finishScaffold(io, result, dryRun, undefined, "kb init"));
       });
       const installed = code === 0 && !dryRun && flags.skipInstall !== true ? await npmInstall(io, io.cwd) : code;
       if (installed === 0 && !dryRun) io.out("next: kb create api --group <group> --version <version> --kind <Kind>\n");
       setExit(installed);
     });
-}
-
-/**
- * Puts the tarball in the project (written beside, then renamed: never half a file); returns
- * false when the same bytes were already there. Refuses to replace a different file.
- */
-function placeTarball(root: string, pkg: Extract<KbPackage, { kind: "vendored" }>, bytes: Buffer): boolean {
-  const path = join(root, pkg.file);
-  let existing: Buffer | undefined;
-  try {
-    existing = readFileSync(path);
-  } catch {
-    existing = undefined;
-  }
-  if (existing !== undefined) {
-    if (existing.equals(bytes)) return false;
-    throw new KbError("init-conflict", `${pkg.file} exists and is not the kubebuilder-ts ${pkg.version} kb init would put there`, {
-      hint: "kb init writes a new project and overwrites nothing: move it away, or run kb init in an empty directory",
-    });
-  }
-  mkdirSync(dirname(path), { recursive: true });
-  const partial = `${path}.${randomBytes(4).toString("hex")}.partial`;
-  writeFileSync(partial, bytes);
-  renameSync(partial, path);
-  return true;
-}
-
-/** Removes a tarball kb init placed, and its folder when that is left empty. */
-function removePlaced(root: string, file: string): void {
-  rmSync(join(root, file), { force: true });
-  try {
-    rmdirSync(dirname(join(root, file)));
-  } catch {
-    // not empty, or already gone
-  }
 }

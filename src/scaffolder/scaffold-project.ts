@@ -7,6 +7,7 @@ import { managerClusterRoleBinding, MANAGER_CLUSTER_ROLE_BINDING } from "./comma
 import { planWithExternalModule } from "./commands/api/external-module.js";
 import { assembleApiPlan, planCreateApi, type CreateApiRequest } from "./commands/api/plan-create-api.js";
 import { assembleInitPlan, planInit, type InitRequest } from "./commands/init/plan-init.js";
+import type { KbPackage } from "./commands/init/kb-package.js";
 import { assembleWebhookPlan, planCreateWebhook, type CreateWebhookRequest } from "./commands/webhook/plan-create-webhook.js";
 import { applyPlan } from "./machinery/apply-plan.js";
 import type { ScaffoldPlan } from "./machinery/scaffold-plan.js";
@@ -165,6 +166,8 @@ export interface AlphaGenerateRequest {
   readonly inputDir: string;
   readonly outputDir: string;
   readonly force: boolean;
+  /** Where the new project's kubebuilder-ts comes from (as kb init's); the registry's range when absent. */
+  readonly kbPackage?: KbPackage;
 }
 
 /**
@@ -176,7 +179,7 @@ export async function scaffoldAlphaGenerate(kbVersion: string, req: AlphaGenerat
   const { config, boilerplate } = readProject(req.inputDir);
   const tree = new VirtualTree(req.outputDir);
   const kept: string[] = [];
-  for (const plan of replayPlans(config, boilerplate, kbVersion)) kept.push(...(await applyPlan(plan, tree, { force: req.force })).kept);
+  for (const plan of replayPlans(config, boilerplate, kbVersion, req.kbPackage)) kept.push(...(await applyPlan(plan, tree, { force: req.force })).kept);
   // The packages of external kinds' types (--external-api-module) join package.json's dependencies again.
   for (const module of config.resources.flatMap((r) => (r.module ? [r.module] : []))) {
     await applyPlan(planWithExternalModule({ data: {}, templates: [], computed: [], insertions: [] }, (path) => tree.read(path), module), tree);
@@ -187,9 +190,9 @@ export async function scaffoldAlphaGenerate(kbVersion: string, req: AlphaGenerat
 }
 
 /** The plans that rebuild `config`'s project from nothing, in order. */
-function* replayPlans(config: ProjectConfig, boilerplate: string, kbVersion: string): Generator<ScaffoldPlan> {
+function* replayPlans(config: ProjectConfig, boilerplate: string, kbVersion: string, kbPackage?: KbPackage): Generator<ScaffoldPlan> {
   const base: ProjectConfig = { ...config, cliVersion: kbVersion };
-  yield assembleInitPlan(base, boilerplate, kbVersion);
+  yield assembleInitPlan(base, boilerplate, kbVersion, kbPackage);
   const resources: ProjectResource[] = [];
   for (const r of config.resources) {
     const { webhooks: _webhooks, ...withoutWebhooks } = r;

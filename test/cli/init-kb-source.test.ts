@@ -61,6 +61,31 @@ describe("kb init --kb-source <tarball>", () => {
   });
 });
 
+describe("kb alpha generate --kb-source", () => {
+  it("gives the re-scaffolded project this kb's kubebuilder-ts, vendored as kb init vendors it", async () => {
+    const dir = tempDir("upgraded-operator");
+    const old = fakeTarball(dir, "9.9.8");
+    expect((await runKb(dir, "init", "--domain", "example.com", "--skip-install", "--kb-source", old)).code).toBe(0);
+    const current = fakeTarball(join(dir, "..", "current", "x"), "9.9.9");
+
+    const out = join(dir, "..", "upgraded");
+    const r = await runKb(dir, "alpha", "generate", "--output-dir", out, "--kb-source", current);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^created .*vendor\/kubebuilder-ts-9\.9\.9\.tgz$/m);
+    expect(readFileSync(join(out, "vendor", "kubebuilder-ts-9.9.9.tgz")).equals(readFileSync(current))).toBe(true);
+    const pkg = JSON.parse(readFileSync(join(out, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    expect(pkg.dependencies["kubebuilder-ts"]).toBe("file:vendor/kubebuilder-ts-9.9.9.tgz");
+    expect(readFileSync(join(out, "Dockerfile"), "utf8")).toMatch(/^COPY vendor\/kubebuilder-ts-9\.9\.9\.tgz vendor\/kubebuilder-ts-9\.9\.9\.tgz$/m);
+
+    // In place, --force: the new version's tarball joins the old one, which the project no longer names.
+    const inPlace = await runKb(dir, "alpha", "generate", "--force", "--kb-source", current);
+    expect(inPlace.code, inPlace.err).toBe(0);
+    const updated = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    expect(updated.dependencies["kubebuilder-ts"]).toBe("file:vendor/kubebuilder-ts-9.9.9.tgz");
+    expect(existsSync(join(dir, "vendor", "kubebuilder-ts-9.9.9.tgz"))).toBe(true);
+  });
+});
+
 describe("kb init when npm install fails", () => {
   it("with the registry unreachable: exits non-zero, keeps the files, and says the command to run again (or offline)", async () => {
     const dir = tempDir("offline-operator");
