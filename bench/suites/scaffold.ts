@@ -17,7 +17,10 @@ export const scaffoldSuite: Suite = {
     const base = join(ctx.workDir, "scaffold");
     const dir = join(base, "ops");
     const kb = (...args: string[]) => nodeCommandAt(ctx.root, "bin/kb.js", ...args);
-    const init = ["init", "--domain", "example.com", "--skip-install"];
+    // kb from the registry: the project depends on the registry's range. From a checkout (as
+    // here, without --kb-source), kb init also packs the checkout into vendor/: its own row.
+    const init = ["init", "--domain", "example.com", "--skip-install", "--kb-source", "registry"];
+    const initVendoring = ["init", "--domain", "example.com", "--skip-install"];
     const api = ["create", "api", "--group", "batch", "--version", "v1", "--kind", "CronJob"];
     const webhook = ["create", "webhook", "--group", "batch", "--version", "v1", "--kind", "CronJob", "--defaulting", "--programmatic-validation"];
 
@@ -45,6 +48,7 @@ export const scaffoldSuite: Suite = {
     const createApi: Task = { tool: "kb create api", does: "API types, controller, test, sample, roles, main.ts and kustomize insertions, then kb generate", argv: kb(...api), cwd: dir, prepare: fresh(afterInit), verify: expectFile("config/crd/bases/batch.example.com_cronjobs.yaml") };
     const tasks: Task[] = [
       { tool: "kb init", does: "writes a new project (PROJECT, package.json, main.ts, config/, CI, Dockerfile), formatted", argv: kb(...init), cwd: dir, prepare: fresh(), verify: expectFile("PROJECT") },
+      { tool: "kb init from a checkout", does: "the same, and packs the kubebuilder-ts it runs from into vendor/ (kb not installed from the registry)", argv: kb(...initVendoring), cwd: dir, prepare: fresh(), verify: expectFile("vendor") },
       createApi,
       firstRun(createApi, join(base, "cold-tmp")),
       { tool: "kb create webhook", does: "defaulting and validating webhooks with tests, config/webhook and cert-manager wiring, then kb generate", argv: kb(...webhook), cwd: dir, prepare: fresh(afterApi), verify: expectFile("config/webhook/manifests.yaml") },
