@@ -49,7 +49,7 @@ describe("kb init's project files", () => {
     expect(pkg.engines.node).toBe(">=24.11.0");
     expect(pkg.devDependencies["@types/node"]).toMatch(/^\^24\./);
     expect(pkg.dependencies).toEqual({ "kubebuilder-ts": "^1.2.3" });
-    for (const script of ["build", "test", "lint", "format", "manifests", "run", "docker-build", "docker-push", "deploy", "undeploy", "build-installer", "install:crds", "uninstall:crds", "test:e2e"]) {
+    for (const script of ["build", "bundle", "test", "lint", "format", "manifests", "run", "docker-build", "docker-push", "docker-buildx", "deploy", "undeploy", "build-installer", "install:crds", "uninstall:crds", "test:e2e"]) {
       expect(pkg.scripts, script).toHaveProperty([script]);
     }
     // npm runs these by itself during npm install / npm publish.
@@ -63,7 +63,22 @@ describe("kb init's project files", () => {
     expect(pkg.scripts["test:e2e"]).toContain("test/e2e/vitest.config.ts");
     // The project's prettier is the one kb formats its files with, so `prettier --check` agrees.
     expect(pkg.devDependencies.prettier).toBe(OWN.dependencies.prettier);
-    expect(Object.keys(pkg.devDependencies).sort()).toEqual(["@eslint/js", "@types/node", "eslint", "prettier", "typescript", "typescript-eslint", "vitest"]);
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual(["@eslint/js", "@types/node", "esbuild", "eslint", "prettier", "typescript", "typescript-eslint", "vitest"]);
+  });
+
+  it("package.json: npm run bundle makes the image's one-file manager with esbuild, a development dependency", async () => {
+    const pkg = JSON.parse((await init())("package.json")) as PackageJson;
+    // Not a dependency: the image holds the bundle, never node_modules.
+    expect(pkg.dependencies).not.toHaveProperty(["esbuild"]);
+    expect(pkg.devDependencies.esbuild).toMatch(/^\^0\.\d+\.\d+$/);
+    const args = pkg.scripts.bundle!.split(/\s+(?=--)/);
+    expect(args[0]).toBe("esbuild src/main.ts");
+    for (const arg of ["--bundle", "--platform=node", "--format=esm", "--target=node24", "--sourcemap", "--outfile=dist/manager.mjs"]) expect(args).toContain(arg);
+    // The CommonJS libraries in an ES module bundle require Node's built-in modules: the banner
+    // gives them a require, under a name that cannot clash with an import of the project's.
+    expect(args.at(-1)).toBe(`--banner:js="import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"`);
+    // The image builds it after the type check.
+    expect((await init())("Dockerfile")).toMatch(/^RUN npm run build && npm run bundle$/m);
   });
 
   it("tsconfig.json type-checks everything; tsconfig.build.json emits api and src without tests", async () => {
@@ -87,17 +102,23 @@ describe("kb init's project files", () => {
     expect(eslint).toMatch(/files: \["\*\*\/\*\.js"\],\s+extends: \[tseslint\.configs\.disableTypeChecked\]/);
   });
 
-  it("Dockerfile: a Node 24 build stage and a non-root distroless Node 24 stage on the same Debian, whose entrypoint is the manager", async () => {
+  it("Dockerfile: a Node 24 build stage on the build platform and a non-root distroless Node 24 stage holding the bundle only, both pinned by digest", async () => {
     const file = await init();
     const docker = file("Dockerfile");
-    expect(docker).toMatch(/^FROM node:24-trixie-slim AS builder$/m);
+    // Tag and digest: the tag for readers, the digest for the bytes.
+    expect(docker).toMatch(/^FROM --platform=\$BUILDPLATFORM node:24-trixie-slim@sha256:[0-9a-f]{64} AS builder$/m);
     expect(docker).toMatch(/^RUN npm ci\b/m);
-    expect(docker).toMatch(/npm prune --omit=dev/);
+    expect(docker).toMatch(/^RUN npm run build && npm run bundle$/m);
     // Distroless builds Node images on Debian 13 (trixie) only; the builder above is trixie too.
-    expect(docker).toMatch(/^FROM gcr\.io\/distroless\/nodejs24-debian13:nonroot$/m);
+    expect(docker).toMatch(/^FROM gcr\.io\/distroless\/nodejs24-debian13:nonroot@sha256:[0-9a-f]{64}$/m);
+    // The runtime stage takes the bundle and its source map, and no node_modules.
+    const copies = docker.split("\n").filter((l) => l.startsWith("COPY --from=builder"));
+    expect(copies).toEqual(["COPY --from=builder /workspace/dist/manager.mjs /workspace/dist/manager.mjs.map ./"]);
     expect(docker).toMatch(/^USER 65532:65532$/m);
-    expect(docker).toMatch(/^ENTRYPOINT \["\/nodejs\/bin\/node", .*"dist\/src\/main\.js"\]$/m);
+    expect(docker).toMatch(/^ENTRYPOINT \["\/nodejs\/bin\/node", "--enable-source-maps", "manager\.mjs"\]$/m);
     expect(docker).not.toMatch(/^CMD /m);
+    // Why a bundle, said where the reader looks.
+    expect(docker).toContain("Why a bundle:");
     // The licence header, as # comments.
     expect(docker.startsWith("# Copyright 2025.\n")).toBe(true);
   });
