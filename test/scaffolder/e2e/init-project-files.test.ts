@@ -66,19 +66,23 @@ describe("kb init's project files", () => {
     expect(Object.keys(pkg.devDependencies).sort()).toEqual(["@eslint/js", "@types/node", "esbuild", "eslint", "prettier", "typescript", "typescript-eslint", "vitest"]);
   });
 
-  it("package.json: npm run bundle makes the image's one-file manager with esbuild, a development dependency", async () => {
-    const pkg = JSON.parse((await init())("package.json")) as PackageJson;
+  it("package.json: npm run bundle runs hack/bundle.js, which makes the image's one-file manager with esbuild, a development dependency", async () => {
+    const file = await init();
+    const pkg = JSON.parse(file("package.json")) as PackageJson;
+    expect(pkg.scripts.bundle).toBe("node hack/bundle.js");
     // Not a dependency: the image holds the bundle, never node_modules.
     expect(pkg.dependencies).not.toHaveProperty(["esbuild"]);
     expect(pkg.devDependencies.esbuild).toMatch(/^\^0\.\d+\.\d+$/);
-    const args = pkg.scripts.bundle!.split(/\s+(?=--)/);
-    expect(args[0]).toBe("esbuild src/main.ts");
-    for (const arg of ["--bundle", "--platform=node", "--format=esm", "--target=node24", "--sourcemap", "--outfile=dist/manager.mjs"]) expect(args).toContain(arg);
-    // The CommonJS libraries in an ES module bundle require Node's built-in modules: the banner
-    // gives them a require, under a name that cannot clash with an import of the project's.
-    expect(args.at(-1)).toBe(`--banner:js="import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"`);
-    // The image builds it after the type check.
-    expect((await init())("Dockerfile")).toMatch(/^RUN npm run build && npm run bundle$/m);
+    const script = file("hack/bundle.js");
+    expect(script).toContain('import { build } from "esbuild";');
+    for (const option of ['entryPoints: ["src/main.ts"]', 'outfile: "dist/manager.mjs"', "bundle: true", 'platform: "node"', 'format: "esm"', 'target: "node24"', 'sourcemap: "linked"', "external: []"]) {
+      expect(script).toContain(option);
+    }
+    // The licence header, as the sources have it.
+    expect(script.startsWith("/*\n * Copyright 2025.\n")).toBe(true);
+    // The build context lets it in; the image builds the bundle after the type check.
+    expect(file(".dockerignore").split("\n")).toContain("!hack/bundle.js");
+    expect(file("Dockerfile")).toMatch(/^RUN npm run build && npm run bundle$/m);
   });
 
   it("tsconfig.json type-checks everything; tsconfig.build.json emits api and src without tests", async () => {
