@@ -11,6 +11,8 @@ import { join } from "node:path";
 
 /** How to start the manager and recognise its first reconcile. */
 export interface ManagerStartOptions {
+  /** The Node.js binary (default: this process's). */
+  readonly node?: string;
   /** Node's arguments: options, the script, the manager's flags. */
   readonly args: readonly string[];
   readonly cwd: string;
@@ -64,7 +66,7 @@ export function processCpuMs(pid: number): number | undefined {
 }
 
 /**
- * Spawns the manager (this Node) and resolves once its first reconcile is logged, with the time
+ * Spawns the manager (with this Node unless `node` says otherwise) and resolves once its first reconcile is logged, with the time
  * it took; rejects, with the manager's output, when it exits first or the time runs out (the
  * process is stopped then).
  * @example
@@ -76,7 +78,7 @@ export function processCpuMs(pid: number): number | undefined {
  */
 export async function startManager(options: ManagerStartOptions): Promise<StartedManager> {
   const spawnedAt = Date.now();
-  const child = spawn(process.execPath, options.args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(options.node ?? process.execPath, options.args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
   const exited = once(child, "exit");
   let output = "";
   let pending = "";

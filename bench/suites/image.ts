@@ -37,8 +37,24 @@ interface StartSample {
   readonly cpuMs: number | undefined;
 }
 
+/**
+ * The Node.js the image runs (24), from scripts/ci-node.mjs (the npm registry's `node` package,
+ * cached); this Node when it cannot be had.
+ */
+function imageNode(ctx: BenchContext): { readonly path: string; readonly version: string } {
+  const r = spawnSync(process.execPath, [join(ctx.root, "scripts", "ci-node.mjs"), "24"], { encoding: "utf8" });
+  const dir = r.stdout?.trim().split("\n").at(-1);
+  if (r.status === 0 && dir) {
+    const path = join(dir, "node");
+    const version = spawnSync(path, ["--version"], { encoding: "utf8" }).stdout?.trim();
+    if (version) return { path, version };
+  }
+  ctx.log(`no Node.js 24 (scripts/ci-node.mjs exited ${r.status}): the manager runs on this Node, ${process.version}`);
+  return { path: process.execPath, version: process.version };
+}
+
 /** One start of the manager against a fresh test API server holding the sample CronJob. */
-async function timeStart(project: string, args: readonly string[], cwd: string): Promise<StartSample> {
+async function timeStart(node: string, project: string, args: readonly string[], cwd: string): Promise<StartSample> {
   const { startTestEnv } = await import("../../src/testing/index.js");
   const { HttpTransport } = await import("../../src/runtime/client/transport.js");
   const env = await startTestEnv({ crdDirectoryPaths: [join(project, "config", "crd", "bases")] });
@@ -49,6 +65,7 @@ async function timeStart(project: string, args: readonly string[], cwd: string):
   try {
     await api.request({ method: "POST", path: `/apis/${sample.apiVersion}/namespaces/default/cronjobs`, body: sample });
     const manager = await startManager({
+      node,
       args: [...args, "--health-probe-bind-address=127.0.0.1:0"],
       cwd,
       env: { ...process.env, KUBECONFIG: kubeconfig, ENABLE_WEBHOOKS: "false" },
@@ -93,13 +110,14 @@ export const imageSuite: Suite = {
     const bundleBytes = statSync(join(project, "dist", "manager.mjs")).size;
     const payload = bundleBytes + statSync(join(project, "dist", "manager.mjs.map")).size;
 
+    const node = imageNode(ctx);
     const bundled: StartSample[] = [];
     const unbundled: StartSample[] = [];
     for (let i = 0; i < ctx.warmup + ctx.runs; i++) {
       const label = i < ctx.warmup ? "warm-up" : `run ${i - ctx.warmup + 1}/${ctx.runs}`;
       // Alternating, so that drift in the machine's state hits both alike.
-      const b = await timeStart(project, ["--enable-source-maps", "dist/manager.mjs"], project);
-      const u = await timeStart(project, ["--enable-source-maps", "dist/src/main.js"], project);
+      const b = await timeStart(node.path, project, ["--enable-source-maps", "dist/manager.mjs"], project);
+      const u = await timeStart(node.path, project, ["--enable-source-maps", "dist/src/main.js"], project);
       ctx.log(`  ${label}: bundle ${seconds(b.wallMs)}, dist/ and node_modules ${seconds(u.wallMs)}`);
       if (i >= ctx.warmup) {
         bundled.push(b);
@@ -130,7 +148,7 @@ export const imageSuite: Suite = {
     return {
       title: "Operator image",
       intro: [
-        "A project scaffolded by `kb init` and `kb create api --group batch --version v1 --kind CronJob`, with the packed kubebuilder-ts and its dependencies installed from the npm registry, built as its Dockerfile's builder stage builds it: `npm run build && npm run bundle`. The runtime stage (distroless Node.js 24) then holds `manager.mjs` and `manager.mjs.map` alone. Each start runs the manager as a child process of this Node against a fresh in-process test API server that already holds the sample CronJob, webhooks off, and is timed from spawn to the `time` of the reconciler's first log line (`set the Available condition`); the CPU time is the manager process's own by then (/proc). " +
+        `A project scaffolded by \`kb init\` and \`kb create api --group batch --version v1 --kind CronJob\`, with the packed kubebuilder-ts and its dependencies installed from the npm registry, built as its Dockerfile's builder stage builds it: \`npm run build && npm run bundle\`. The runtime stage (distroless Node.js 24) then holds \`manager.mjs\` and \`manager.mjs.map\` alone. Each start runs the manager with Node.js ${node.version} (the image's Node.js 24 when \`scripts/ci-node.mjs\` can get it) as a child process against a fresh in-process test API server that already holds the sample CronJob, webhooks off, and is timed from spawn to the \`time\` of the reconciler's first log line (\`set the Available condition\`); the CPU time is the manager process's own by then (/proc). ` +
           `${ctx.warmup} warm-up + ${ctx.runs} measured starts of each layout, alternating; median and range.`,
       ],
       table: {
