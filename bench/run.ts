@@ -22,12 +22,13 @@ import { fileURLToPath } from "node:url";
 import { machine, PERFORMANCE_DOC, renderSection, updatePerformanceDoc, type BenchContext, type Suite, type SuiteResult } from "./framework.js";
 import { generateSuite } from "./suites/generate.js";
 import { envtestSuite } from "./suites/envtest.js";
+import { imageSuite } from "./suites/image.js";
 import { runtimeSuite } from "./suites/runtime.js";
 import { scaffoldSuite } from "./suites/scaffold.js";
 import { PROJECT_ROOT } from "./synthetic-tree.js";
 
 /** Every suite, in the order they run and appear in docs/performance.md. */
-export const SUITES: readonly Suite[] = [generateSuite, scaffoldSuite, runtimeSuite, envtestSuite];
+export const SUITES: readonly Suite[] = [generateSuite, scaffoldSuite, runtimeSuite, envtestSuite, imageSuite];
 
 const DEFAULTS = { runs: 3, warmup: 1, kinds: 500 } as const;
 

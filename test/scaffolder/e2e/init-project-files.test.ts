@@ -50,7 +50,7 @@ describe("kb init's project files", () => {
     expect(pkg.devDependencies["@types/node"]).toMatch(/^\^24\./);
     // Projects run on Node 24, where client-node 2.x runs (it needs Node 22.19): one copy, shared with kubebuilder-ts.
     expect(pkg.dependencies).toEqual({ "@kubernetes/client-node": "^2.0.2", "kubebuilder-ts": "^1.2.3" });
-    for (const script of ["build", "test", "lint", "format", "manifests", "run", "docker-build", "docker-push", "deploy", "undeploy", "build-installer", "install:crds", "uninstall:crds", "test:e2e"]) {
+    for (const script of ["build", "bundle", "test", "lint", "format", "manifests", "run", "docker-build", "docker-push", "docker-buildx", "deploy", "undeploy", "build-installer", "install:crds", "uninstall:crds", "test:e2e"]) {
       expect(pkg.scripts, script).toHaveProperty([script]);
     }
     // npm runs these by itself during npm install / npm publish.
@@ -64,7 +64,26 @@ describe("kb init's project files", () => {
     expect(pkg.scripts["test:e2e"]).toContain("test/e2e/vitest.config.ts");
     // The project's prettier is the one kb formats its files with, so `prettier --check` agrees.
     expect(pkg.devDependencies.prettier).toBe(OWN.dependencies.prettier);
-    expect(Object.keys(pkg.devDependencies).sort()).toEqual(["@eslint/js", "@types/node", "eslint", "prettier", "typescript", "typescript-eslint", "vitest"]);
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual(["@eslint/js", "@types/node", "esbuild", "eslint", "prettier", "typescript", "typescript-eslint", "vitest"]);
+  });
+
+  it("package.json: npm run bundle runs hack/bundle.js, which makes the image's one-file manager with esbuild, a development dependency", async () => {
+    const file = await init();
+    const pkg = JSON.parse(file("package.json")) as PackageJson;
+    expect(pkg.scripts.bundle).toBe("node hack/bundle.js");
+    // Not a dependency: the image holds the bundle, never node_modules.
+    expect(pkg.dependencies).not.toHaveProperty(["esbuild"]);
+    expect(pkg.devDependencies.esbuild).toMatch(/^\^0\.\d+\.\d+$/);
+    const script = file("hack/bundle.js");
+    expect(script).toContain('import { build } from "esbuild";');
+    for (const option of ['entryPoints: ["src/main.ts"]', 'outfile: "dist/manager.mjs"', "bundle: true", 'platform: "node"', 'format: "esm"', 'target: "node24"', 'sourcemap: "linked"', "external: []"]) {
+      expect(script).toContain(option);
+    }
+    // The licence header, as the sources have it.
+    expect(script.startsWith("/*\n * Copyright 2025.\n")).toBe(true);
+    // The build context lets it in; the image builds the bundle after the type check.
+    expect(file(".dockerignore").split("\n")).toContain("!hack/bundle.js");
+    expect(file("Dockerfile")).toMatch(/^RUN npm run build && npm run bundle$/m);
   });
 
   it("tsconfig.json type-checks everything; tsconfig.build.json emits api and src without tests", async () => {
@@ -88,17 +107,23 @@ describe("kb init's project files", () => {
     expect(eslint).toMatch(/files: \["\*\*\/\*\.js"\],\s+extends: \[tseslint\.configs\.disableTypeChecked\]/);
   });
 
-  it("Dockerfile: a Node 24 build stage and a non-root distroless Node 24 stage on the same Debian, whose entrypoint is the manager", async () => {
+  it("Dockerfile: a Node 24 build stage on the build platform and a non-root distroless Node 24 stage holding the bundle only, both pinned by digest", async () => {
     const file = await init();
     const docker = file("Dockerfile");
-    expect(docker).toMatch(/^FROM node:24-trixie-slim AS builder$/m);
+    // Tag and digest: the tag for readers, the digest for the bytes.
+    expect(docker).toMatch(/^FROM --platform=\$BUILDPLATFORM node:24-trixie-slim@sha256:[0-9a-f]{64} AS builder$/m);
     expect(docker).toMatch(/^RUN npm ci\b/m);
-    expect(docker).toMatch(/npm prune --omit=dev/);
+    expect(docker).toMatch(/^RUN npm run build && npm run bundle$/m);
     // Distroless builds Node images on Debian 13 (trixie) only; the builder above is trixie too.
-    expect(docker).toMatch(/^FROM gcr\.io\/distroless\/nodejs24-debian13:nonroot$/m);
+    expect(docker).toMatch(/^FROM gcr\.io\/distroless\/nodejs24-debian13:nonroot@sha256:[0-9a-f]{64}$/m);
+    // The runtime stage takes the bundle and its source map, and no node_modules.
+    const copies = docker.split("\n").filter((l) => l.startsWith("COPY --from=builder"));
+    expect(copies).toEqual(["COPY --from=builder /workspace/dist/manager.mjs /workspace/dist/manager.mjs.map ./"]);
     expect(docker).toMatch(/^USER 65532:65532$/m);
-    expect(docker).toMatch(/^ENTRYPOINT \["\/nodejs\/bin\/node", .*"dist\/src\/main\.js"\]$/m);
+    expect(docker).toMatch(/^ENTRYPOINT \["\/nodejs\/bin\/node", "--enable-source-maps", "manager\.mjs"\]$/m);
     expect(docker).not.toMatch(/^CMD /m);
+    // Why a bundle, said where the reader looks.
+    expect(docker).toContain("Why a bundle:");
     // The licence header, as # comments.
     expect(docker.startsWith("# Copyright 2025.\n")).toBe(true);
   });

@@ -15,6 +15,7 @@ const PROJECT_FILES = [
   "Dockerfile",
   "README.md",
   "eslint.config.js",
+  "hack/bundle.js",
   "package.json",
   "src/main.ts",
   "test/e2e/kubectl.ts",
