@@ -30,7 +30,11 @@ export type JSON = unknown;
 /** An embedded object of any kind (`runtime.RawExtension`): fields are preserved. */
 export type RawExtension = { [key: string]: unknown };
 
-/** Standard object metadata; on a kind's `metadata` it becomes `type: object`. */
+/**
+ * Standard object metadata; on a kind's `metadata` it becomes `type: object`. Elsewhere (a
+ * field of this type) too, unless `kb generate --generate-embedded-object-meta` gives it name,
+ * namespace, labels, annotations and finalizers.
+ */
 export interface ObjectMeta {
   name?: string;
   namespace?: string;

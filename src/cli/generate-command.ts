@@ -22,6 +22,7 @@ export interface GenerateFlags {
   maxDescLen?: number;
   check?: boolean;
   embeddedOpenapi?: string;
+  generateEmbeddedObjectMeta?: boolean;
 }
 
 const EXAMPLES = `
@@ -31,6 +32,7 @@ Examples:
   $ kb generate --check               # in CI: exit 1 and print a diff when manifests are stale
   $ kb generate crd --max-desc-len 0  # CRDs without descriptions
   $ kb generate --embedded-openapi openapi  # Kubernetes types as the cluster whose documents are in openapi/ has them
+  $ kb generate --generate-embedded-object-meta  # keep labels and annotations set on a template's metadata
 
 Exit codes: 0 success, 1 stale output (--check), 2 bad input (each error as file:line:col).`;
 
@@ -49,6 +51,10 @@ export function generateCommand(io: Io, setExit: (code: number) => void): Comman
     .option(
       "--embedded-openapi <dir>",
       "expand embedded Kubernetes types (V1PodTemplateSpec, ...), descriptions included, from the OpenAPI v3 documents in <dir>, saved with `kubectl get --raw /openapi/v3/apis/batch/v1 > <dir>/batch-v1.json`",
+    )
+    .option(
+      "--generate-embedded-object-meta",
+      "give an ObjectMeta that is not a kind's own metadata (a template's metadata, a field of type ObjectMeta) name, namespace, labels, annotations and finalizers, as controller-gen's crd:generateEmbeddedObjectMeta=true; without it the API server prunes them",
     )
     .addHelpText("after", EXAMPLES)
     .action(async (target: GenerateTarget | "all", flags: GenerateFlags) => {
@@ -100,6 +106,7 @@ export async function runGenerate(io: Io, target: GenerateTarget | "all", flags:
         maxDescLen: flags.maxDescLen,
         kbVersion: kbVersion(),
         embeddedOpenApi: flags.embeddedOpenapi === undefined ? undefined : resolve(io.cwd, flags.embeddedOpenapi),
+        generateEmbeddedObjectMeta: flags.generateEmbeddedObjectMeta === true,
         crdApplies: readCrdApplies(io.cwd),
       },
       diagnostics,

@@ -28,6 +28,14 @@ export interface GenerateOptions {
   readonly webhookDir: string;
   readonly roleName: string;
   readonly maxDescLen?: number | undefined;
+  /**
+   * controller-gen's `crd:generateEmbeddedObjectMeta=true` (`kb generate
+   * --generate-embedded-object-meta`): an ObjectMeta that is not a kind's own `metadata` (a
+   * template's `metadata` in an embedded V1PodTemplateSpec or V1JobTemplateSpec, a field of
+   * type ObjectMeta) gets name, namespace, labels, annotations and finalizers, so the API
+   * server keeps them instead of pruning them. A kind's own `metadata` stays `{type: object}`.
+   */
+  readonly generateEmbeddedObjectMeta?: boolean | undefined;
   /** Written into each CRD's version annotation. */
   readonly kbVersion: string;
   /**
@@ -61,10 +69,11 @@ export function generateManifests(options: GenerateOptions, diagnostics: Diagnos
   const wants = (t: GenerateTarget) => options.targets.includes(t);
 
   if (wants("crd")) {
-    let builtins = { builtinSchema, conditionSchema };
+    const embeddedObjectMeta = options.generateEmbeddedObjectMeta === true;
+    let builtins = { builtinSchema: (name: string) => builtinSchema(name, { embeddedObjectMeta }), conditionSchema };
     if (options.embeddedOpenApi !== undefined) {
       try {
-        const catalog = embeddedOpenApiCatalog(options.embeddedOpenApi);
+        const catalog = embeddedOpenApiCatalog(options.embeddedOpenApi, { embeddedObjectMeta });
         builtins = { builtinSchema: (name: string) => catalog.schema(name), conditionSchema };
       } catch (e) {
         if (!(e instanceof KbError)) throw e;
@@ -72,7 +81,7 @@ export function generateManifests(options: GenerateOptions, diagnostics: Diagnos
         return files;
       }
     }
-    const schemas = new SchemaBuilder(model, builtins, diagnostics);
+    const schemas = new SchemaBuilder(model, builtins, diagnostics, { embeddedObjectMeta });
     const crds = buildCrds(model, schemas, { kbVersion: options.kbVersion, maxDescLen: options.maxDescLen }, diagnostics);
     checkValidationRules(
       schemas.rules.map((r) => ({

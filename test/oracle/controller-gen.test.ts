@@ -26,6 +26,10 @@ import { noteSkipped } from "../helpers/real-kubernetes.js";
  * they are, never copied into the repository): the differences of descriptions that mode
  * removes are scoped to the default mode, so they cannot hide anything there.
  *
+ * The cases with an ObjectMeta other than a kind's own (a template's, a field of type
+ * ObjectMeta) run a third time: controller-gen with `crd:generateEmbeddedObjectMeta=true`
+ * against `kb generate --generate-embedded-object-meta` (the `embedded-object-meta` mode).
+ *
  * Needs controller-gen (`$CONTROLLER_GEN`, or `$KUBEBUILDER_ASSETS/controller-gen`) and the
  * go command (Go modules come from the module proxy); skipped without them.
  */
@@ -49,6 +53,9 @@ const CASES = readdirSync(TS_CASES, { withFileTypes: true })
 
 /** The cases run again with `--embedded-openapi`: those that embed Kubernetes types. */
 const EMBEDDED_OPENAPI_CASES = ["builtin-lists", "builtin-refs", "builtin-templates"] as const;
+
+/** The cases run again with controller-gen's `generateEmbeddedObjectMeta` and kb's flag for it. */
+const EMBEDDED_OBJECT_META_CASES = ["builtin-lists", "builtin-templates", "embedded-object-meta"] as const;
 
 /** controller-gen, or why the comparison cannot run here. */
 function locateControllerGen(): { bin: string; goflags: string } | { skip: string } {
@@ -108,16 +115,20 @@ function readOutputs(root: string): Files {
   return new Map(listFiles(root).map((f) => [f, readFileSync(join(root, f), "utf8")]));
 }
 
-/** Runs controller-gen over `cases` of the Go module copied to `module`, writing under `out`. */
+/**
+ * Runs controller-gen over `cases` of the Go module copied to `module`, writing under `out`;
+ * `crdOptions` are added to the crd generator's (`generateEmbeddedObjectMeta=true`).
+ */
 function runControllerGen(
   { bin, goflags }: { bin: string; goflags: string },
   module: string,
   cases: readonly string[],
   out: string,
+  crdOptions: readonly string[] = [],
 ): Promise<{ files: Files; stderr: string; ok: boolean }> {
   const args = [
     // TypeScript's number is a float64 in Go, which controller-gen only maps with this option.
-    "crd:allowDangerousTypes=true",
+    ["crd:allowDangerousTypes=true", ...crdOptions].join(","),
     "rbac:roleName=manager-role",
     "webhook",
     `paths=${cases.map((c) => `./${c}/...`).join(";")}`,
@@ -163,6 +174,7 @@ const applied = new Map<string, number>(DIFFERENCES.map((d) => [d.id, 0]));
 const tallies: Record<Mode, { cases: number; documents: number; equal: number; files: number; identical: number }> = {
   default: { cases: 0, documents: 0, equal: 0, files: 0, identical: 0 },
   "embedded-openapi": { cases: 0, documents: 0, equal: 0, files: 0, identical: 0 },
+  "embedded-object-meta": { cases: 0, documents: 0, equal: 0, files: 0, identical: 0 },
 };
 const tally = tallies.default;
 
@@ -238,6 +250,7 @@ describe.skipIf(skipReason !== undefined)("controller-gen as an oracle", () => {
   let work: string;
   let accepted: Awaited<ReturnType<typeof runControllerGen>>;
   let rejected: Awaited<ReturnType<typeof runControllerGen>>;
+  let embeddedObjectMeta: Awaited<ReturnType<typeof runControllerGen>>;
   const rejectedBy = (c: string, side: "controller-gen" | "kb") => REJECTED[c]?.by === side || REJECTED[c]?.by === "both";
   const acceptedCases = CASES.filter((c) => !rejectedBy(c, "controller-gen"));
   const rejectedCases = CASES.filter((c) => rejectedBy(c, "controller-gen"));
@@ -248,13 +261,16 @@ describe.skipIf(skipReason !== undefined)("controller-gen as an oracle", () => {
     // A copy, so that nothing the go command does (go.sum, GOFLAGS=-mod=mod) touches the repository.
     const module = join(work, "go");
     cpSync(GO_MODULE, module, { recursive: true });
-    // One run for the corpus, which must succeed; one for the cases controller-gen rejects.
+    // One run for the corpus, which must succeed; one for the cases controller-gen rejects;
+    // one with generateEmbeddedObjectMeta for the cases of that mode.
     const none = Promise.resolve({ files: new Map<string, string>(), stderr: "", ok: true });
-    [accepted, rejected] = await Promise.all([
+    [accepted, rejected, embeddedObjectMeta] = await Promise.all([
       runControllerGen(tool, module, acceptedCases, join(work, "accepted")),
       rejectedCases.length > 0 ? runControllerGen(tool, module, rejectedCases, join(work, "rejected")) : none,
+      runControllerGen(tool, module, EMBEDDED_OBJECT_META_CASES, join(work, "embedded-object-meta"), ["generateEmbeddedObjectMeta=true"]),
     ]);
     if (!accepted.ok) throw new Error(`controller-gen failed on the corpus:\n${accepted.stderr}`);
+    if (!embeddedObjectMeta.ok) throw new Error(`controller-gen failed with generateEmbeddedObjectMeta=true:\n${embeddedObjectMeta.stderr}`);
   }, 600_000);
 
   afterAll(() => {
@@ -325,6 +341,21 @@ describe.skipIf(skipReason !== undefined)("controller-gen as an oracle", () => {
     });
   }
 
+  for (const name of EMBEDDED_OBJECT_META_CASES) {
+    it(`${name} with --generate-embedded-object-meta (controller-gen's generateEmbeddedObjectMeta=true)`, async () => {
+      const kb = await runKb(join(TS_CASES, name), join(work, "kb-object-meta", name), ["--generate-embedded-object-meta"]);
+      const cgFiles = [...embeddedObjectMeta.files.keys()].filter((f) => caseOf(f) === name).sort();
+      expect(kb.code, kb.err).toBe(0);
+      expect(cgFiles.length, `controller-gen writes CRDs for ${name}`).toBeGreaterThan(0);
+      expect([...kb.files.keys()].sort(), "kb writes the files controller-gen writes").toEqual(cgFiles);
+      // The option changes the schemas: the run would compare nothing new if it did not.
+      expect(cgFiles.some((f) => embeddedObjectMeta.files.get(f) !== accepted.files.get(f)), `generateEmbeddedObjectMeta changes ${name}`).toBe(true);
+      const problems = compareFiles(name, cgFiles, embeddedObjectMeta.files, kb.files, "embedded-object-meta");
+      tallies["embedded-object-meta"].cases++;
+      if (problems.length > 0) expect.fail(`kb --generate-embedded-object-meta differs from controller-gen beyond the listed differences:\n${problems.join("\n")}\n`);
+    });
+  }
+
   it("attributes every controller-gen output to a case", () => {
     const orphans = [...accepted.files.keys()].filter((f) => !CASES.includes(caseOf(f) ?? ""));
     expect(orphans).toEqual([]);
@@ -334,6 +365,7 @@ describe.skipIf(skipReason !== undefined)("controller-gen as an oracle", () => {
     const doc = readFileSync(DOC, "utf8");
     for (const d of DIFFERENCES) expect(doc, `docs/controller-gen-differences.md has a section {#${d.id}}`).toContain(`{#${d.id}}`);
     if (tally.cases < CASES.length) return; // a filtered run (-t) cannot tell
+    if (tallies["embedded-object-meta"].cases < EMBEDDED_OBJECT_META_CASES.length) return;
     const openApiRun = tallies["embedded-openapi"].cases === EMBEDDED_OPENAPI_CASES.length;
     if (openApiSkip === undefined && !openApiRun) return;
     // Without the documents, a difference of that mode alone cannot show.
@@ -347,6 +379,8 @@ describe.skipIf(skipReason !== undefined)("controller-gen as an oracle", () => {
           ? `with --embedded-openapi: ${EMBEDDED_OPENAPI_CASES.length} cases; ${tallies["embedded-openapi"].equal} of ${tallies["embedded-openapi"].documents} documents ` +
             `equal as data, ${tallies["embedded-openapi"].identical} of ${tallies["embedded-openapi"].files} files byte for byte\n`
           : "") +
+        `with --generate-embedded-object-meta: ${EMBEDDED_OBJECT_META_CASES.length} cases; ${tallies["embedded-object-meta"].equal} of ${tallies["embedded-object-meta"].documents} documents ` +
+        `equal as data, ${tallies["embedded-object-meta"].identical} of ${tallies["embedded-object-meta"].files} files byte for byte\n` +
         DIFFERENCES.map((d) => `  ${d.id}: ${applied.get(d.id)}`).join("\n"),
     );
   });

@@ -20,12 +20,46 @@ export const KIND_DESCRIPTION = [
   "More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
 ].join("\n");
 
+/** Options of {@link knownTypeSchema}. */
+export interface KnownTypeOptions {
+  /**
+   * controller-gen's `crd:generateEmbeddedObjectMeta=true` (`kb generate
+   * --generate-embedded-object-meta`): ObjectMeta is {@link embeddedObjectMetaSchema} instead of
+   * `{type: object}`. A kind's own `metadata` is never built from here: it stays `{type: object}`.
+   */
+  readonly embeddedObjectMeta?: boolean | undefined;
+}
+
+/**
+ * The schema of an ObjectMeta that is not a kind's own `metadata` (a template's, or a field of
+ * type ObjectMeta) under controller-gen's `generateEmbeddedObjectMeta`: the fields a user may
+ * set on an object to be created from it, so that the API server keeps them instead of pruning
+ * them. Sub-fields carry no descriptions, as controller-gen writes them.
+ *
+ * @example
+ * embeddedObjectMetaSchema().properties?.labels; // { type: "object", additionalProperties: { type: "string" } }
+ */
+export function embeddedObjectMetaSchema(): JSONSchemaProps {
+  const stringMap = (): JSONSchemaProps => ({ type: "object", additionalProperties: { type: "string" } });
+  return {
+    type: "object",
+    properties: {
+      annotations: stringMap(),
+      finalizers: { type: "array", items: { type: "string" } },
+      labels: stringMap(),
+      name: { type: "string" },
+      namespace: { type: "string" },
+    },
+  };
+}
+
 /**
  * Schemas of the types kubebuilder-ts exports, as controller-gen gives their Go
  * counterparts (`metav1.Time`, `resource.Quantity`, `intstr.IntOrString`, ...).
  * `Condition` is not here: it is derived from client-node's model (see builtin/).
+ * Each call returns a fresh object.
  */
-export function knownTypeSchema(name: Exclude<KnownTypeName, "Condition">): JSONSchemaProps {
+export function knownTypeSchema(name: Exclude<KnownTypeName, "Condition">, options: KnownTypeOptions = {}): JSONSchemaProps {
   switch (name) {
     case "int":
       return { type: "integer" };
@@ -51,6 +85,6 @@ export function knownTypeSchema(name: Exclude<KnownTypeName, "Condition">): JSON
     case "JSON":
       return { "x-kubernetes-preserve-unknown-fields": true };
     case "ObjectMeta":
-      return { type: "object" };
+      return options.embeddedObjectMeta ? embeddedObjectMetaSchema() : { type: "object" };
   }
 }

@@ -12,6 +12,16 @@ export interface BuiltinSchemas {
   conditionSchema(): JSONSchemaProps;
 }
 
+/** Options of a {@link SchemaBuilder}. */
+export interface SchemaBuilderOptions {
+  /**
+   * controller-gen's `crd:generateEmbeddedObjectMeta=true`: a field of type ObjectMeta that is
+   * not a kind's own `metadata` gets name, namespace, labels, annotations and finalizers (see
+   * `embeddedObjectMetaSchema`). Give `builtins` that do the same for Kubernetes' templates.
+   */
+  readonly embeddedObjectMeta?: boolean | undefined;
+}
+
 /** Object-valued embeds that only stand for apiVersion/kind/metadata on a kind. */
 const OBJECT_BASES = new Set(["KubernetesObject"]);
 
@@ -50,6 +60,7 @@ export class SchemaBuilder {
     private readonly model: ApiModel,
     private readonly builtins: BuiltinSchemas,
     private readonly diagnostics: DiagnosticList,
+    private readonly options: SchemaBuilderOptions = {},
   ) {
     for (const pkg of model.packages) {
       if (pkg.markers.some((m) => m.name === `${VALIDATION_PREFIX}Optional`)) this.optionalPackages.add(pkg.dir);
@@ -123,7 +134,7 @@ export class SchemaBuilder {
       case "named":
         return this.cloneTracked(this.namedSchema(ref.id));
       case "known":
-        return ref.name === "Condition" ? this.builtins.conditionSchema() : knownTypeSchema(ref.name);
+        return ref.name === "Condition" ? this.builtins.conditionSchema() : knownTypeSchema(ref.name, { embeddedObjectMeta: this.options.embeddedObjectMeta });
       case "builtin": {
         const schema = this.builtins.builtinSchema(ref.name);
         if (schema) return schema;

@@ -19,15 +19,16 @@
  * As controller-gen does: every type is inlined as `type: object` with `properties`, sorted;
  * `metav1.Time`/`MicroTime` are `string` with `format: date-time`; `IntOrString` and
  * `Quantity` are int-or-string (Quantity with its pattern); `ObjectMeta` (a template's
- * `metadata`) is `{type: object}`, as without `generateEmbeddedObjectMeta`; a field's
- * description is its own doc, or else its type's; a type's `+structType=atomic` is on the
- * fields of that type.
+ * `metadata`) is `{type: object}`, or, with the `embeddedObjectMeta` option (controller-gen's
+ * `generateEmbeddedObjectMeta`), that with name, namespace, labels, annotations and
+ * finalizers; a field's description is its own doc, or else its type's; a type's
+ * `+structType=atomic` is on the fields of that type.
  *
  * Known differences from controller-gen (docs/controller-gen-differences.md, all checked by
  * the oracle test), without `--embedded-openapi`:
  * 1. client-node drops the doc of a field whose type is another model (`Container.lifecycle`,
  *    `PodTemplateSpec.spec`, ...): such fields carry their type's description instead.
- * 2. `metadata` (ObjectMeta) inside a template is `{type: object}` without the field's doc.
+ * 2. `metadata` (ObjectMeta) inside a template has no description (the field's doc).
  * 3. IntOrString and MicroTime fields get no description: client-node only carries the type's
  *    generic doc there, which controller-gen never emits.
  * 4. Descriptions are single lines (the OpenAPI text), where controller-gen keeps the Go
@@ -50,7 +51,7 @@
  */
 import type { JSONSchemaProps } from "../../../model/index.js";
 import { clone } from "../flatten.js";
-import { knownTypeSchema } from "../known-types.js";
+import { knownTypeSchema, type KnownTypeOptions } from "../known-types.js";
 import { DefinitionIndex } from "./definition-names.js";
 import { KUBERNETES_TYPES } from "./kubernetes-types.generated.js";
 import { locateClientNodeModels } from "./locate-client-node.js";
@@ -72,8 +73,8 @@ const MICRO_TIME = "V1MicroTime";
 const TYPE_DOC_ONLY: ReadonlySet<string> = new Set(["IntOrString", MICRO_TIME]);
 
 /** Definitions of the table that are kb's known types rather than objects to expand. */
-const KNOWN_DEFINITIONS: Readonly<Record<string, () => JSONSchemaProps>> = {
-  "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta": () => knownTypeSchema("ObjectMeta"),
+const KNOWN_DEFINITIONS: Readonly<Record<string, (options: KnownTypeOptions) => JSONSchemaProps>> = {
+  "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta": (options) => knownTypeSchema("ObjectMeta", options),
   "io.k8s.apimachinery.pkg.apis.meta.v1.Time": () => knownTypeSchema("Time"),
   "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime": () => knownTypeSchema("MicroTime"),
   "io.k8s.apimachinery.pkg.api.resource.Quantity": () => knownTypeSchema("Quantity"),
@@ -113,6 +114,12 @@ export interface BuiltinCatalogOptions {
    * controller-gen gives a field its doc or else its type's. Absent: client-node's alone.
    */
   readonly descriptions?: OpenApiDescriptions;
+  /**
+   * controller-gen's `crd:generateEmbeddedObjectMeta=true`: an ObjectMeta inside a model (a
+   * template's `metadata`) has name, namespace, labels, annotations and finalizers, so the
+   * API server keeps what users set there; `{type: object}` when false or absent.
+   */
+  readonly embeddedObjectMeta?: boolean | undefined;
 }
 
 /**
@@ -128,6 +135,7 @@ export class BuiltinCatalog {
   private readonly schemas = new Map<string, JSONSchemaProps>();
   private readonly index: DefinitionIndex | undefined;
   private readonly descriptions: OpenApiDescriptions | undefined;
+  private readonly known: KnownTypeOptions;
 
   /** @param modelsDir client-node's `dist/gen/models` directory. */
   constructor(
@@ -137,6 +145,7 @@ export class BuiltinCatalog {
     const table = options.table === undefined ? KUBERNETES_TYPES : options.table;
     this.index = table ? new DefinitionIndex(table) : undefined;
     this.descriptions = options.descriptions;
+    this.known = { embeddedObjectMeta: options.embeddedObjectMeta === true };
   }
 
   /** Whether `modelName` is a model class of client-node. */
@@ -171,7 +180,7 @@ export class BuiltinCatalog {
     const done = this.schemas.get(key);
     if (done) return { schema: done, cutAt: Infinity };
     const known = KNOWN_DEFINITIONS[name];
-    if (known) return { schema: known(), cutAt: Infinity };
+    if (known) return { schema: known(this.known), cutAt: Infinity };
     const fact = this.index!.definition(name);
     if (!fact) return { schema: { "x-kubernetes-preserve-unknown-fields": true }, cutAt: Infinity };
     const depth = stack.indexOf(key);
@@ -265,7 +274,7 @@ export class BuiltinCatalog {
     const done = this.schemas.get(modelName);
     if (done) return { schema: done, cutAt: Infinity };
     const goName = goTypeName(modelName);
-    if (goName === "ObjectMeta") return { schema: knownTypeSchema("ObjectMeta"), cutAt: Infinity };
+    if (goName === "ObjectMeta") return { schema: knownTypeSchema("ObjectMeta", this.known), cutAt: Infinity };
     const meta = this.model(modelName);
     if (!meta) return { schema: { "x-kubernetes-preserve-unknown-fields": true }, cutAt: Infinity };
 
@@ -352,12 +361,23 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-let defaultCatalog: BuiltinCatalog | undefined;
+/** Options of {@link builtinSchema}. */
+export interface BuiltinSchemaOptions {
+  /** See {@link BuiltinCatalogOptions.embeddedObjectMeta}. */
+  readonly embeddedObjectMeta?: boolean | undefined;
+}
 
-/** The catalog of the client-node kb itself is installed with, created on first use. */
-function catalog(): BuiltinCatalog {
-  defaultCatalog ??= new BuiltinCatalog(locateClientNodeModels());
-  return defaultCatalog;
+/** The default catalogs, without and with embedded ObjectMeta, each created on first use. */
+const defaultCatalogs: { plain?: BuiltinCatalog; embeddedObjectMeta?: BuiltinCatalog } = {};
+
+/** A catalog of the client-node kb itself is installed with; each set of options has its own. */
+function catalog(options: BuiltinSchemaOptions = {}): BuiltinCatalog {
+  if (options.embeddedObjectMeta) {
+    defaultCatalogs.embeddedObjectMeta ??= new BuiltinCatalog(locateClientNodeModels(), { embeddedObjectMeta: true });
+    return defaultCatalogs.embeddedObjectMeta;
+  }
+  defaultCatalogs.plain ??= new BuiltinCatalog(locateClientNodeModels());
+  return defaultCatalogs.plain;
 }
 
 /**
@@ -370,9 +390,11 @@ function catalog(): BuiltinCatalog {
  * builtinSchema("V1LocalObjectReference");
  * // { type: "object", description: "LocalObjectReference contains enough information ...",
  * //   properties: { name: { type: "string", description: "Name of the referent. ..." } } }
+ * builtinSchema("V1PodTemplateSpec", { embeddedObjectMeta: true })?.properties?.metadata;
+ * // { type: "object", properties: { annotations: ..., finalizers: ..., labels: ..., name: ..., namespace: ... } }
  */
-export function builtinSchema(modelName: string): JSONSchemaProps | undefined {
-  return catalog().schema(modelName);
+export function builtinSchema(modelName: string, options: BuiltinSchemaOptions = {}): JSONSchemaProps | undefined {
+  return catalog(options).schema(modelName);
 }
 
 /** Whether `modelName` is a model class of `@kubernetes/client-node` (e.g. `V1PodSpec`). */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { KbError, ExitCode } from "../../../diagnostics/index.js";
-import { BuiltinCatalog } from "./builtin-schema.js";
+import { BuiltinCatalog, type BuiltinCatalogOptions } from "./builtin-schema.js";
 import { KUBERNETES_TYPES } from "./kubernetes-types.generated.js";
 import { locateClientNodeModels } from "./locate-client-node.js";
 import { descriptionsFromOpenApi, type OpenApiDescriptions } from "./openapi-descriptions.js";
@@ -107,11 +107,12 @@ export function readEmbeddedOpenApiFolder(dir: string, pinned: EmbeddedTypesTabl
  * descriptions fill in only where the documents have none. A model whose type the documents
  * lack comes from client-node alone.
  *
+ * @param options `embeddedObjectMeta`: see {@link BuiltinCatalogOptions.embeddedObjectMeta}
  * @example
  * const catalog = embeddedOpenApiCatalog("openapi/");
  * catalog.schema("V1JobTemplateSpec"); // as the cluster that served the documents has it
  */
-export function embeddedOpenApiCatalog(dir: string): BuiltinCatalog {
+export function embeddedOpenApiCatalog(dir: string, options: Pick<BuiltinCatalogOptions, "embeddedObjectMeta"> = {}): BuiltinCatalog {
   const { table, descriptions } = readEmbeddedOpenApiFolder(dir);
-  return new BuiltinCatalog(locateClientNodeModels(), { table, descriptions });
+  return new BuiltinCatalog(locateClientNodeModels(), { table, descriptions, embeddedObjectMeta: options.embeddedObjectMeta });
 }

@@ -1,5 +1,5 @@
 export { builtinSchema, isBuiltinModel, goTypeName, BuiltinCatalog } from "./builtin-schema.js";
-export type { BuiltinCatalogOptions } from "./builtin-schema.js";
+export type { BuiltinCatalogOptions, BuiltinSchemaOptions } from "./builtin-schema.js";
 export { conditionSchema } from "./condition-schema.js";
 export { locateClientNodeModels } from "./locate-client-node.js";
 export { QUANTITY_FIELDS, isQuantityField } from "./quantity-fields.js";
