@@ -3,7 +3,8 @@ import { ExitCode } from "../diagnostics/index.js";
 import type { Generate } from "../generator/generate-async.js";
 import type { Scaffolded } from "../scaffolder/index.js";
 import { Journal } from "../tree/index.js";
-import { DEFAULT_GENERATE_FLAGS, runGenerate } from "./generate-command.js";
+import { runGenerate } from "./generate-command.js";
+import { projectGenerate } from "./project-generate-flags.js";
 import { npmInstall } from "./npm-install.js";
 import type { Io } from "./output.js";
 
@@ -44,8 +45,10 @@ export async function finishScaffold(io: Io, result: Scaffolded, dryRun: boolean
 }
 
 async function generateIn(io: Io, root: string, generate: Generate | undefined, journal: Journal): Promise<number> {
-  io.out("running kb generate\n");
-  const code = await runGenerate({ ...io, cwd: root }, "all", DEFAULT_GENERATE_FLAGS, generate, journal);
+  // As the project's `npm run manifests` runs it, so that its flags stay in force.
+  const project = await projectGenerate(io, root);
+  io.out(project.from ? `running ${project.from} (package.json's manifests script)\n` : "running kb generate\n");
+  const code = await runGenerate({ ...io, cwd: root }, project.target, project.flags, generate, journal);
   if (code !== ExitCode.ok) io.err("kb generate failed: the scaffolded files are written; fix the errors above and run kb generate\n");
   return code;
 }
