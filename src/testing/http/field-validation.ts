@@ -55,51 +55,64 @@ const META_FIELDS = new Set(["apiVersion", "kind", "metadata"]);
 /** One step of a path to an unknown field: a field name, or a list item (with its node, for keyed lists). */
 type Step = { readonly field: string } | { readonly index: number; readonly item: unknown; readonly list: CompiledNode | undefined };
 
+/**
+ * How unknown fields are found: as pruning finds them (`pruning`, a strict decode's), or as
+ * structured-merge-diff types a server-side apply (`typed`), where an object whose schema
+ * declares neither properties nor additionalProperties (`{type: object}`) is a map of anything
+ * (kube-openapi's schema conversion gives it a deduced element type): the apply is taken, and
+ * pruning drops the fields afterwards.
+ */
+type Typing = "pruning" | "typed";
+
 /** The schema of field `k` of an object at `node`: a node, undefined (anything goes below), or "unknown". */
-function fieldSchema(node: CompiledNode | undefined, k: string): CompiledNode | undefined | "unknown" {
+function fieldSchema(node: CompiledNode | undefined, k: string, typing: Typing): CompiledNode | undefined | "unknown" {
   if (node === undefined) return "unknown";
   const prop = node.properties?.get(k);
   if (prop !== undefined) return prop;
   if (node.additional !== undefined) return node.additional === "any" ? undefined : node.additional;
+  if (typing === "typed" && node.type === "object" && (node.properties?.size ?? 0) === 0) return DEDUCED;
   return "unknown";
 }
 
+/** What structured-merge-diff types the fields of `{type: object}` as: anything, at any depth (see {@link Typing}). */
+const DEDUCED = { type: undefined, preserveUnknown: true, embedded: false, properties: undefined, additional: undefined, items: undefined } as unknown as CompiledNode;
+
 /** Collects the paths pruning would remove below `x` (mirrors `pruneValue`). */
-function collect(x: unknown, node: CompiledNode | undefined, embedded: boolean, path: Step[], out: Step[][]): void {
-  if (node !== undefined && node.preserveUnknown) return collectKept(x, node, embedded, path, out);
+function collect(x: unknown, node: CompiledNode | undefined, embedded: boolean, path: Step[], out: Step[][], typing: Typing): void {
+  if (node !== undefined && node.preserveUnknown) return collectKept(x, node, embedded, path, out, typing);
   if (Array.isArray(x)) {
-    x.forEach((v, i) => collect(v, node?.items, node?.items?.embedded ?? false, [...path, { index: i, item: v, list: node }], out));
+    x.forEach((v, i) => collect(v, node?.items, node?.items?.embedded ?? false, [...path, { index: i, item: v, list: node }], out, typing));
     return;
   }
   if (!isObject(x)) return;
   for (const k of Object.keys(x)) {
     if (embedded && META_FIELDS.has(k)) continue;
-    const s = fieldSchema(node, k);
+    const s = fieldSchema(node, k, typing);
     if (s === "unknown") out.push([...path, { field: k }]);
-    else collect(x[k], s, s?.embedded ?? false, [...path, { field: k }], out);
+    else collect(x[k], s, s?.embedded ?? false, [...path, { field: k }], out, typing);
   }
 }
 
 /** Below a node that preserves unknown fields: only the fields it declares are checked (mirrors `skipPrune`). */
-function collectKept(x: unknown, node: CompiledNode, embedded: boolean, path: Step[], out: Step[][]): void {
+function collectKept(x: unknown, node: CompiledNode, embedded: boolean, path: Step[], out: Step[][], typing: Typing): void {
   if (Array.isArray(x)) {
     const items = node.items;
-    if (items !== undefined) x.forEach((v, i) => collectKept(v, items, items.embedded, [...path, { index: i, item: v, list: node }], out));
+    if (items !== undefined) x.forEach((v, i) => collectKept(v, items, items.embedded, [...path, { index: i, item: v, list: node }], out, typing));
     return;
   }
   if (!isObject(x)) return;
   for (const k of Object.keys(x)) {
     if (embedded && META_FIELDS.has(k)) continue;
-    const s = fieldSchema(node, k);
-    if (s !== "unknown") collect(x[k], s, s?.embedded ?? false, [...path, { field: k }], out);
+    const s = fieldSchema(node, k, typing);
+    if (s !== "unknown") collect(x[k], s, s?.embedded ?? false, [...path, { field: k }], out, typing);
   }
 }
 
 /** The paths of the fields of a custom resource its schema does not know, in sorted order. */
-function unknownFields(object: unknown, schema: CompiledNode): Step[][] {
+function unknownFields(object: unknown, schema: CompiledNode, typing: Typing): Step[][] {
   const out: Step[][] = [];
   if (!isObject(object)) return out;
-  collect(object, schema, true, [], out);
+  collect(object, schema, true, [], out, typing);
   const metadata = object["metadata"];
   if (isObject(metadata)) for (const k of Object.keys(metadata)) if (!OBJECT_META_FIELDS.has(k)) out.push([{ field: "metadata" }, { field: k }]);
   return out;
@@ -220,7 +233,7 @@ export function checkUnknownFields(store: ObjectStore, call: WriteCall): void {
   if (call.method === "PATCH" && mediaType.startsWith("application/apply-patch")) {
     const schema = schemaFor(res, call.body);
     if (!schema) return;
-    const paths = sortedStrings(unknownFields(call.body, schema).map(typedPath));
+    const paths = sortedStrings(unknownFields(call.body, schema, "typed").map(typedPath));
     if (paths.length === 0) return;
     const errors = paths.map((p) => `${p}: field not declared in schema`);
     const text = errors.length === 1 ? errors[0]! : ["errors:", ...errors.map((e) => `  ${e}`)].join("\n");
@@ -237,7 +250,7 @@ export function checkUnknownFields(store: ObjectStore, call: WriteCall): void {
   if (call.method === "POST" || call.method === "PUT") {
     const schema = schemaFor(res, call.body);
     if (!schema) return;
-    const paths = sortedStrings(unknownFields(call.body, schema).map(decodingPath));
+    const paths = sortedStrings(unknownFields(call.body, schema, "pruning").map(decodingPath));
     if (paths.length === 0) return;
     const o = isObject(call.body) ? call.body : {};
     const kind = typeof o["kind"] === "string" && o["kind"] ? o["kind"] : res.info.kind;
@@ -249,7 +262,7 @@ export function checkUnknownFields(store: ObjectStore, call: WriteCall): void {
     const result = patched(store, call, mediaType === "application/merge-patch+json" ? "merge" : "json");
     const schema = result === undefined ? undefined : schemaFor(res, result);
     if (!schema) return;
-    const paths = sortedStrings(unknownFields(result, schema).map(decodingPath));
+    const paths = sortedStrings(unknownFields(result, schema, "pruning").map(decodingPath));
     if (paths.length === 0) return;
     const message = `Invalid value: ${JSON.stringify(sortedJson(result))}: ${strictDecodingError(paths)}`;
     throw invalid({ group: "", kind: "" }, "", [{ reason: "FieldValueInvalid", message, field: "patch" }]);
