@@ -1,9 +1,12 @@
 // Running npm and a project's scripts from tests: commands with an environment that reaches
-// no cluster, their whole output kept for failure messages, and this package packed as npm
-// would publish it, for a project to install.
+// no cluster, their whole output kept for failure messages, optionally on another Node.js than
+// this process's (the one the project targets), and this package packed as npm would publish
+// it, for a project to install.
 import { spawnSync } from "node:child_process";
+import { once } from "node:events";
 import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { createServer, type AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 
@@ -17,6 +20,32 @@ export interface Run {
   readonly output: string;
   readonly stdout: string;
   readonly ms: number;
+}
+
+/** {@link commandEnv} and {@link run} for commands whose `node` is another Node.js binary. */
+export interface NodeCommands {
+  /** The Node.js binary that the commands' `node` (npm's, a script's shebang) resolves to. */
+  readonly node: string;
+  commandEnv(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+  run(command: string, args: readonly string[], cwd: string, extraEnv?: NodeJS.ProcessEnv, timeoutMs?: number): Run;
+}
+
+/**
+ * Commands that run on the Node.js binary `node`: its folder comes first on their PATH, so that
+ * `npm`, `npx` and the project's scripts run on it.
+ *
+ * @example
+ * const project = onNode(join(nodeOfLine(24).bin, "node"));
+ * expectOk(project.run(NPM, ["test"], dir));
+ */
+export function onNode(node: string): NodeCommands {
+  const path = { PATH: `${dirname(node)}:${process.env.PATH ?? ""}` };
+  const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => commandEnv({ ...path, ...extra });
+  return {
+    node,
+    commandEnv: env,
+    run: (command, args, cwd, extraEnv = {}, timeoutMs) => run(command, args, cwd, { ...path, ...extraEnv }, timeoutMs),
+  };
 }
 
 /**
@@ -67,4 +96,14 @@ export function packPackage(into: string): string {
   const packed = expectOk(run(NPM, ["pack", "--ignore-scripts", "--json", "--pack-destination", into], REPO));
   const [info] = JSON.parse(packed.stdout) as { filename: string }[];
   return join(into, info!.filename);
+}
+
+/** A TCP port nothing listens on right now (for a manager's probe address). */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, "close");
+  return port;
 }

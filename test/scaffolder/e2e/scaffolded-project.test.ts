@@ -8,101 +8,29 @@
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpTransport } from "../../../src/runtime/client/transport.js";
 import { startTestEnv } from "../../../src/testing/index.js";
 import { nodeOfLine } from "../../helpers/node-line.js";
 import { realAssets, skipReal } from "../../helpers/real-kubernetes.js";
+import { expectOk, freePort, NPM, NPX, onNode, packPackage, REPO, type Run } from "../../helpers/npm-project.js";
 import { directoryBytes, startManager } from "../../../bench/manager-start.js";
 
-const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const KB = join(REPO, "bin", "kb.js");
-const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
-const NPX = process.platform === "win32" ? "npx.cmd" : "npx";
 const STEP_TIMEOUT = 5 * 60_000;
 
 // The project runs on the Node.js it targets, 24: its @kubernetes/client-node 2.x needs 22.19 or newer.
 const projectNode = nodeOfLine(24);
 if ("why" in projectNode) console.log(`scaffolded project e2e: no Node.js 24 (${projectNode.why}); the project's commands run on ${process.version}`);
 const PROJECT_NODE = "bin" in projectNode ? join(projectNode.bin, "node") : process.execPath;
+// Commands (npm, npx, kb, sh) and the manager run with the project's Node first on PATH.
+const { run, commandEnv } = onNode(PROJECT_NODE);
 
 const hasKubectl = spawnSync("kubectl", ["version", "--client"], { stdio: "ignore" }).status === 0;
 if (!hasKubectl) console.log("scaffolded project e2e: kubectl is not on PATH, so `kubectl kustomize config/default` is skipped");
-
-interface Run {
-  readonly status: number | null;
-  /** stdout and stderr, for failure messages. */
-  readonly output: string;
-  readonly stdout: string;
-  readonly ms: number;
-}
-
-/**
- * The environment of the commands: USE_EXISTING_CLUSTER unset, so that nothing reaches a
- * cluster, and KUBEBUILDER_ASSETS unset unless a step asks for the real API server.
- */
-function commandEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: "true", NO_COLOR: "1", FORCE_COLOR: "0", PATH: `${dirname(PROJECT_NODE)}:${process.env.PATH}` };
-  delete env.USE_EXISTING_CLUSTER;
-  delete env.KUBEBUILDER_ASSETS;
-  return { ...env, ...extra };
-}
-
-/** Runs a command to completion. */
-function run(command: string, args: readonly string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Run {
-  const env = commandEnv(extraEnv);
-  const started = performance.now();
-  const r = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  const ms = performance.now() - started;
-  const output = `$ ${command} ${args.join(" ")}\n${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? `\n${r.error.message}` : ""}`;
-  return { status: r.status, output, stdout: r.stdout ?? "", ms };
-}
-
-/** Fails with the command's whole output unless it exited 0. */
-function expectOk(r: Run): Run {
-  expect(r.status, r.output).toBe(0);
-  return r;
-}
-
-/** The newest modification time of any file under `dir` (0 when it does not exist). */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true, recursive: true });
-  } catch {
-    return 0;
-  }
-  for (const e of entries) {
-    if (!e.isFile()) continue;
-    newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ when a source is newer than everything in it, then packs the package into `into`. */
-function packPackage(into: string): string {
-  if (newestMtime(join(REPO, "src")) > newestMtime(join(REPO, "dist"))) expectOk(run(NPM, ["run", "build"], REPO));
-  // --ignore-scripts: `prepare` would build again.
-  const packed = expectOk(run(NPM, ["pack", "--ignore-scripts", "--json", "--pack-destination", into], REPO));
-  const [info] = JSON.parse(packed.stdout) as { filename: string }[];
-  return join(into, info!.filename);
-}
-
-/** A TCP port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, "close");
-  return port;
-}
 
 /** One stage of a Dockerfile: its instructions in order (continuation lines joined, comments dropped). */
 interface DockerStage {
