@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 
 /** Whether this run rewrites golden files (`UPDATE_GOLDEN=1 npm test`). */
 export const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === "1";
@@ -43,4 +43,33 @@ export function expectGolden(expectedDir: string, actual: ReadonlyMap<string, st
     const expected = readFileSync(join(expectedDir, path), "utf8");
     expect(actual.get(path), `${join(expectedDir, path)} (UPDATE_GOLDEN=1 npm test rewrites it; read the diff first)`).toBe(expected);
   }
+}
+
+/** The cases of a golden folder: its subfolders, sorted. */
+export function goldenCases(root: string): string[] {
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
+}
+
+/** The kb command lines of a case's commands.txt (`#` comments and blank lines skipped), split as a shell splits simple quoted words. */
+export function readCommands(file: string): string[][] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() && !l.trimStart().startsWith("#"))
+    .map((l) => [...l.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!));
+}
+
+/** Pins SOURCE_DATE_EPOCH (the year in licence headers) to 2026-01-01 for the tests of the calling file. */
+export function pinSourceDateEpoch(): void {
+  let epoch: string | undefined;
+  beforeAll(() => {
+    epoch = process.env.SOURCE_DATE_EPOCH;
+    process.env.SOURCE_DATE_EPOCH = String(Date.UTC(2026, 0, 1) / 1000);
+  });
+  afterAll(() => {
+    if (epoch === undefined) delete process.env.SOURCE_DATE_EPOCH;
+    else process.env.SOURCE_DATE_EPOCH = epoch;
+  });
 }

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { expectGolden, listFiles } from "../../helpers/golden.js";
+import { describe, expect, it, vi } from "vitest";
+import { expectGolden, goldenCases, listFiles, pinSourceDateEpoch, readCommands } from "../../helpers/golden.js";
 import { runKb, tempDir } from "../../helpers/temp-project.js";
 import { HELM, helm } from "./support.js";
 
@@ -10,28 +10,9 @@ vi.mock("../../../src/cli/version.js", () => ({ kbVersion: () => "0.0.0-test" })
 
 const ROOT = join(import.meta.dirname, "../../../fixtures/helm");
 
-/** The kb command lines of a case (`#` comments and blank lines skipped), split as a shell splits simple quoted words. */
-function readCommands(file: string): string[][] {
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((l) => l.trim() && !l.trimStart().startsWith("#"))
-    .map((l) => [...l.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!));
-}
+const cases = goldenCases(ROOT);
 
-const cases = readdirSync(ROOT, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name)
-  .sort();
-
-let epoch: string | undefined;
-beforeAll(() => {
-  epoch = process.env.SOURCE_DATE_EPOCH;
-  process.env.SOURCE_DATE_EPOCH = String(Date.UTC(2026, 0, 1) / 1000);
-});
-afterAll(() => {
-  if (epoch === undefined) delete process.env.SOURCE_DATE_EPOCH;
-  else process.env.SOURCE_DATE_EPOCH = epoch;
-});
+pinSourceDateEpoch();
 
 /**
  * Golden charts: fixtures/helm/<case>/commands.txt lists kb commands (kb edit
