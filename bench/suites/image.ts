@@ -161,7 +161,7 @@ export const imageSuite: Suite = {
         ],
       },
       notes: [
-        `**Target — at most 10 MB of application payload: ${payloadMet ? "met" : "not met"}** (${megabytes(payload)}). **Target — first reconcile within 0.5 s of start: ${startMet ? "met" : "not met"}** (median ${seconds(startMs)}${cpuMs === undefined ? "" : `, of which the manager's own CPU time ${seconds(cpuMs)}`}). The wall-clock time includes the in-process API server's answers (list, watch, the status update), which run in the benchmark's process.`,
+        `**Target — at most 10 MB of application payload: ${payloadMet ? "met" : "not met"}** (${megabytes(payload)}). **Target — first reconcile within 0.5 s of start: ${startMet ? "met" : "not met"}** (median ${seconds(startMs)}${cpuMs === undefined ? "" : `; the manager's own CPU time by then, on its threads together, ${seconds(cpuMs)}`}). The wall-clock time includes the in-process API server's answers (list, watch, the status update), which run in the benchmark's process.`,
         "Exactly what ran: `npm run bench` (suite `image`: `tsx bench/run.ts image --no-write` runs it alone; it needs the npm registry, or npm's cache, for the project's dependencies).",
       ],
     };
