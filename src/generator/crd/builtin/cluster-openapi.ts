@@ -75,15 +75,9 @@ export function readEmbeddedOpenApiFolder(dir: string, pinned: EmbeddedTypesTabl
       });
     }
   });
-  const keepDefault: DefaultFilter = (definition, property, value) => {
+  const keepDefault: DefaultFilter = (definition, property, value, required) => {
     const known = pinned.definitions[definition];
     if (known?.properties?.[property]) return known.properties[property].default !== undefined;
-    const required = new Set(
-      documents.flatMap((d) => {
-        const def = (d as { components?: { schemas?: Record<string, { required?: unknown }> } })?.components?.schemas?.[definition];
-        return Array.isArray(def?.required) ? (def.required as string[]) : [];
-      }),
-    );
     return zeroValueDefaultFilter(required)(property, value);
   };
   let table: EmbeddedTypesTable;

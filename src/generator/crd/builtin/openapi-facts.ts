@@ -89,9 +89,10 @@ const REF_PREFIX = "#/components/schemas/";
  * Decides which defaults of the documents are a field's own (`+default=...` in Go) rather
  * than the zero values openapi-gen writes for every field it must always serialize (a
  * non-pointer struct, a field without `omitempty`): controller-gen writes only the former.
- * Called with the definition name, the property name and the default.
+ * Called with the definition name, the property name, the default, and the definition's
+ * `required` properties (for {@link zeroValueDefaultFilter}).
  */
-export type DefaultFilter = (definition: string, property: string, value: unknown) => boolean;
+export type DefaultFilter = (definition: string, property: string, value: unknown, required: ReadonlySet<string>) => boolean;
 
 /**
  * The filter used without knowledge of the Go markers: keeps a default unless it is `{}`, or
@@ -150,12 +151,13 @@ function convertDefinition(name: string, def: Record<string, unknown>, keep: Def
   const out = convert(def, () => false) as Record<string, unknown>;
   const required = Array.isArray(def.required) ? def.required.filter((r): r is string => typeof r === "string") : [];
   if (required.length > 0) out.required = [...required].sort();
-  const zero = zeroValueDefaultFilter(new Set(required));
+  const requiredSet = new Set(required);
+  const zero = zeroValueDefaultFilter(requiredSet);
   if (isRecord(def.properties)) {
     const properties: Record<string, FactSchema> = {};
     for (const [prop, schema] of Object.entries(def.properties)) {
       if (!isRecord(schema)) continue;
-      properties[prop] = convert(schema, (value) => (keep ? keep(name, prop, value) : zero(prop, value)));
+      properties[prop] = convert(schema, (value) => (keep ? keep(name, prop, value, requiredSet) : zero(prop, value)));
     }
     out.properties = properties;
   }

@@ -138,6 +138,28 @@ describe.skipIf(SPEC === undefined)("--embedded-openapi with Kubernetes' documen
   });
 });
 
+describe("readEmbeddedOpenApi's defaults of a type the pinned table lacks", () => {
+  it("drops a required field's zero value and {}, and keeps a field's own default", () => {
+    const dir = temp();
+    const widget = {
+      type: "object",
+      required: ["mode"],
+      properties: {
+        mode: { type: "string", default: "" },
+        size: { type: "integer", default: 3 },
+        spare: { type: "integer", default: 0 },
+        extra: { type: "object", default: {} },
+      },
+    };
+    writeFileSync(join(dir, "widgets-v1.json"), JSON.stringify({ components: { schemas: { "io.example.widgets.v1.Widget": widget } } }));
+    const props = readEmbeddedOpenApi(dir).definitions["io.example.widgets.v1.Widget"]?.properties ?? {};
+    expect(props.mode).toEqual({ type: "string" });
+    expect(props.size).toEqual({ type: "integer", default: 3 });
+    expect(props.spare).toEqual({ type: "integer", default: 0 });
+    expect(props.extra).toEqual({ type: "object" });
+  });
+});
+
 describe("--embedded-openapi errors", () => {
   const codeOf = (f: () => unknown): string | undefined => {
     try {
