@@ -29,7 +29,7 @@ export function readSourceText(path: string): SourceText {
 }
 
 /** {@link readSourceText} for bytes already read. */
-export function decodeSource(path: string, bytes: Uint8Array): SourceText {
+function decodeSource(path: string, bytes: Uint8Array): SourceText {
   const b0 = bytes[0];
   const b1 = bytes[1];
   if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff) || (b0 === 0 && b1 === 0 && bytes[2] === 0xfe && bytes[3] === 0xff)) {
@@ -123,7 +123,10 @@ export function describeFsError(path: string, e: unknown): string {
       return "read-only file system";
     case "ENOSPC":
       return "no space left on the device";
-    default:
-      return code ? `${code}: ${(e as Error).message}` : String((e as Error)?.message ?? e);
+    default: {
+      // Node's messages already start with the code ("EIO: i/o error, read").
+      const message = String((e as Error)?.message ?? e);
+      return code && !message.startsWith(`${code}:`) ? `${code}: ${message}` : message;
+    }
   }
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { DiagnosticList, formatDiagnostic } from "../../src/diagnostics/index.js";
 import { loadApi } from "../../src/loader/index.js";
 import { MAX_SOURCE_NESTING } from "../../src/loader/nesting.js";
+import { describeFsError } from "../../src/loader/source-text.js";
 import { MAX_TYPE_DEPTH } from "../../src/loader/type-reader.js";
 import { createMarkerRegistry } from "../../src/markers/definitions/index.js";
 import { writeSourceTree } from "../helpers/source-tree.js";
@@ -142,5 +143,14 @@ describe("sources that would hang a read", () => {
       execFileSync("mkfifo", [join(dir, "api/v1/pipe.ts")]);
     });
     expect(printed).toEqual(["api/v1/pipe.ts: error: cannot read: not a regular file (a FIFO, socket or device)"]);
+  });
+});
+
+describe("describeFsError", () => {
+  it("names an uncommon error code once, whether or not the message starts with it", () => {
+    const io = Object.assign(new Error("EIO: i/o error, read"), { code: "EIO" });
+    expect(describeFsError("/x", io)).toBe("EIO: i/o error, read");
+    const bare = Object.assign(new Error("i/o error"), { code: "EIO" });
+    expect(describeFsError("/x", bare)).toBe("EIO: i/o error");
   });
 });
