@@ -1,16 +1,11 @@
 import { accessSync, constants, statSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { describeFsError } from "../loader/source-text.js";
 
 /** A reason a planned write cannot be made: the path it is about and what is wrong. */
 export interface WriteProblem {
   readonly path: string;
   readonly message: string;
-}
-
-/** Whether `path` lies inside `dir` (not `dir` itself, not outside it through `..`). */
-export function isInside(dir: string, path: string): boolean {
-  const rel = relative(resolve(dir), resolve(path));
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
 }
 
 /**
@@ -27,7 +22,7 @@ export function checkWrites(paths: readonly string[], dirs: readonly string[]): 
   const outputDirs = dirs.map((d) => resolve(d));
   for (const path of paths) {
     const w = { path: resolve(path) };
-    if (!outputDirs.includes(dirname(w.path)) || !outputDirs.some((d) => isInside(d, w.path))) {
+    if (!outputDirs.includes(dirname(w.path))) {
       problems.push({ path: w.path, message: `would be written outside the output directories (${outputDirs.join(", ")}); nothing is written there` });
       continue;
     }
@@ -45,7 +40,7 @@ export function checkWrites(paths: readonly string[], dirs: readonly string[]): 
       try {
         accessSync(w.path, constants.R_OK | constants.W_OK);
       } catch (e) {
-        problems.push({ path: w.path, message: `cannot be replaced: ${describe(e)}` });
+        problems.push({ path: w.path, message: `cannot be replaced: ${describeFsError(w.path, e)}` });
         continue;
       }
     }
@@ -75,7 +70,7 @@ function checkDirectory(dir: string): WriteProblem | undefined {
       try {
         accessSync(d, constants.W_OK | constants.X_OK);
       } catch (e) {
-        return { path: d, message: `is not writable: ${describe(e)}` };
+        return { path: d, message: `is not writable: ${describeFsError(d, e)}` };
       }
       return undefined;
     }
@@ -91,24 +86,6 @@ function statIfExists(path: string): { stat?: ReturnType<typeof statSync>; error
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return {};
-    return { error: describe(e), code };
-  }
-}
-
-function describe(e: unknown): string {
-  switch ((e as NodeJS.ErrnoException)?.code) {
-    case "EACCES":
-    case "EPERM":
-      return "permission denied";
-    case "EROFS":
-      return "read-only file system";
-    case "ENOTDIR":
-      return "a part of the path is a file, not a directory";
-    case "EISDIR":
-      return "is a directory";
-    case "ELOOP":
-      return "symbolic link loop";
-    default:
-      return (e as Error)?.message ?? String(e);
+    return { error: describeFsError(path, e), code };
   }
 }
