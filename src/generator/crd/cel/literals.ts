@@ -1,15 +1,8 @@
-import { goRegexpProblem } from "../../../regexp/go-regexp.js";
-
 /**
  * The checks the API server makes on literal arguments when it compiles a rule (Kubernetes
- * turns on cel-go's literal validators): regular expressions must compile as Go's regexp
- * (RE2 syntax), and `duration()` and `timestamp()` of a string literal must parse.
+ * turns on cel-go's literal validators): `duration()` and `timestamp()` of a string literal
+ * must parse. (Regular expressions must compile as Go's regexp: ../../../regexp/go-regexp.ts.)
  */
-
-/** Why RE2 (Go's regexp) rejects `pattern`, or undefined when it compiles. */
-export function regexProblem(pattern: string): string | undefined {
-  return goRegexpProblem(pattern);
-}
 
 /** Go's time.ParseDuration: "0", or signed decimal numbers each with a unit (ns, us, µs, ms, s, m, h). */
 const DURATION = /^[-+]?(?:0|(?:(?:\d+\.?\d*|\.\d+)(?:ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;

@@ -39,7 +39,8 @@ import {
 import type { CelExpr, ParsedRule } from "./parse-rule.js";
 import { checkUnexpandedMacro, computed, type MacroHost } from "./macros.js";
 import { arithmetic, constantType, joinTypes, operatorAccepts, operatorSymbol, sameType } from "./operators.js";
-import { durationProblem, regexProblem, timestampProblem } from "./literals.js";
+import { goRegexpProblem } from "../../../regexp/go-regexp.js";
+import { durationProblem, timestampProblem } from "./literals.js";
 
 /** The variables a rule sees. */
 export interface RuleEnv {
@@ -390,7 +391,7 @@ class Walker implements MacroHost {
     let problem: string | undefined;
     let hint: string | undefined;
     if (fn === "matches" || fn === "find" || fn === "findAll") {
-      problem = regexProblem(text);
+      problem = goRegexpProblem(text);
       if (problem !== undefined) problem = `invalid ${fn}() pattern: ${problem}`;
       hint = "CEL patterns are RE2 (Go's regexp): no lookaround or backreferences";
     } else if (fn === "duration") {
