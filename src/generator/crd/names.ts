@@ -5,16 +5,15 @@
  * letter); the kind, lower-cased, too. Each check returns what is wrong, or undefined.
  * kb also builds file names from the group and plural: these rules keep them plain names.
  */
+import { isDnsSubdomain } from "../webhook/vocabulary.js";
 
-const LABEL_1123 = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
-const SUBDOMAIN = new RegExp(`^${LABEL_1123}(\\.${LABEL_1123})*$`);
 const LABEL_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** What is wrong with `group` as a CRD's API group, or undefined. */
 export function groupProblem(group: string): string | undefined {
   if (group.length === 0) return "it is empty";
   if (group.length > 253) return `it has ${group.length} characters; at most 253`;
-  if (!SUBDOMAIN.test(group)) {
+  if (!isDnsSubdomain(group)) {
     return "it must be a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit (e.g. batch.example.com)";
   }
   if (!group.includes(".")) return "it must be a domain with at least one dot (e.g. batch.example.com)";
