@@ -4,7 +4,7 @@ import type { MarkerRegistry } from "../markers/index.js";
 import { attachedBlocks, describe, markerLines, parseMarker, type CommentBlock } from "../markers/index.js";
 import type { Field, KnownTypeName, NamedType, TypeRef } from "../model/index.js";
 import { KNOWN_TYPE_NAMES } from "../model/index.js";
-import { collectMarkers } from "./collect-markers.js";
+import { collectMarkers, markerName } from "./collect-markers.js";
 import { enumConsts, enumMemberIndex, enumMemberValues } from "./enums.js";
 import { CLIENT_NODE_MODULE, KB_MODULE, type ModuleResolver } from "./module-resolver.js";
 import {
@@ -147,7 +147,7 @@ export class TypeReader {
       if (parseMarker(m.text, location, "type", this.registry).kind === "ignored") continue;
       this.diagnostics.warn(
         "marker-detached",
-        `marker +${m.text.split("=")[0]!.trim()} is not attached to ${what}, and has no effect: a blank line separates it from the comment group that is`,
+        `marker +${markerName(m.text)} is not attached to ${what}, and has no effect: a blank line separates it from the comment group that is`,
         location,
         "a declaration takes the markers of the comment right above it and of the one comment group above that; remove the blank line or move the marker",
       );
