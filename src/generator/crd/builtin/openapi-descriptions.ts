@@ -10,6 +10,7 @@
  * (`allOf: [{$ref}]` or a bare `$ref`), the field's own doc beside the reference, which is the
  * description controller-gen gives such a field.
  */
+import { documentDefinitions, isRecord } from "./openapi-facts.js";
 
 /** The docs of one definition: the type's, and its properties' by JSON name. */
 export interface DefinitionDocs {
@@ -31,10 +32,6 @@ export interface OpenApiDescriptions {
  * it) when the feature is off, as this module does.
  */
 const ENUM_SECTION = "Possible enum values:";
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /**
  * A description of the documents as controller-gen would have it, where the documents allow:
@@ -63,23 +60,17 @@ export function documentDescription(value: unknown): string | undefined {
  */
 export function descriptionsFromOpenApi(documents: readonly unknown[]): OpenApiDescriptions {
   const definitions: Record<string, DefinitionDocs> = {};
-  for (const doc of documents) {
-    const schemas = isRecord(doc) && isRecord(doc.components) ? doc.components.schemas : undefined;
-    if (!isRecord(schemas)) continue;
-    for (const name of Object.keys(schemas).sort()) {
-      const def = schemas[name];
-      if (Object.hasOwn(definitions, name) || !isRecord(def)) continue;
-      const properties: Record<string, string> = {};
-      if (isRecord(def.properties)) {
-        for (const prop of Object.keys(def.properties).sort()) {
-          const schema = def.properties[prop];
-          const text = isRecord(schema) ? documentDescription(schema.description) : undefined;
-          if (text !== undefined) properties[prop] = text;
-        }
+  for (const [name, def] of documentDefinitions(documents)) {
+    const properties: Record<string, string> = {};
+    if (isRecord(def.properties)) {
+      for (const prop of Object.keys(def.properties).sort()) {
+        const schema = def.properties[prop];
+        const text = isRecord(schema) ? documentDescription(schema.description) : undefined;
+        if (text !== undefined) properties[prop] = text;
       }
-      const description = documentDescription(def.description);
-      definitions[name] = description === undefined ? { properties } : { description, properties };
     }
+    const description = documentDescription(def.description);
+    definitions[name] = description === undefined ? { properties } : { description, properties };
   }
   return { definitions };
 }

@@ -107,8 +107,26 @@ export function zeroValueDefaultFilter(required: ReadonlySet<string>): (property
   };
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** Whether `v` is a JSON object (not an array, not null). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The definitions (`components.schemas`) of OpenAPI v3 documents by name: a definition that
+ * several documents carry (`ObjectMeta`, ...) is taken from the first; documents without
+ * `components.schemas`, and definitions that are not objects, are ignored.
+ */
+export function documentDefinitions(documents: readonly unknown[]): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const doc of documents) {
+    const schemas = isRecord(doc) && isRecord(doc.components) ? doc.components.schemas : undefined;
+    if (!isRecord(schemas)) continue;
+    for (const [name, def] of Object.entries(schemas)) {
+      if (!out.has(name) && isRecord(def)) out.set(name, def);
+    }
+  }
+  return out;
 }
 
 function refName(ref: unknown): string | undefined {
@@ -185,14 +203,7 @@ export interface TableOptions {
  */
 export function tableFromOpenApi(documents: readonly unknown[], options: TableOptions): EmbeddedTypesTable {
   const definitions: Record<string, FactSchema> = {};
-  for (const doc of documents) {
-    const schemas = isRecord(doc) && isRecord(doc.components) ? doc.components.schemas : undefined;
-    if (!isRecord(schemas)) continue;
-    for (const [name, def] of Object.entries(schemas)) {
-      if (name in definitions || !isRecord(def)) continue;
-      definitions[name] = convertDefinition(name, def, options.keepDefault);
-    }
-  }
+  for (const [name, def] of documentDefinitions(documents)) definitions[name] = convertDefinition(name, def, options.keepDefault);
   if (Object.keys(definitions).length === 0) {
     throw new Error("expected OpenAPI v3 documents with components.schemas (as `kubectl get --raw /openapi/v3/apis/batch/v1` prints), found no definitions");
   }
