@@ -3,9 +3,8 @@ import { isGone } from "../errors.js";
 import { resourcePath, type KubernetesObject, type Resource } from "../resource.js";
 import { formatLabelSelector, patchContentType } from "./query.js";
 import type { Query, Transport } from "./transport.js";
-import type { Client, DeleteOptions, ListOptions, ObjectKey, PatchOptions, RequestOptions, WriteOptions } from "./types.js";
+import type { Client, DeleteAllOfOptions, DeleteOptions, ListOptions, ObjectKey, PatchOptions, RequestOptions, WriteOptions } from "./types.js";
 import { toRawWatchEvent, type RawWatchEvent } from "./watch-event.js";
-import type { DeleteAllOfOptions } from "./types.js";
 
 /** One page of a list, with what is needed to ask for the next and to watch from it. */
 export interface ListPage<T extends KubernetesObject> {
@@ -17,15 +16,12 @@ export interface ListPage<T extends KubernetesObject> {
 }
 
 /** What {@link ApiClient.listPage} takes, besides the {@link ListOptions}. */
-export interface ListPageOptions extends ListOptions {
+export interface ListPageOptions extends ListOptions, RequestOptions {
   readonly limit?: number | undefined;
   readonly continue?: string | undefined;
   /** Unset: the most recent state (a consistent read). "0": any cached state. */
   readonly resourceVersion?: string | undefined;
   readonly resourceVersionMatch?: "NotOlderThan" | "Exact" | undefined;
-  readonly signal?: AbortSignal | undefined;
-  /** Time allowed for the request, in ms (default the transport's). */
-  readonly timeoutMs?: number | undefined;
 }
 
 /** What {@link ApiClient.watch} takes, besides the {@link ListOptions}. */

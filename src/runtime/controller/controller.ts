@@ -70,7 +70,6 @@ export class Controller<Client = unknown> {
   private bound: { signal: AbortSignal; client: Client } | undefined;
   private readonly recorder: Recorder;
   private readonly clock: Clock;
-  private readonly inFlight = new Set<Promise<void>>();
   /** The first panic not recovered (`recoverPanic: false`): it stops the controller. */
   private unrecovered: { readonly value: unknown } | undefined;
 
@@ -124,11 +123,8 @@ export class Controller<Client = unknown> {
         item.done();
         return;
       }
-      const run = this.handle(item.key, signal).finally(() => item.done());
-      this.inFlight.add(run);
       this.active.add(item.key);
-      await run;
-      this.inFlight.delete(run);
+      await this.handle(item.key, signal).finally(() => item.done());
       this.active.delete(item.key);
     }
   }

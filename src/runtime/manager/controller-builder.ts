@@ -1,6 +1,6 @@
 import { waitForSyncWithin, type InformerCache, type InformerEventHandler, type ResourceInformer } from "../cache/index.js";
 import { Controller } from "../controller/controller.js";
-import { ControllerNameError, validateControllerName, type ControllerNames } from "../controller/controller-name.js";
+import { ControllerNames } from "../controller/controller-name.js";
 import { mappingHandler, requestForObject, requestForOwner, type MapFunction } from "../controller/event-handlers.js";
 import type { Predicate } from "../controller/predicates.js";
 import type { Logger } from "../log/logger.js";
@@ -180,10 +180,8 @@ export class ControllerBuilder<T extends KubernetesObject> {
   complete(reconciler: Reconciler<Client>): Controller<Client> {
     if (this.completed) throw new Error(`controller ${this.name} was already completed`);
     const { cache, client, registry, metrics, log, clock, names } = this.context;
-    const skipNameValidation = this.options.skipNameValidation === true;
-    if (names) names.claim(this.name, { skipNameValidation });
-    else if (!this.name) throw new ControllerNameError("a controller needs a name (got an empty string)");
-    else if (!skipNameValidation) validateControllerName(this.name);
+    // Without the manager's names, a set of its own: the name's form is checked all the same.
+    (names ?? new ControllerNames()).claim(this.name, { skipNameValidation: this.options.skipNameValidation === true });
     this.completed = true;
     const queue = new WorkQueue<string>({
       name: this.name,

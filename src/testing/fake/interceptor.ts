@@ -1,5 +1,5 @@
 import type { ListPage, ListPageOptions, WatchRequestOptions, WatchStream } from "../../runtime/client/api-client.js";
-import type { Client, DeleteAllOfOptions, DeleteOptions, ListOptions, ObjectKey, PatchOptions, WriteOptions } from "../../runtime/client/types.js";
+import type { Client, DeleteAllOfOptions, DeleteOptions, ListOptions, ObjectKey, PatchOptions, RequestOptions, WriteOptions } from "../../runtime/client/types.js";
 import type { KubernetesObject, Resource } from "../../runtime/resource.js";
 
 /** A client that can also watch, as the fake client can: what interceptor hooks get to delegate to. */
@@ -29,7 +29,7 @@ export interface WatchingClient extends Client {
  * ```
  */
 export interface InterceptorFuncs {
-  readonly get?: <T extends KubernetesObject>(client: WatchingClient, resource: Resource<T>, key: ObjectKey) => Promise<T> | T;
+  readonly get?: <T extends KubernetesObject>(client: WatchingClient, resource: Resource<T>, key: ObjectKey, options: RequestOptions | undefined) => Promise<T> | T;
   readonly list?: <T extends KubernetesObject>(client: WatchingClient, resource: Resource<T>, options: ListOptions | undefined) => Promise<T[]> | T[];
   readonly listPage?: <T extends KubernetesObject>(client: WatchingClient, resource: Resource<T>, options: ListPageOptions | undefined) => Promise<ListPage<T>> | ListPage<T>;
   readonly create?: <T extends KubernetesObject>(client: WatchingClient, resource: Resource<T>, object: T, options: WriteOptions | undefined) => Promise<T> | T;
@@ -52,7 +52,7 @@ const run = async <R>(fn: () => Promise<R> | R): Promise<R> => await fn();
  */
 export function interceptClient<C extends WatchingClient>(client: C, funcs: InterceptorFuncs): C {
   const wrapped: WatchingClient = {
-    get: (resource, key) => (funcs.get ? run(() => funcs.get!(client, resource, key)) : client.get(resource, key)),
+    get: (resource, key, options) => (funcs.get ? run(() => funcs.get!(client, resource, key, options)) : client.get(resource, key, options)),
     list: (resource, options) => (funcs.list ? run(() => funcs.list!(client, resource, options)) : client.list(resource, options)),
     listPage: (resource, options) => (funcs.listPage ? run(() => funcs.listPage!(client, resource, options)) : client.listPage(resource, options)),
     create: (resource, object, options) => (funcs.create ? run(() => funcs.create!(client, resource, object, options)) : client.create(resource, object, options)),

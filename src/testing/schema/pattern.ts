@@ -16,11 +16,16 @@ export interface Matcher {
 export type CompiledPattern =
   { readonly ok: true; readonly matcher: Matcher } | { readonly ok: false; readonly error: string };
 
-const cache = new Map<string, CompiledPattern>();
+/** A compiled pattern, and its JavaScript translation when it has one that compiles. */
+interface Entry {
+  readonly compiled: CompiledPattern;
+  readonly js: { readonly source: string; readonly flags: string } | undefined;
+}
+
+const cache = new Map<string, Entry>();
 const CACHE_LIMIT = 10_000;
 
-/** Compiles `pattern` once (cached) with RE2 semantics. */
-export function compilePattern(pattern: string): CompiledPattern {
+function entryFor(pattern: string): Entry {
   let hit = cache.get(pattern);
   if (hit === undefined) {
     hit = compileUncached(pattern);
@@ -30,20 +35,25 @@ export function compilePattern(pattern: string): CompiledPattern {
   return hit;
 }
 
-function compileUncached(pattern: string): CompiledPattern {
+/** Compiles `pattern` once (cached) with RE2 semantics. */
+export function compilePattern(pattern: string): CompiledPattern {
+  return entryFor(pattern).compiled;
+}
+
+function compileUncached(pattern: string): Entry {
   const compiled = compileGoRegexp(pattern);
-  if (!compiled.ok) return compiled;
+  if (!compiled.ok) return { compiled, js: undefined };
   const js = toJsSource(goString(pattern));
   if (js !== undefined) {
     try {
       const re = new RegExp(js.source, "u" + js.flags);
-      return { ok: true, matcher: { test: (s: string) => re.test(goString(s)) } };
+      return { compiled: { ok: true, matcher: { test: (s: string) => re.test(goString(s)) } }, js };
     } catch {
       // fall through to the RE2 engine
     }
   }
   const re2 = compiled.re;
-  return { ok: true, matcher: { test: (s: string) => goMatch(re2, s) } };
+  return { compiled: { ok: true, matcher: { test: (s: string) => goMatch(re2, s) } }, js: undefined };
 }
 
 const SPACE = "\\t\\n\\f\\r ";
@@ -74,8 +84,7 @@ const REPEAT_AT = /\{(?:0|[1-9][0-9]*)(?:,(?:0|[1-9][0-9]*)?)?\}/y;
  * against `goString(input)`, as Go sees the input.
  */
 export function jsRegExp(pattern: string, flags = ""): RegExp | undefined {
-  const c = compilePattern(pattern);
-  const js = c.ok ? toJsSource(goString(pattern)) : undefined;
+  const js = entryFor(pattern).js;
   if (js === undefined) return undefined;
   try {
     return new RegExp(js.source, "u" + js.flags + flags);

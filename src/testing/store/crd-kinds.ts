@@ -1,5 +1,5 @@
 import type { JSONSchemaProps } from "../../model/index.js";
-import { goQuote } from "../schema/go-format.js";
+import { invalid } from "../schema/field-error.js";
 import { compilePattern } from "../schema/pattern.js";
 import { isObject, type JsonObject } from "./json.js";
 import type { ConversionConfig, KindInfo, VersionInfo } from "./kind-info.js";
@@ -63,13 +63,7 @@ function collectPatternCauses(schema: unknown, path: string, out: FieldCause[]):
   const pattern = schema["pattern"];
   if (typeof pattern === "string" && pattern !== "") {
     const compiled = compilePattern(pattern);
-    if (!compiled.ok) {
-      out.push({
-        reason: "FieldValueInvalid",
-        message: `Invalid value: ${goQuote(pattern)}: must be a valid regular expression, but isn't: ${compiled.error}`,
-        field: `${path}.pattern`,
-      });
-    }
+    if (!compiled.ok) out.push(invalid(`${path}.pattern`, pattern, `must be a valid regular expression, but isn't: ${compiled.error}`));
   }
   const properties = schema["properties"];
   if (isObject(properties)) for (const [k, v] of Object.entries(properties)) collectPatternCauses(v, `${path}.properties[${k}]`, out);

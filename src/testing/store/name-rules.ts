@@ -93,14 +93,3 @@ export function isValidLabelValue(value: string): string[] {
   if (!LABEL_VALUE.test(value)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
   return errs;
 }
-
-/**
- * A value as the API server prints it in a field error (`Invalid value: <value>`): strings
- * quoted, numbers and booleans plain, null as `null`, anything else as JSON.
- */
-export function printValue(value: unknown): string {
-  if (value === undefined || value === null) return "null";
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return JSON.stringify(value);
-}

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { deepEqual, isObject, type JsonObject } from "./json.js";
 import type { ResolvedResource } from "./kind-info.js";
-import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue, printValue } from "./name-rules.js";
+import { renderFieldValue } from "../../runtime/webhook/field-errors.js";
+import { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from "./name-rules.js";
 import { FOREGROUND as FOREGROUND_FINALIZER, ORPHAN as ORPHAN_FINALIZER } from "./gc.js";
 import type { FieldCause } from "./status-error.js";
 import { finalizersOf, isDeleting, meta } from "./store-core.js";
@@ -133,7 +134,7 @@ export function prepareUpdate(res: ResolvedResource, next: JsonObject, old: Json
   if (res.storageKey === "apiextensions.k8s.io/customresourcedefinitions") next["status"] = crdStatus(next, now, old);
 }
 
-const invalidCause = (field: string, value: unknown, detail: string): FieldCause => ({ reason: "FieldValueInvalid", message: `Invalid value: ${printValue(value)}: ${detail}`, field });
+const invalidCause = (field: string, value: unknown, detail: string): FieldCause => ({ reason: "FieldValueInvalid", message: `Invalid value: ${renderFieldValue(value)}: ${detail}`, field });
 
 /** Finalizers every kind accepts without a domain prefix (the core API's standard finalizers). */
 const STANDARD_FINALIZERS = new Set(["kubernetes", ORPHAN_FINALIZER, FOREGROUND_FINALIZER]);

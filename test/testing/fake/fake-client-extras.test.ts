@@ -155,6 +155,25 @@ describe("fakeClient interceptors (controller-runtime's interceptor.Funcs)", () 
 });
 
 describe("interceptClient", () => {
+  it("passes a get's options (its signal) on, to the hook and to the wrapped client", async () => {
+    const seen: unknown[] = [];
+    const client = fakeClient({
+      objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", namespace: "default" } }],
+      interceptor: {
+        get(inner, resource, key, options) {
+          seen.push(options);
+          return inner.get(resource, key, options);
+        },
+      },
+    });
+    const stopped = new AbortController();
+    stopped.abort();
+    await expect(client.get(ConfigMap, { namespace: "default", name: "a" }, { signal: stopped.signal })).rejects.toMatchObject({ name: "AbortError" });
+    expect(seen).toEqual([{ signal: stopped.signal }]);
+    const plain = fakeClient({ objects: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "a", namespace: "default" } }], interceptor: {} });
+    await expect(plain.get(ConfigMap, { namespace: "default", name: "a" }, { signal: stopped.signal })).rejects.toMatchObject({ name: "AbortError" });
+  });
+
   it("wraps any client with watch, keeping its other members (an ApiClient's transport)", async () => {
     const transport = new FakeTransport(() => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "from-server" } }));
     const client = interceptClient(new ApiClient(transport), {
