@@ -26,10 +26,8 @@
 //   must then run on the image's platform: see the Dockerfile).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { decode, encode } from "@jridgewell/sourcemap-codec";
 import { build } from "esbuild";
-
-/** The digits of source maps' base64 VLQ numbers. */
-const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 const { outputFiles } = await build({
   entryPoints: ["src/main.ts"],
@@ -73,71 +71,29 @@ function ownCodeOnly(text) {
     if (!kept.has(value)) kept.set(value, kept.size);
     return kept.get(value);
   };
-  // The fields of a segment are deltas: decoded into `at` (generated column, source, line,
-  // column, name), and encoded again from `last` (source, line, column, name).
-  const at = [0, 0, 0, 0, 0];
-  const last = [0, 0, 0, 0];
-  const lines = map.mappings.split(";").map((line) => {
-    at[0] = 0;
-    let column = 0;
-    let mapped = false;
+  // A decoded segment is [generated column, source, line, column, name?], or [generated column] alone.
+  const mappings = decode(map.mappings).map((line) => {
     const kept = [];
-    for (const segment of line ? line.split(",") : []) {
-      const fields = decodeVlq(segment);
-      fields.forEach((delta, i) => (at[i] += delta));
-      const own = fields.length >= 4 && !isLibrary(map.sources[at[1]]);
+    let mapped = false;
+    for (const [column, source, sourceLine, sourceColumn, name] of line) {
+      const own = source !== undefined && !isLibrary(map.sources[source]);
       // A library's code: one unmapped segment where it starts, then nothing until own code.
       if (!own && !mapped) continue;
-      const out = [at[0] - column];
-      column = at[0];
       if (own) {
-        const absolute = [indexIn(sources, map.sources[at[1]]), at[2], at[3]];
-        if (fields.length === 5) absolute.push(indexIn(names, map.names[at[4]]));
-        absolute.forEach((value, i) => {
-          out.push(value - last[i]);
-          last[i] = value;
-        });
+        const segment = [column, indexIn(sources, map.sources[source]), sourceLine, sourceColumn];
+        if (name !== undefined) segment.push(indexIn(names, map.names[name]));
+        kept.push(segment);
+      } else {
+        kept.push([column]);
       }
       mapped = own;
-      kept.push(out.map(encodeVlq).join(""));
     }
-    return kept.join(",");
+    return kept;
   });
   return JSON.stringify({
     ...map,
     sources: [...sources.keys()],
     names: [...names.keys()],
-    mappings: lines.join(";"),
+    mappings: encode(mappings),
   });
-}
-
-/** The numbers of one segment of a source map's mappings (base64 VLQ). */
-function decodeVlq(segment) {
-  const values = [];
-  let value = 0;
-  let shift = 0;
-  for (const char of segment) {
-    const digit = BASE64.indexOf(char);
-    value += (digit & 31) << shift;
-    if (digit & 32) {
-      shift += 5;
-    } else {
-      values.push(value & 1 ? -(value >>> 1) : value >>> 1);
-      value = 0;
-      shift = 0;
-    }
-  }
-  return values;
-}
-
-function encodeVlq(n) {
-  let value = n < 0 ? (-n << 1) | 1 : n << 1;
-  let out = "";
-  do {
-    let digit = value & 31;
-    value >>>= 5;
-    if (value > 0) digit |= 32;
-    out += BASE64[digit];
-  } while (value > 0);
-  return out;
 }

@@ -65,6 +65,9 @@ describe("hack/bundle.js (npm run bundle)", () => {
     }
     // kb's own esbuild (a development dependency of kubebuilder-ts, as of the scaffolded project).
     symlinkSync(join(REPO, "node_modules", "esbuild"), join(project, "node_modules", "esbuild"), "dir");
+    // and its source-map codec, another development dependency of both.
+    mkdirSync(join(project, "node_modules", "@jridgewell"), { recursive: true });
+    symlinkSync(join(REPO, "node_modules", "@jridgewell", "sourcemap-codec"), join(project, "node_modules", "@jridgewell", "sourcemap-codec"), "dir");
     const r = spawnSync(process.execPath, ["hack/bundle.js"], { cwd: project, encoding: "utf8" });
     expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
     // The image: the bundle and its map, nothing else.

@@ -64,7 +64,7 @@ describe("kb init's project files", () => {
     expect(pkg.scripts["test:e2e"]).toContain("test/e2e/vitest.config.ts");
     // The project's prettier is the one kb formats its files with, so `prettier --check` agrees.
     expect(pkg.devDependencies.prettier).toBe(OWN.dependencies.prettier);
-    expect(Object.keys(pkg.devDependencies).sort()).toEqual(["@eslint/js", "@types/node", "esbuild", "eslint", "prettier", "typescript", "typescript-eslint", "vitest"]);
+    expect(Object.keys(pkg.devDependencies).sort()).toEqual(["@eslint/js", "@jridgewell/sourcemap-codec", "@types/node", "esbuild", "eslint", "prettier", "typescript", "typescript-eslint", "vitest"]);
   });
 
   it("package.json: npm run bundle runs hack/bundle.js, which makes the image's one-file manager with esbuild, a development dependency", async () => {

@@ -55,7 +55,7 @@ import { knownTypeSchema, type KnownTypeOptions } from "../known-types.js";
 import { DefinitionIndex } from "./definition-names.js";
 import { KUBERNETES_TYPES } from "./kubernetes-types.generated.js";
 import { locateClientNodeModels } from "./locate-client-node.js";
-import { readModelMetadata, type AttributeType, type ModelMetadata, type ModelProperty } from "./model-metadata.js";
+import { goTypeName, readModelMetadata, type AttributeType, type ModelMetadata, type ModelProperty } from "./model-metadata.js";
 import type { DefinitionDocs, OpenApiDescriptions } from "./openapi-descriptions.js";
 import { VALUE_KEYWORDS, type EmbeddedTypesTable, type FactSchema } from "./openapi-facts.js";
 import { isQuantityField } from "./quantity-fields.js";
@@ -90,14 +90,6 @@ const NODE_KEYWORDS = [...VALUE_KEYWORDS, "enum", "default"] as const;
 interface Built {
   readonly schema: JSONSchemaProps;
   readonly cutAt: number;
-}
-
-/**
- * The Go type name of a client-node model: the model name without its version prefix
- * (`V1`, `V1beta2`, or a group's `CoreV1`, `AdmissionregistrationV1`, ...).
- */
-export function goTypeName(modelName: string): string {
-  return modelName.replace(/^(?:[A-Z][a-z]+)*V\d+(?:(?:alpha|beta)\d+)?(?=[A-Z])/, "");
 }
 
 /** Options of a {@link BuiltinCatalog}. */

@@ -1,4 +1,5 @@
-export { builtinSchema, isBuiltinModel, goTypeName, BuiltinCatalog } from "./builtin-schema.js";
+export { builtinSchema, isBuiltinModel, BuiltinCatalog } from "./builtin-schema.js";
+export { goTypeName } from "./model-metadata.js";
 export type { BuiltinCatalogOptions, BuiltinSchemaOptions } from "./builtin-schema.js";
 export { conditionSchema } from "./condition-schema.js";
 export { locateClientNodeModels } from "./locate-client-node.js";

@@ -188,3 +188,11 @@ function docText(raw: string): string {
     .map((line) => line.replace(/^\s*\*? ?/, "").trimEnd());
   return lines.join("\n").trim().replace(/\\(.)/gs, "$1");
 }
+
+/**
+ * The Go type name of a client-node model: the model name without its version prefix
+ * (`V1`, `V1beta2`, or a group's `CoreV1`, `AdmissionregistrationV1`, ...).
+ */
+export function goTypeName(modelName: string): string {
+  return modelName.replace(/^(?:[A-Z][a-z]+)*V\d+(?:(?:alpha|beta)\d+)?(?=[A-Z])/, "");
+}

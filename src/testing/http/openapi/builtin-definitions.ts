@@ -15,10 +15,9 @@
  * meta/v1 types and `PodTemplateSpec`, which are listed here. That is right for every model
  * the served kinds reach.
  */
-import { goTypeName } from "../../../generator/crd/builtin/builtin-schema.js";
 import { goFieldStrategy } from "../../patch/strategic-merge-patch.js";
 import { locateClientNodeModels } from "../../../generator/crd/builtin/locate-client-node.js";
-import { readModelMetadata, type AttributeType, type ModelMetadata, type ModelProperty } from "../../../generator/crd/builtin/model-metadata.js";
+import { goTypeName, readModelMetadata, type AttributeType, type ModelMetadata, type ModelProperty } from "../../../generator/crd/builtin/model-metadata.js";
 import { isQuantityField } from "../../../generator/crd/builtin/quantity-fields.js";
 import { builtinKinds } from "../../store/builtin-kinds.js";
 import type { JsonObject } from "../../store/json.js";
