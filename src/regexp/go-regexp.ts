@@ -96,6 +96,12 @@ function goMessage(e: unknown, pattern: string, rewritten: Rewritten): string {
 
 /** A repetition `{n}`, `{n,}`, `{n,m}` as Go's parser reads one (no leading zeros). */
 const REPEAT_AT = /\{(?:0|[1-9][0-9]*)(?:,(?:0|[1-9][0-9]*)?)?\}/y;
+
+/** The repetition (`{n}`, `{n,}`, `{n,m}`, as Go's parser reads one) that starts at `i` of `p`, if one does. */
+export function repetitionAt(p: string, i: number): string | undefined {
+  REPEAT_AT.lastIndex = i;
+  return REPEAT_AT.exec(p)?.[0];
+}
 const NAMED_CAPTURE_AT = /\(\?P?<[A-Za-z0-9_]+>/y;
 
 /**
@@ -240,11 +246,10 @@ function rewriteForEngine(p: string): Rewritten {
       inClass = true;
       classStart = i + 1;
     } else if (c === "{") {
-      REPEAT_AT.lastIndex = i;
-      const m = REPEAT_AT.exec(p);
+      const m = repetitionAt(p, i);
       if (m) {
-        emit(m[0], i, m[0].length);
-        i += m[0].length;
+        emit(m, i, m.length);
+        i += m.length;
       } else {
         // a literal `{`: the engine would take a following `*`, `+`, `?` for a nested repetition
         emit("\\{", i, 1);

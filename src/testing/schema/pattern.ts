@@ -5,7 +5,7 @@
  * uses syntax both engines read alike (about 30 times faster), else on the RE2 engine itself.
  * Inputs are matched as Go holds them (unpaired surrogates as U+FFFD). Compiled patterns are cached.
  */
-import { compileGoRegexp, goMatch, goString } from "../../regexp/go-regexp.js";
+import { compileGoRegexp, goMatch, goString, repetitionAt } from "../../regexp/go-regexp.js";
 
 /** A compiled pattern: `test` looks for a match anywhere in the input, as Go's `MatchString`. */
 export interface Matcher {
@@ -75,8 +75,6 @@ const POSIX_CLASSES: ReadonlyMap<string, string> = new Map([
   ["xdigit", "0-9A-Fa-f"],
 ]);
 
-/** A repetition as Go reads one: `{n}`, `{n,}`, `{n,m}`, no leading zeros. */
-const REPEAT_AT = /\{(?:0|[1-9][0-9]*)(?:,(?:0|[1-9][0-9]*)?)?\}/y;
 
 /**
  * A JavaScript RegExp (flags `u` plus `flags`) reading `pattern` as RE2 does, or undefined
@@ -162,11 +160,10 @@ function toJsSource(pattern: string): { source: string; flags: string } | undefi
         out += dotAll ? "[^]" : "[^\\n]";
         break;
       case "{": {
-        REPEAT_AT.lastIndex = i;
-        const m = REPEAT_AT.exec(p);
+        const m = repetitionAt(p, i);
         if (m) {
-          out += m[0];
-          i += m[0].length - 1;
+          out += m;
+          i += m.length - 1;
         } else out += "\\{";
         break;
       }
