@@ -111,7 +111,10 @@ export async function scaffoldEdit(root: string, kbVersion: string, req: EditReq
   if (next.namespaced !== config.namespaced) {
     const ns = `${config.projectName}-system`;
     // Controllers of cluster-scoped kinds keep cluster-wide markers: a Role cannot grant them.
-    const clusterScoped = next.resources.filter((r) => (r.controller || (r.controllers?.length ?? 0) > 0) && !isNamespacedKind(resourceModel(next, r))).map((r) => r.kind);
+    const clusterScoped = next.resources.filter((r) => {
+      const m = resourceModel(next, r);
+      return m.hasController && !isNamespacedKind(m);
+    }).map((r) => r.kind);
     if (next.namespaced) {
       notes.push(`existing controllers of namespaced kinds need namespace=${ns} in their +kubebuilder:rbac markers so that kb generate writes a Role; add it, then run kb generate`);
       if (clusterScoped.length > 0) {
