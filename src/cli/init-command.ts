@@ -70,7 +70,6 @@ export function initCommand(io: Io, setExit: (code: number) => void): Command {
           namespaced: flags.namespaced === true,
           kbVersion: kbVersion(),
           kbPackage: chosen.kbPackage,
-          skipInstall: true,
         });
         return withKbPackage(io, io.cwd, chosen, { dryRun, replace: false, command: "kb init" }, () => finishScaffold(io, result, dryRun, undefined, "kb init"));
       });

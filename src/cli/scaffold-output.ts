@@ -5,13 +5,12 @@ import type { Scaffolded } from "../scaffolder/index.js";
 import { Journal } from "../tree/index.js";
 import { runGenerate } from "./generate-command.js";
 import { projectGenerate } from "./project-generate-flags.js";
-import { npmInstall } from "./npm-install.js";
 import type { Io } from "./output.js";
 
 /**
  * Ends a scaffolding command: on `--dry-run` prints what would change and writes nothing;
  * otherwise writes every file, and the manifests kb generate makes from them, in one journal
- * commit (all or nothing, even when killed), then runs npm install. Run it holding the
+ * commit (all or nothing, even when killed). Run it holding the
  * project's lock (`inLockedProject`), with `command` naming the command in the journal.
  */
 export async function finishScaffold(io: Io, result: Scaffolded, dryRun: boolean, generate?: Generate, command = "kb"): Promise<number> {
@@ -39,9 +38,7 @@ export async function finishScaffold(io: Io, result: Scaffolded, dryRun: boolean
     journal.rollBack();
     throw e;
   }
-  if (code !== ExitCode.ok) return code;
-  if (result.followUps.includes("install")) return npmInstall(io, root);
-  return ExitCode.ok;
+  return code;
 }
 
 async function generateIn(io: Io, root: string, generate: Generate | undefined, journal: Journal): Promise<number> {

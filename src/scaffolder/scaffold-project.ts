@@ -20,7 +20,7 @@ import { addHelmProjectFiles, CHART_WORKFLOW, writeChart } from "./commands/helm
 import { resourceModel } from "./plan/resource-model.js";
 
 /** What to do after the files are on disk (never on a dry run). */
-export type FollowUp = "install" | "generate";
+export type FollowUp = "generate";
 
 /** The outcome of a scaffolding command: a tree holding every change, not yet committed. */
 export interface Scaffolded {
@@ -34,7 +34,7 @@ export interface Scaffolded {
 export const INIT_CONFLICT_HINT = "kb init writes a new project and overwrites nothing: move these files away, or run kb init in an empty directory";
 
 /** `kb init`: a new project in `root`. */
-export async function scaffoldInit(root: string, req: InitRequest & { skipInstall: boolean }): Promise<Scaffolded> {
+export async function scaffoldInit(root: string, req: InitRequest): Promise<Scaffolded> {
   if (existsSync(join(root, PROJECT_FILE))) {
     throw new KbError("already-initialised", `${join(root, PROJECT_FILE)} exists: this directory already holds a project`, {
       hint: "use kb create api / kb create webhook to add to it, or kb alpha generate to re-scaffold it",
@@ -43,7 +43,8 @@ export async function scaffoldInit(root: string, req: InitRequest & { skipInstal
   const tree = new VirtualTree(root);
   // As kubebuilder's init, kb init has no --force: it scaffolds a new project, never over files.
   const { kept } = await applyPlan(planInit(req), tree, { conflictHint: INIT_CONFLICT_HINT });
-  return { tree, kept, followUps: req.skipInstall ? [] : ["install"] };
+  // npm install runs after the vendored kubebuilder-ts tarball is in place (the CLI runs it).
+  return { tree, kept, followUps: [] };
 }
 
 /** `kb create api` in the project at `root`. */
@@ -110,7 +111,10 @@ export async function scaffoldEdit(root: string, kbVersion: string, req: EditReq
   if (next.namespaced !== config.namespaced) {
     const ns = `${config.projectName}-system`;
     // Controllers of cluster-scoped kinds keep cluster-wide markers: a Role cannot grant them.
-    const clusterScoped = next.resources.filter((r) => (r.controller || (r.controllers?.length ?? 0) > 0) && !isNamespacedKind(resourceModel(next, r))).map((r) => r.kind);
+    const clusterScoped = next.resources.filter((r) => {
+      const m = resourceModel(next, r);
+      return m.hasController && !isNamespacedKind(m);
+    }).map((r) => r.kind);
     if (next.namespaced) {
       notes.push(`existing controllers of namespaced kinds need namespace=${ns} in their +kubebuilder:rbac markers so that kb generate writes a Role; add it, then run kb generate`);
       if (clusterScoped.length > 0) {

@@ -149,6 +149,8 @@ describe("kb create webhook for another project's kind", () => {
       [["create", "webhook", ...gvk("cert-manager", "v1", "Issuer"), "--defaulting", "--external-api-path", "a-types", "--external-api-module", "b-types@1"], /--external-api-path a-types is not in the package --external-api-module b-types@1 adds \(b-types\)/],
       [["create", "webhook", ...gvk("crew", "v1", "Captain"), "--defaulting", "--external-api-domain", "io"], /crew\/v1, Kind=Captain is in PROJECT as an API of this project/],
       [["create", "api", ...gvk("cert-manager", "v1", "Issuer"), "--resource", "--external-api-domain", "io"], /describe a kind of another project: they need --resource=false/],
+      [["create", "api", ...gvk("cert-manager", "v1", "Issuer"), "--resource=false", "--controller", "--external-api-module", "types@1"], /--external-api-module needs --external-api-path/],
+      [["create", "api", ...gvk("cert-manager", "v1", "Issuer"), "--resource=false", "--controller", "--external-api-path", "a-types", "--external-api-module", "b-types@1"], /--external-api-path a-types is not in the package --external-api-module b-types@1 adds \(b-types\)/],
     ];
     for (const [argv, expected] of cases) {
       const r = await runKb(dir, ...argv);

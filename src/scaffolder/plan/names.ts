@@ -178,10 +178,8 @@ export function checkExternalApiPath(path: string): string {
 
 /** An npm package to depend on, with an optional version or range (`--external-api-module`): `@acme/certmanager-types@1.2.0`. */
 export function isExternalApiModule(value: string): boolean {
-  const at = value.indexOf("@", 1);
-  const name = at < 0 ? value : value.slice(0, at);
-  const version = at < 0 ? undefined : value.slice(at + 1);
-  return name.length <= 214 && NPM_NAME.test(name) && (version === undefined || /^[0-9A-Za-z.^~*+<>=|-]+$/.test(version));
+  const { name, version } = splitExternalApiModule(value);
+  return name.length <= 214 && NPM_NAME.test(name) && /^[0-9A-Za-z.^~*+<>=|-]+$/.test(version);
 }
 
 export function checkExternalApiModule(module: string): string {

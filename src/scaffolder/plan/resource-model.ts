@@ -37,7 +37,6 @@ export interface ResourceModel {
   readonly typesFile: string;
   /** The exported handle of the resource (`CronJobResource`). */
   readonly resourceConst: string;
-  readonly reconcilerClass: string;
   /** The controller file under `src/controllers/` (a folder per group in multigroup projects), without extension. */
   readonly controllerPath: string;
   /** The webhook file (`src/webhooks/v1/cronjob-webhook`), without extension. */
@@ -81,7 +80,6 @@ export function resourceModel(project: ProjectConfig, r: ProjectResource): Resou
     apiDir: !r.external && r.path ? r.path : `api/${groupDir}${r.version}`,
     typesFile: `${lowerKind}-types`,
     resourceConst: `${r.kind}Resource`,
-    reconcilerClass: `${r.kind}Reconciler`,
     controllerPath: `src/controllers/${groupDir}${lowerKind}-controller`,
     webhookPath: `src/webhooks/${groupDir}${r.version}/${lowerKind}-webhook`,
     webhooks: {

@@ -108,7 +108,7 @@ describe("kb edit --plugins=helm/v2-alpha", () => {
     writeFileSync(join(dir, "config/rbac/role.yaml"), "kind: [\n");
     const r = await runKb(dir, "generate", "crd");
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^error: the Helm chart: config\/rbac\/role.yaml is not valid YAML: .*\(run kb generate to write it anew\)\nnothing was written\n$/);
+    expect(r.err).toMatch(/^error: the Helm chart: config\/rbac\/role.yaml:2:1: not valid YAML: Flow sequence [^\n]*end with a \] \(run kb generate to write it anew\)\nnothing was written\n$/);
     // kb generate (all) writes role.yaml anew, and the chart from it.
     await kb(dir, "generate");
   });

@@ -1,6 +1,6 @@
 import { KbError } from "../../../diagnostics/index.js";
 import type { ScaffoldPlan } from "../../machinery/scaffold-plan.js";
-import { controllerKey, CORE_GROUPS } from "../../plan/names.js";
+import { controllerKey, CORE_GROUPS, npmPackageOf, splitExternalApiModule } from "../../plan/names.js";
 import { projectModel } from "../../plan/project-model.js";
 import { resourceModel } from "../../plan/resource-model.js";
 import { formatProjectConfig, PROJECT_FILE, type ProjectConfig, type ProjectResource } from "../../project-file/project-config.js";
@@ -10,20 +10,11 @@ import { apiCodeFiles, controllerNames, controllersOf, isNamespacedKind } from "
 import { apiConfigFiles, managerClusterRoleBinding } from "./api-config-files.js";
 
 /** What `kb create api` takes, flags already checked. */
-export interface CreateApiRequest {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
+export interface CreateApiRequest extends ExternalApiRequest {
   readonly resource: boolean;
   readonly controller: boolean;
   readonly namespaced: boolean;
   readonly plural?: string;
-  /** The domain of an external API's group (`--external-api-domain`). */
-  readonly externalApiDomain?: string;
-  /** The module exporting an external kind's type (`--external-api-path`). */
-  readonly externalApiPath?: string;
-  /** The npm package holding an external kind's type, to depend on (`--external-api-module`). */
-  readonly externalApiModule?: string;
   /** The name of the controller (`--controller-name`), so that one resource can have several. */
   readonly controllerName?: string;
   readonly force: boolean;
@@ -37,6 +28,46 @@ export class ProjectConflictError extends KbError {
   }
 }
 
+/** The kind `kb create api` and `kb create webhook` are for, and the flags that describe a kind of another project. */
+export interface ExternalApiRequest {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  /** The module exporting the kind's type (`--external-api-path`). */
+  readonly externalApiPath?: string;
+  /** The domain of the kind's group (`--external-api-domain`). */
+  readonly externalApiDomain?: string;
+  /** The npm package holding the kind's type, to depend on (`--external-api-module`). */
+  readonly externalApiModule?: string;
+}
+
+/**
+ * The external-API flags go together: a module names the package of a path (a `./` path is a
+ * file of the project, of no package).
+ */
+export function checkExternalApiFlags(req: ExternalApiRequest): void {
+  if (req.externalApiModule === undefined) return;
+  if (req.externalApiPath === undefined) throw new ProjectConflictError("--external-api-module needs --external-api-path: the module the kind's type is imported from");
+  const { name } = splitExternalApiModule(req.externalApiModule);
+  if (!req.externalApiPath.startsWith("./") && npmPackageOf(req.externalApiPath) !== name) {
+    throw new ProjectConflictError(`--external-api-path ${req.externalApiPath} is not in the package --external-api-module ${req.externalApiModule} adds (${name})`);
+  }
+}
+
+/** The PROJECT entry of a kind of another project, as kubebuilder records one: its domain defaults to the project's. */
+export function externalResourceEntry(config: ProjectConfig, req: ExternalApiRequest, plural: string | undefined): ProjectResource {
+  return {
+    domain: req.externalApiDomain ?? config.domain,
+    external: true,
+    group: req.group,
+    kind: req.kind,
+    module: req.externalApiModule,
+    path: req.externalApiPath,
+    plural,
+    version: req.version,
+  };
+}
+
 /** The new PROJECT and everything `kb create api` writes. */
 export function planCreateApi(config: ProjectConfig, boilerplate: string, kbVersion: string, req: CreateApiRequest): { config: ProjectConfig; plan: ScaffoldPlan } {
   if (!req.resource && !req.controller) throw new ProjectConflictError("nothing to do: --resource=false and --controller=false");
@@ -45,9 +76,7 @@ export function planCreateApi(config: ProjectConfig, boilerplate: string, kbVers
   if (req.resource && external) {
     throw new ProjectConflictError("--external-api-path, --external-api-domain and --external-api-module describe a kind of another project: they need --resource=false");
   }
-  if (req.externalApiModule !== undefined && req.externalApiPath === undefined) {
-    throw new ProjectConflictError("--external-api-module needs --external-api-path: the module the kind's type is imported from");
-  }
+  checkExternalApiFlags(req);
   const existing = config.resources.findIndex((r) => r.group === req.group && r.version === req.version && r.kind === req.kind);
   const before = existing >= 0 ? config.resources[existing] : undefined;
   const entry = resourceEntry(config, req, before);
@@ -183,17 +212,7 @@ function resourceEntry(config: ProjectConfig, req: CreateApiRequest, before: Pro
   // A controller for a kind whose types live elsewhere: a Kubernetes kind, or another project's.
   if (req.externalApiDomain !== undefined || req.externalApiPath !== undefined) {
     if (before?.api) throw new ProjectConflictError(`${req.group}/${req.version}, Kind=${req.kind} is an API of this project: --external-api-* describe a kind of another project`);
-    return {
-      controller,
-      domain: req.externalApiDomain ?? config.domain,
-      external: true,
-      group: req.group,
-      kind: req.kind,
-      module: req.externalApiModule,
-      path: req.externalApiPath,
-      plural: req.plural,
-      version: req.version,
-    };
+    return { controller, ...externalResourceEntry(config, req, req.plural) };
   }
   // Already in PROJECT (a webhook came first, or another controller): as it is recorded there.
   if (before && !before.api) return { ...before, controller };

@@ -78,12 +78,19 @@ export function chartManifestPaths(config: ProjectConfig, dirs: ManifestDirs = D
   return [...crds, posix.join(dirs.rbacDir, "role.yaml"), posix.join(dirs.webhookDir, "manifests.yaml")];
 }
 
-/** Reads what {@link chartManifestPaths} lists from `root`, where present. */
-export function readChartManifests(root: string, config: ProjectConfig, dirs: ManifestDirs = DEFAULT_MANIFEST_DIRS): Map<string, string> {
+/**
+ * What {@link chartManifestPaths} lists: from `inMemory` (by path relative to `root`) where it
+ * holds the file, else read from `root` where present.
+ */
+export function readChartManifests(root: string, config: ProjectConfig, dirs: ManifestDirs = DEFAULT_MANIFEST_DIRS, inMemory: ReadonlyMap<string, string> = new Map()): Map<string, string> {
   const out = new Map<string, string>();
   for (const path of chartManifestPaths(config, dirs)) {
-    const abs = resolve(root, path);
-    if (existsSync(abs)) out.set(path, readFileSync(abs, "utf8"));
+    const held = inMemory.get(path);
+    if (held !== undefined) out.set(path, held);
+    else {
+      const abs = resolve(root, path);
+      if (existsSync(abs)) out.set(path, readFileSync(abs, "utf8"));
+    }
   }
   return out;
 }

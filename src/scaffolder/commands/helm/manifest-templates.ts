@@ -56,7 +56,14 @@ export function parseManifests(text: string, file: string): Manifest[] {
   const out: Manifest[] = [];
   for (const doc of docs) {
     if (doc.errors.length > 0) {
-      throw new KbError("bad-manifest", `${file} is not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`, { hint: "run kb generate to write it anew" });
+      // file:line:col where the parser says, the reason without its own "at line N, column M".
+      const error = doc.errors[0]!;
+      const at = error.linePos?.[0];
+      const reason = error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+      throw new KbError("bad-manifest", `${at ? "" : `${file} is `}not valid YAML: ${reason}`, {
+        location: at ? { file, line: at.line, column: at.col } : undefined,
+        hint: "run kb generate to write it anew",
+      });
     }
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;

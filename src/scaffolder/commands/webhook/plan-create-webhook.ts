@@ -2,18 +2,15 @@ import type { ScaffoldPlan } from "../../machinery/scaffold-plan.js";
 import { projectModel } from "../../plan/project-model.js";
 import { resourceModel } from "../../plan/resource-model.js";
 import { formatProjectConfig, PROJECT_FILE, type ProjectConfig, type ProjectResource } from "../../project-file/project-config.js";
-import { ProjectConflictError } from "../api/plan-create-api.js";
+import { checkExternalApiFlags, externalResourceEntry, ProjectConflictError, type ExternalApiRequest } from "../api/plan-create-api.js";
 import { defaultPlural } from "../../../generator/crd/plural.js";
-import { CORE_GROUPS, npmPackageOf, splitExternalApiModule } from "../../plan/names.js";
+import { CORE_GROUPS } from "../../plan/names.js";
 import { joinParts } from "../plan-parts.js";
 import { admissionWebhookPath, webhookCodeFiles, type WebhookRequest } from "./webhook-code-files.js";
 import { webhookConfigFiles } from "./webhook-config-files.js";
 
 /** What `kb create webhook` takes, flags already checked. */
-export interface CreateWebhookRequest {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
+export interface CreateWebhookRequest extends ExternalApiRequest {
   readonly defaulting: boolean;
   readonly validation: boolean;
   readonly conversion: boolean;
@@ -24,12 +21,6 @@ export interface CreateWebhookRequest {
   readonly defaultingPath?: string;
   /** The validating webhook's path (`--validation-path`), instead of `/validate-<group>-<version>-<kind>`. */
   readonly validationPath?: string;
-  /** The module exporting an external kind's type (`--external-api-path`). */
-  readonly externalApiPath?: string;
-  /** The domain of an external kind's group (`--external-api-domain`). */
-  readonly externalApiDomain?: string;
-  /** The npm package holding an external kind's type, to depend on (`--external-api-module`). */
-  readonly externalApiModule?: string;
   readonly force: boolean;
 }
 
@@ -43,7 +34,7 @@ export function planCreateWebhook(config: ProjectConfig, boilerplate: string, kb
   if (!req.conversion && req.spokes.length > 0) throw new ProjectConflictError("--spoke is only meaningful with --conversion");
   if (req.defaultingPath !== undefined && !req.defaulting) throw new ProjectConflictError("--defaulting-path is only meaningful with --defaulting");
   if (req.validationPath !== undefined && !req.validation) throw new ProjectConflictError("--validation-path is only meaningful with --programmatic-validation");
-  checkExternalFlags(req);
+  checkExternalApiFlags(req);
   const index = config.resources.findIndex((r) => r.group === req.group && r.version === req.version && r.kind === req.kind);
   const before = index >= 0 ? config.resources[index]! : newWebhookEntry(config, req);
   if (index >= 0) checkAgainstProject(before, req);
@@ -80,18 +71,6 @@ export function planCreateWebhook(config: ProjectConfig, boilerplate: string, kb
   return { config: next, plan: assembleWebhookPlan(next, updated, want, { boilerplate, kbVersion }) };
 }
 
-/** The external-API flags go together: a module names the package of a path, and a kind of this project takes none. */
-function checkExternalFlags(req: CreateWebhookRequest): void {
-  if (req.externalApiModule !== undefined && req.externalApiPath === undefined) {
-    throw new ProjectConflictError("--external-api-module needs --external-api-path: the module the kind's type is imported from");
-  }
-  if (req.externalApiModule !== undefined && !req.externalApiPath!.startsWith("./") && npmPackageOf(req.externalApiPath!) !== splitExternalApiModule(req.externalApiModule).name) {
-    throw new ProjectConflictError(
-      `--external-api-path ${req.externalApiPath} is not in the package --external-api-module ${req.externalApiModule} adds (${splitExternalApiModule(req.externalApiModule).name})`,
-    );
-  }
-}
-
 /**
  * The PROJECT entry of a kind that `kb create api` never saw, as kubebuilder records one: an
  * external kind (`--external-api-path` or `--external-api-domain`; its domain defaults to the
@@ -100,16 +79,7 @@ function checkExternalFlags(req: CreateWebhookRequest): void {
 function newWebhookEntry(config: ProjectConfig, req: CreateWebhookRequest): ProjectResource {
   const plural = req.plural !== undefined && req.plural !== defaultPlural(req.kind) ? req.plural : undefined;
   if (req.externalApiPath !== undefined || req.externalApiDomain !== undefined) {
-    return {
-      domain: req.externalApiDomain ?? config.domain,
-      external: true,
-      group: req.group,
-      kind: req.kind,
-      module: req.externalApiModule,
-      path: req.externalApiPath,
-      plural,
-      version: req.version,
-    };
+    return externalResourceEntry(config, req, plural);
   }
   // A group such as batch is both Kubernetes' and, often, the project's: a kind of the project in another version is the project's.
   const own = config.resources.find((r) => r.api && r.group === req.group && r.kind === req.kind);
