@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { withKbPackage } from "../../src/cli/kb-package-output.js";
 import { installFailureHint } from "../../src/cli/npm-install.js";
 import { runKb, tempDir } from "../helpers/temp-project.js";
 
@@ -83,6 +84,27 @@ describe("kb alpha generate --kb-source", () => {
     const updated = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
     expect(updated.dependencies["kubebuilder-ts"]).toBe("file:vendor/kubebuilder-ts-9.9.9.tgz");
     expect(existsSync(join(dir, "vendor", "kubebuilder-ts-9.9.9.tgz"))).toBe(true);
+  });
+});
+
+describe("the vendored tarball when writing the project fails", () => {
+  const io = (cwd: string) => ({ cwd, out: () => undefined, err: () => undefined });
+  const chosen = (path: string) => ({ detected: { source: { kind: "tarball" as const, path }, why: "test" }, kbPackage: { kind: "vendored" as const, version: "9.9.9", file: "vendor/kubebuilder-ts-9.9.9.tgz" } });
+
+  it("is taken away again, its folder too, when it was new", async () => {
+    const dir = tempDir("failing-operator");
+    const code = await withKbPackage(io(dir), dir, chosen(fakeTarball(dir, "9.9.9")), { dryRun: false, replace: false, command: "kb init" }, () => Promise.resolve(2));
+    expect(code).toBe(2);
+    expect(existsSync(join(dir, "vendor"))).toBe(false);
+  });
+
+  it("is put back as it was when it replaced another (--force)", async () => {
+    const dir = tempDir("failing-forced-operator");
+    mkdirSync(join(dir, "vendor"));
+    writeFileSync(join(dir, "vendor", "kubebuilder-ts-9.9.9.tgz"), "the one before");
+    const failing = withKbPackage(io(dir), dir, chosen(fakeTarball(dir, "9.9.9")), { dryRun: false, replace: true, command: "kb alpha generate" }, () => Promise.reject(new Error("disk full")));
+    await expect(failing).rejects.toThrow("disk full");
+    expect(readFileSync(join(dir, "vendor", "kubebuilder-ts-9.9.9.tgz"), "utf8")).toBe("the one before");
   });
 });
 
