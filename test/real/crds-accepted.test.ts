@@ -3,7 +3,7 @@
 // the scaffold's sample objects must be accepted too. A rejection here is a kb generator bug.
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { skipReal } from "../helpers/real-kubernetes.js";
 import { poll, realApiForSuite, serverMessage, type CrdDocument } from "./real-api.js";
