@@ -11,34 +11,15 @@
 // the cache holds another. Exit 3 when the registry cannot be reached and nothing is cached (the
 // cached release is used when one is), 2 on any other failure. The cache root is the one of
 // scripts/ci-node.mjs; the folder is client-node/<major> in it.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { UNREACHABLE } from "./ci-node.mjs";
+import { cacheRoot, Failure, installInPlaceOf, newestRelease, npm, UNREACHABLE } from "./ci-node.mjs";
 
 const PACKAGE = "@kubernetes/client-node";
-const NETWORK_ERROR = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ESOCKETTIMEDOUT|ENETUNREACH|EHOSTUNREACH|ERR_SOCKET_TIMEOUT|UND_ERR_CONNECT_TIMEOUT)\b|network request to .* failed|request to .* failed, reason:/;
-const NPM_NETWORK_FLAGS = ["--fetch-retries=1", "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=10000", "--fetch-timeout=60000"];
 
 function log(message) {
   process.stderr.write(`ci-node-client-node: ${message}\n`);
-}
-
-function cacheRoot() {
-  if (process.env.KUBEBUILDER_TS_CACHE) return process.env.KUBEBUILDER_TS_CACHE;
-  if (process.env.XDG_CACHE_HOME) return join(process.env.XDG_CACHE_HOME, "kubebuilder-ts");
-  return join(homedir(), ".cache", "kubebuilder-ts");
-}
-
-/** Runs npm; returns stdout, or throws an error whose `code` is UNREACHABLE for a network error, else 2. */
-function npm(args, what) {
-  const r = spawnSync("npm", [...args, ...NPM_NETWORK_FLAGS], { encoding: "utf8", timeout: 10 * 60_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: "false" } });
-  const output = `${r.stderr ?? ""}${r.stdout ?? ""}`;
-  if (r.status === 0) return r.stdout;
-  const reason = r.error?.message ?? (output.split("\n").filter((l) => /npm error/.test(l)).slice(0, 3).join("; ") || output.trim().split("\n").slice(-3).join("; "));
-  throw Object.assign(new Error(`${what}: ${reason}`), { exitCode: NETWORK_ERROR.test(output) || r.error?.code === "ETIMEDOUT" ? UNREACHABLE : 2 });
 }
 
 /** The version of the package installed in `dir`, or undefined. */
@@ -57,31 +38,19 @@ export function clientNodeOfMajor(major) {
   const packageDir = join(dir, "node_modules", PACKAGE);
   try {
     const out = npm(["view", `${PACKAGE}@^${major}.0.0`, "version", "--json", "--prefer-online"], `asking the npm registry for ${PACKAGE} ${major}.x`);
-    const versions = out.trim() === "" ? [] : [JSON.parse(out)].flat();
-    const newest = versions.at(-1);
-    if (!newest) throw Object.assign(new Error(`the npm registry has no ${PACKAGE} ${major}.x`), { exitCode: 2 });
+    const newest = newestRelease(out.trim() === "" ? [] : JSON.parse(out), major);
+    if (!newest) throw new Failure(`the npm registry has no ${PACKAGE} ${major}.x`, 2);
     if (cached === newest) {
       log(`${PACKAGE} ${newest}, the newest ${major}.x: cached in ${dir}`);
       return packageDir;
     }
     log(`${PACKAGE} ${newest}: installing into ${dir}${cached ? ` (in place of ${cached})` : ""}`);
-    const partial = `${dir}.partial-${process.pid}`;
-    rmSync(partial, { recursive: true, force: true });
-    mkdirSync(partial, { recursive: true });
-    writeFileSync(join(partial, "package.json"), `${JSON.stringify({ private: true })}\n`);
-    try {
-      npm(["install", "--prefix", partial, "--no-save", "--no-audit", "--no-fund", "--no-package-lock", "--ignore-scripts", "--engine-strict=false", `${PACKAGE}@${newest}`], `installing ${PACKAGE} ${newest}`);
-      if (installedVersion(partial) !== newest) throw Object.assign(new Error(`installing ${PACKAGE} ${newest}: npm did not install it`), { exitCode: 2 });
-      const old = `${dir}.old-${process.pid}`;
-      if (existsSync(dir)) renameSync(dir, old);
-      renameSync(partial, dir);
-      rmSync(old, { recursive: true, force: true });
-    } finally {
-      rmSync(partial, { recursive: true, force: true });
-    }
+    installInPlaceOf(dir, { private: true }, ["--ignore-scripts", "--engine-strict=false"], `${PACKAGE}@${newest}`, `installing ${PACKAGE} ${newest}`, (partial) => {
+      if (installedVersion(partial) !== newest) throw new Failure(`installing ${PACKAGE} ${newest}: npm did not install it`, 2);
+    });
     return packageDir;
   } catch (err) {
-    if (err.exitCode !== UNREACHABLE) throw err;
+    if (!(err instanceof Failure) || err.code !== UNREACHABLE) throw err;
     if (cached) {
       log(`${err.message}\nci-node-client-node: the npm registry cannot be reached: using the cached ${PACKAGE} ${cached}`);
       return packageDir;
@@ -99,9 +68,9 @@ function main(argv) {
     process.stdout.write(`${clientNodeOfMajor(Number(argv[0]))}\n`);
     return 0;
   } catch (err) {
-    if (err.exitCode === undefined) throw err;
+    if (!(err instanceof Failure)) throw err;
     log(err.message);
-    return err.exitCode;
+    return err.code;
   }
 }
 

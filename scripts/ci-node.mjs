@@ -30,7 +30,8 @@ const NETWORK_ERROR = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|
 /** How long npm waits on the registry: a registry that does not answer must not hold CI for long. */
 const NPM_NETWORK_FLAGS = ["--fetch-retries=1", "--fetch-retry-mintimeout=2000", "--fetch-retry-maxtimeout=10000", "--fetch-timeout=60000"];
 
-class Failure extends Error {
+/** A failure that ends the script with exit code `code` (2, or UNREACHABLE). */
+export class Failure extends Error {
   /** @param {string} message @param {number} code */
   constructor(message, code) {
     super(message);
@@ -42,7 +43,8 @@ function log(message) {
   process.stderr.write(`ci-node: ${message}\n`);
 }
 
-function cacheRoot() {
+/** The cache root (see the top of this file). */
+export function cacheRoot() {
   if (process.env.KUBEBUILDER_TS_CACHE) return process.env.KUBEBUILDER_TS_CACHE;
   if (process.env.XDG_CACHE_HOME) return join(process.env.XDG_CACHE_HOME, "kubebuilder-ts");
   return join(homedir(), ".cache", "kubebuilder-ts");
@@ -82,7 +84,7 @@ function versionOf(binary, major) {
 }
 
 /** Runs npm; returns its output, or throws a Failure (UNREACHABLE for a network error). */
-function npm(args, what) {
+export function npm(args, what) {
   const r = spawnSync("npm", [...args, ...NPM_NETWORK_FLAGS], { encoding: "utf8", timeout: 10 * 60_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: "false" } });
   const output = `${r.stderr ?? ""}${r.stdout ?? ""}`;
   if (r.error) throw new Failure(`${what}: npm ${args.join(" ")}: ${r.error.message}`, r.error.code === "ETIMEDOUT" ? UNREACHABLE : 2);
@@ -93,18 +95,21 @@ function npm(args, what) {
   return r.stdout;
 }
 
-/** Installs node@`version` into `dir` (replacing what is there only once the new binary runs); returns the binary. */
-function install(dir, version, major) {
+/**
+ * Installs `spec` with npm into a fresh folder beside `dir`, whose package.json is `manifest`,
+ * and puts it in place of `dir` only once `check(folder)` passes (it throws a Failure otherwise):
+ * an install that fails leaves `dir` as it was, and nothing beside it.
+ * @param {string} dir @param {object} manifest @param {readonly string[]} flags @param {string} spec @param {string} what
+ * @param {(folder: string) => void} check
+ */
+export function installInPlaceOf(dir, manifest, flags, spec, what, check) {
   const partial = `${dir}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
-  // The `node` package installs its binary from a preinstall script: allow it (npm 11 asks that
-  // dependencies' install scripts be allowed by name).
-  writeFileSync(join(partial, "package.json"), `${JSON.stringify({ private: true, allowScripts: { node: true } })}\n`);
+  writeFileSync(join(partial, "package.json"), `${JSON.stringify(manifest)}\n`);
   try {
-    npm(["install", "--prefix", partial, "--no-save", "--no-audit", "--no-fund", "--no-package-lock", `node@${version}`], `installing Node.js ${version}`);
-    const installed = versionOf(join(partial, "node_modules", "node", "bin", "node"), major);
-    if (installed !== `v${version}`) throw new Failure(`installing Node.js ${version}: npm installed the node package, but its bin/node reports ${installed ?? "nothing"}`, 2);
+    npm(["install", "--prefix", partial, "--no-save", "--no-audit", "--no-fund", "--no-package-lock", ...flags, spec], what);
+    check(partial);
     const old = `${dir}.old-${process.pid}`;
     if (existsSync(dir)) renameSync(dir, old);
     renameSync(partial, dir);
@@ -112,6 +117,16 @@ function install(dir, version, major) {
   } finally {
     rmSync(partial, { recursive: true, force: true });
   }
+}
+
+/** Installs node@`version` into `dir` (replacing what is there only once the new binary runs); returns the binary. */
+function install(dir, version, major) {
+  // The `node` package installs its binary from a preinstall script: allow it (npm 11 asks that
+  // dependencies' install scripts be allowed by name).
+  installInPlaceOf(dir, { private: true, allowScripts: { node: true } }, [], `node@${version}`, `installing Node.js ${version}`, (partial) => {
+    const installed = versionOf(join(partial, "node_modules", "node", "bin", "node"), major);
+    if (installed !== `v${version}`) throw new Failure(`installing Node.js ${version}: npm installed the node package, but its bin/node reports ${installed ?? "nothing"}`, 2);
+  });
   return join(dir, "node_modules", "node", "bin", "node");
 }
 

@@ -65,7 +65,7 @@ const INLINE = /^\t\*?(\w+)\s+`json:",inline/;
 const DEFAULT_MARKER = /^\t\/\/\s*\+(?:default|kubebuilder:default)=(.*)$/;
 
 /** What the Go types say that the OpenAPI documents do not. */
-export interface GoFacts {
+interface GoFacts {
   /** Fields with a literal default marker, as `<definition>.<jsonName>`. */
   readonly marked: Set<string>;
   /** The structs each struct embeds inline (same package), by definition name. */
@@ -84,7 +84,7 @@ function definitionPrefix(modulePath: string, pkg: readonly string[]): string {
  * The Go files are read line by line: the types of these packages are gofmt-ed, one field a
  * line, with the field's comment (and markers) right above it.
  */
-export function readGoFacts(moduleDir: string, modulePath: string, dirs: readonly string[], into: GoFacts): void {
+function readGoFacts(moduleDir: string, modulePath: string, dirs: readonly string[], into: GoFacts): void {
   for (const sub of dirs) {
     for (const file of goFiles(join(moduleDir, sub))) {
       const pkg = relative(moduleDir, join(file, "..")).split(sep).filter((p) => p !== "." && p !== "");

@@ -48,8 +48,15 @@ describe("startManager", () => {
   });
 
   it("rejects, and stops the process, when no reconcile comes in time", async () => {
-    const silent = script("silent.mjs", "setInterval(() => {}, 1000);");
-    await expect(startManager({ ...options, args: [silent], timeoutMs: 200 })).rejects.toThrow(/no "reconciled" log line within 200 ms/);
+    const silent = script("silent.mjs", 'console.log(`pid ${process.pid}`);\nsetInterval(() => {}, 1000);');
+    const error = await startManager({ ...options, args: [silent], timeoutMs: 5_000 }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).toMatch(/no "reconciled" log line within 5000 ms[\s\S]*pid \d+/);
+    // The process is gone once startManager has rejected.
+    const pid = Number(/pid (\d+)/.exec(error!.message)![1]);
+    expect(() => process.kill(pid, 0)).toThrow(expect.objectContaining({ code: "ESRCH" }));
   });
 });
 

@@ -1,10 +1,11 @@
 // kb create webhook for kinds that are not the project's (Kubernetes', another project's),
 // custom webhook paths, and several controllers for one resource (kubebuilder's
 // --external-api-*, --defaulting-path/--validation-path and --controller-name).
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { readTree } from "../helpers/golden.js";
 import { runKb, tempDir } from "../helpers/temp-project.js";
 
 const INIT = ["init", "--domain", "example.com", "--skip-install"];
@@ -14,20 +15,6 @@ async function kb(dir: string, ...argv: string[]): Promise<string> {
   const r = await runKb(dir, ...argv);
   expect(r.code, `kb ${argv.join(" ")}\n${r.out}\n${r.err}`).toBe(0);
   return r.out;
-}
-
-/** Every file under `dir`, relative, with its content. */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p, "utf8"));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 interface WebhookEntry {
@@ -91,14 +78,14 @@ describe("kb create webhook for a Kubernetes kind", () => {
   it("refuses a kind of no Kubernetes group that PROJECT does not hold, naming what to run", async () => {
     const dir = tempDir();
     await kb(dir, ...INIT);
-    const before = snapshot(dir);
+    const before = readTree(dir);
     const r = await runKb(dir, "create", "webhook", ...gvk("ship", "v1", "Frigate"), "--defaulting");
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/no API found for ship\/v1, Kind=Frigate.*run kb create api --group ship --version v1 --kind Frigate first, or pass --external-api-path/s);
     const conversion = await runKb(dir, "create", "webhook", ...gvk("core", "v1", "Pod"), "--conversion", "--spoke", "v2");
     expect(conversion.code).toBe(2);
     expect(conversion.err).toMatch(/a conversion webhook needs a CRD of this project/);
-    expect(snapshot(dir)).toEqual(before);
+    expect(readTree(dir)).toEqual(before);
   });
 });
 
@@ -140,7 +127,7 @@ describe("kb create webhook for another project's kind", () => {
     const dir = tempDir();
     await kb(dir, ...INIT);
     await kb(dir, "create", "api", ...gvk("crew", "v1", "Captain"));
-    const before = snapshot(dir);
+    const before = readTree(dir);
     const cases: [argv: string[], expected: RegExp][] = [
       [["create", "webhook", ...gvk("cert-manager", "v1", "Issuer"), "--defaulting", "--external-api-path", "../types"], /--external-api-path "\.\.\/types": expected an npm module exporting the kind's type/],
       [["create", "webhook", ...gvk("cert-manager", "v1", "Issuer"), "--defaulting", "--external-api-domain", "IO"], /--external-api-domain "IO": expected a DNS subdomain/],
@@ -157,7 +144,7 @@ describe("kb create webhook for another project's kind", () => {
       expect(r.code, argv.join(" ")).toBe(2);
       expect(r.err).toMatch(expected);
     }
-    expect(snapshot(dir)).toEqual(before);
+    expect(readTree(dir)).toEqual(before);
   }, 60_000);
 });
 
@@ -197,7 +184,7 @@ describe("kb create webhook --defaulting-path / --validation-path", () => {
     await kb(dir, ...INIT);
     await kb(dir, "create", "api", ...gvk("crew", "v1", "Sailor"));
     await kb(dir, "create", "webhook", ...gvk("core", "v1", "Pod"), "--defaulting");
-    const before = snapshot(dir);
+    const before = readTree(dir);
     const sailor = ["create", "webhook", ...gvk("crew", "v1", "Sailor")];
     const cases: [argv: string[], expected: RegExp][] = [
       [[...sailor, "--defaulting", "--defaulting-path", "mutate"], /--defaulting-path "mutate": expected an HTTP path such as \/mutate-ship/],
@@ -213,7 +200,7 @@ describe("kb create webhook --defaulting-path / --validation-path", () => {
       expect(r.code, argv.join(" ")).toBe(2);
       expect(r.err).toMatch(expected);
     }
-    expect(snapshot(dir)).toEqual(before);
+    expect(readTree(dir)).toEqual(before);
   }, 60_000);
 });
 
@@ -252,7 +239,7 @@ describe("kb create api --controller-name", () => {
     await kb(dir, "create", "api", ...gvk("crew", "v1", "Captain"), "--controller-name", "captain-backup");
     await kb(dir, "create", "api", ...gvk("crew", "v1", "Admiral"));
     expect(read(dir, "PROJECT")).toContain("  controllers:\n  - name: captain-backup\n");
-    const before = snapshot(dir);
+    const before = readTree(dir);
     const captain = ["create", "api", ...gvk("crew", "v1", "Captain"), "--resource=false"];
     const cases: [argv: string[], expected: RegExp][] = [
       [[...captain, "--controller-name", "captain-backup"], /a controller named captain-backup for crew\/v1, Kind=Captain already exists in PROJECT/],
@@ -267,6 +254,6 @@ describe("kb create api --controller-name", () => {
       expect(r.code, argv.join(" ")).toBe(2);
       expect(r.err).toMatch(expected);
     }
-    expect(snapshot(dir)).toEqual(before);
+    expect(readTree(dir)).toEqual(before);
   }, 60_000);
 });

@@ -1,24 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readTree } from "../helpers/golden.js";
 import { runKb, tempDir } from "../helpers/temp-project.js";
 
 const INIT = ["init", "--domain", "example.com", "--skip-install"];
 const CRONJOB = ["create", "api", "--group", "batch", "--version", "v1", "--kind", "CronJob"];
-
-/** Every file under `dir`, relative, sorted, with its content. */
-function snapshot(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p, "utf8"));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe("kb init", () => {
   it("refuses a bad flag before writing anything", async () => {
@@ -43,11 +30,11 @@ describe("kb init", () => {
   it("refuses to initialise a project twice", async () => {
     const dir = tempDir();
     expect((await runKb(dir, ...INIT)).code).toBe(0);
-    const before = snapshot(dir);
+    const before = readTree(dir);
     const again = await runKb(dir, ...INIT);
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/PROJECT exists: this directory already holds a project/);
-    expect(snapshot(dir)).toEqual(before);
+    expect(readTree(dir)).toEqual(before);
   });
 
   it("refuses to overwrite files that are already there, listing them, and writes nothing", async () => {
@@ -74,7 +61,7 @@ describe("kb init", () => {
     const [a, b] = [tempDir(), tempDir()];
     await runKb(a, ...INIT);
     await runKb(b, ...INIT);
-    expect(snapshot(a)).toEqual(snapshot(b));
+    expect(readTree(a)).toEqual(readTree(b));
   });
 });
 
@@ -88,7 +75,7 @@ describe("kb create api", () => {
   it("refuses bad flags before reading anything", async () => {
     const dir = tempDir();
     await runKb(dir, ...INIT);
-    const before = snapshot(dir);
+    const before = readTree(dir);
     for (const [flag, value, message] of [
       ["--kind", "cronJob", /--kind "cronJob": expected a PascalCase kind/],
       ["--version", "1", /--version "1": expected a Kubernetes API version/],
@@ -100,7 +87,7 @@ describe("kb create api", () => {
       expect(r.code).toBe(2);
       expect(r.err).toMatch(message);
     }
-    expect(snapshot(dir)).toEqual(before);
+    expect(readTree(dir)).toEqual(before);
   });
 
   it("records the resource in PROJECT, then refuses it a second time", async () => {
@@ -112,11 +99,11 @@ describe("kb create api", () => {
     expect(first.out).toContain("running kb generate\n");
     const project = readFileSync(join(dir, "PROJECT"), "utf8");
     expect(project).toContain("  group: batch\n  kind: CronJob\n  path: api/v1\n  version: v1\n");
-    const before = snapshot(dir);
+    const before = readTree(dir);
     const again = await runKb(dir, ...CRONJOB);
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/the API batch\/v1, Kind=CronJob already exists in PROJECT/);
-    expect(snapshot(dir)).toEqual(before);
+    expect(readTree(dir)).toEqual(before);
   });
 
   it("refuses a second group unless the project is multigroup", async () => {
@@ -198,7 +185,7 @@ describe("kb edit", () => {
     const dir = tempDir();
     await runKb(dir, ...INIT);
     await runKb(dir, ...CRONJOB);
-    const before = snapshot(dir);
+    const before = readTree(dir);
     const on = await runKb(dir, "edit", "--namespaced");
     expect(on.code).toBe(0);
     expect(on.out).toContain("updated config/manager/manager.yaml\n");
@@ -208,7 +195,7 @@ describe("kb edit", () => {
     expect(readFileSync(join(dir, "config/rbac/role_binding.yaml"), "utf8")).toMatch(/kind: RoleBinding/);
     // and back: the same bytes as before, PROJECT aside
     expect((await runKb(dir, "edit", "--namespaced=false")).code).toBe(0);
-    const after = snapshot(dir);
+    const after = readTree(dir);
     after.set("PROJECT", before.get("PROJECT")!);
     expect(after).toEqual(before);
     // a file the user edited is not replaced without --force
@@ -236,7 +223,7 @@ describe("kb alpha generate", () => {
     const r = await runKb(dir, "alpha", "generate", "--output-dir", out);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(snapshot(out)).toEqual(snapshot(dir));
+    expect(readTree(out)).toEqual(readTree(dir));
     const inPlace = await runKb(dir, "alpha", "generate");
     expect(inPlace.code).toBe(2);
     expect(inPlace.err).toMatch(/would be overwritten: .*PROJECT/s);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { expectGolden, goldenCases, listFiles, pinSourceDateEpoch, readCommands } from "../helpers/golden.js";
+import { expectGolden, goldenCases, listFiles, pinSourceDateEpoch, readCommands, readTree } from "../helpers/golden.js";
 import { runKb, tempDir } from "../helpers/temp-project.js";
 
 // Golden trees must not change with every release: scaffold as version 0.0.0-test.
@@ -25,8 +25,7 @@ describe("kb scaffolding golden projects", () => {
         const r = await runKb(dir, ...argv);
         expect(r.code, `kb ${argv.join(" ")}\n${r.err}`).toBe(0);
       }
-      const tree = new Map(listFiles(dir).map((p) => [p, readFileSync(join(dir, p), "utf8")]));
-      expectGolden(join(ROOT, name, "expected"), tree);
+      expectGolden(join(ROOT, name, "expected"), readTree(dir));
     });
   }
 });

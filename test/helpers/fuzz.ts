@@ -11,6 +11,3 @@ export function fuzzParams<T = never>(runs: number): fc.Parameters<T> {
   const seed = process.env.KB_FUZZ_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.KB_FUZZ_SEED);
   return { seed, numRuns: Math.round(runs * factor), verbose: 1 };
 }
-
-/** Whether this is the long `npm run fuzz` run (tests may then allow more time). */
-export const LONG_FUZZ = process.env.KB_FUZZ === "1";

@@ -23,6 +23,11 @@ export function listFiles(dir: string): string[] {
   return out.sort();
 }
 
+/** Every file under `dir` ({@link listFiles}) with its content, for comparing a whole tree. */
+export function readTree(dir: string): Map<string, string> {
+  return new Map(listFiles(dir).map((p) => [p, readFileSync(join(dir, p), "utf8")]));
+}
+
 /**
  * Compares `actual` (relative path → content) with the files under `expectedDir`, or, with
  * UPDATE_GOLDEN=1, replaces them. Extra and missing files fail as well as differences.

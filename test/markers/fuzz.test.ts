@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ALL_MARKERS, createMarkerRegistry } from "../../src/markers/definitions/index.js";
 import { parseMarker, type MarkerTarget } from "../../src/markers/index.js";
+import { seededRandom } from "../helpers/seeded-random.js";
 
-/** A small deterministic PRNG (mulberry32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = ['"', "`", "'", "{", "}", ";", ",", ":", "=", " ", "\\", "-", "1", "0.5", "a", "true", "[", "]", "x:y", "\u00e9", "\t"];
 const TARGETS: MarkerTarget[] = ["package", "type", "field", "file"];
@@ -39,7 +29,7 @@ function sampleLine(next: () => number): string {
 describe("marker parser fuzzing", () => {
   it("never throws and never hangs on random and mutated marker lines", () => {
     const registry = createMarkerRegistry();
-    const next = rng(20261126);
+    const next = seededRandom(20261126);
     const started = Date.now();
     let errors = 0;
     for (let i = 0; i < 10_000; i++) {

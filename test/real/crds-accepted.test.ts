@@ -3,10 +3,10 @@
 // the scaffold's sample objects must be accepted too. A rejection here is a kb generator bug.
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { skipReal } from "../helpers/real-kubernetes.js";
-import { conditionStatus, poll, realApiForSuite, serverMessage, type CrdDocument } from "./real-api.js";
+import { poll, realApiForSuite, serverMessage, type CrdDocument } from "./real-api.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const FIXTURES = join(ROOT, "fixtures");
@@ -98,16 +98,7 @@ describe.skipIf(skipReal("the golden CRDs on a real API server"))("the golden CR
         }
         applied.add(name);
         expect(answer.metadata.name).toBe(name);
-        let seen = answer;
-        await poll(
-          async () => {
-            seen = await real.api.getCrd(name);
-            return conditionStatus(seen, "Established") === "True" && conditionStatus(seen, "NamesAccepted") === "True";
-          },
-          `${name} is Established with NamesAccepted`,
-          60_000,
-          () => JSON.stringify(seen.status?.conditions ?? []),
-        );
+        await real.api.waitForCrd(name, ["Established", "NamesAccepted"]);
         await applySamples(crd, samplesOf(path));
       }
     });

@@ -58,6 +58,24 @@ export class RealApi {
     return this.transport.request<CrdDocument>({ method: "GET", path: `${CRDS_PATH}/${name}` });
   }
 
+  /**
+   * Waits until CRD `name` has every condition of `types` True (Established unless given) and
+   * returns it as last read; the timeout's error shows the conditions last seen.
+   */
+  async waitForCrd(name: string, types: readonly string[] = ["Established"], timeoutMs = 60_000): Promise<CrdDocument> {
+    let seen: CrdDocument | undefined;
+    await poll(
+      async () => {
+        seen = await this.getCrd(name);
+        return types.every((type) => conditionStatus(seen!, type) === "True");
+      },
+      `${name} is ${types.join(" and ")}`,
+      timeoutMs,
+      () => JSON.stringify(seen?.status?.conditions ?? []),
+    );
+    return seen!;
+  }
+
   /** Deletes a CRD and waits until it is gone (the API server first removes its objects). */
   async deleteCrd(name: string, timeoutMs = 60_000): Promise<void> {
     try {
@@ -83,7 +101,7 @@ export class RealApi {
 }
 
 /** The status of condition `type` of a CRD ("True", "False", or undefined when absent). */
-export function conditionStatus(crd: CrdDocument, type: string): string | undefined {
+function conditionStatus(crd: CrdDocument, type: string): string | undefined {
   return crd.status?.conditions?.find((c) => c.type === type)?.status;
 }
 

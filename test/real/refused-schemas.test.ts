@@ -2,7 +2,7 @@
 // controller-gen v0.21.0 writes for the marker named, dry-run applied to a real
 // kube-apiserver. The refusals are kb's errors at generation (src/generator/crd/structural.ts,
 // apply-markers.ts); the acceptance is the empty subresources kb now writes as controller-gen.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { skipReal } from "../helpers/real-kubernetes.js";
 import { realApiForSuite, serverMessage, type CrdDocument } from "./real-api.js";
 

@@ -3,12 +3,11 @@
 // a line comes from a cache prepared here (this machine's own Node.js, under its own major), with
 // the npm registry out of reach, so nothing is downloaded.
 import { execFile } from "node:child_process";
-import { once } from "node:events";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { freePort } from "../helpers/npm-project.js";
 
 const REPO = join(import.meta.dirname, "../..");
 const MAJOR = Number(process.versions.node.split(".")[0]);
@@ -29,13 +28,9 @@ function exec(command: string, args: readonly string[], env: NodeJS.ProcessEnv =
   });
 }
 
+/** A registry address where nothing listens. */
 async function deadRegistry(): Promise<string> {
-  const s = createServer().listen(0, "127.0.0.1");
-  await once(s, "listening");
-  const { port } = s.address() as AddressInfo;
-  s.close();
-  await once(s, "close");
-  return `http://127.0.0.1:${port}/`;
+  return `http://127.0.0.1:${await freePort()}/`;
 }
 
 /** Runs scripts/ci-node-lines.sh with a cache holding this machine's Node.js as its line's release, and no registry. */

@@ -11,6 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { freePort } from "../helpers/npm-project.js";
 
 const SCRIPT = join(import.meta.dirname, "../../scripts/ci-node.mjs");
 
@@ -55,12 +56,7 @@ async function run(args: readonly string[], registry: string): Promise<Run> {
 
 /** A registry address where nothing listens. */
 async function deadRegistry(): Promise<string> {
-  const s = createServer().listen(0, "127.0.0.1");
-  await once(s, "listening");
-  const { port } = s.address() as AddressInfo;
-  s.close();
-  await once(s, "close");
-  return `http://127.0.0.1:${port}/`;
+  return `http://127.0.0.1:${await freePort()}/`;
 }
 
 /** A stand-in `node` binary in the cache, as an earlier run installed it. */

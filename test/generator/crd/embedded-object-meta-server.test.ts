@@ -11,7 +11,7 @@ import { isNotFound } from "../../../src/runtime/errors.js";
 import { startTestEnv, type TestEnv } from "../../../src/testing/index.js";
 import { describeEachBackend, freshNamespace } from "../../helpers/backends.js";
 import { runKb } from "../../helpers/temp-project.js";
-import { conditionStatus, poll, RealApi, type CrdDocument } from "../../real/real-api.js";
+import { poll, RealApi, type CrdDocument } from "../../real/real-api.js";
 
 /** The oracle's TypeScript cases, used read-only. */
 const CASES = join(import.meta.dirname, "../../../fixtures/oracle/ts");
@@ -33,16 +33,7 @@ async function generate(caseName: string, extra: string[]): Promise<CrdDocument>
 async function install(api: RealApi, crd: CrdDocument): Promise<void> {
   await api.deleteCrd(crd.metadata.name);
   await api.applyCrd(crd);
-  let seen = crd;
-  await poll(
-    async () => {
-      seen = await api.getCrd(crd.metadata.name);
-      return conditionStatus(seen, "Established") === "True";
-    },
-    `${crd.metadata.name} is Established`,
-    60_000,
-    () => JSON.stringify(seen.status?.conditions ?? []),
-  );
+  await api.waitForCrd(crd.metadata.name);
 }
 
 /**

@@ -3,6 +3,7 @@
 // aborts), and watches dropped after a few events. Seeded, so a run can be replayed.
 import { apiErrorFromResponse, type JsonStream, type StreamRequest, type Transport, type TransportRequest } from "../../../src/runtime/client/index.js";
 import { abortError } from "../../../src/runtime/client/transport-error.js";
+import { seededRandom } from "../../helpers/seeded-random.js";
 
 /** Which faults happen, and how often. */
 export interface FaultPlan {
@@ -18,17 +19,6 @@ export interface FaultPlan {
   readonly calm?: number;
 }
 
-/** A small seeded random generator (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultyTransport implements Transport {
   /** Requests held now; each ends only when its signal aborts. */
@@ -45,7 +35,7 @@ export class FaultyTransport implements Transport {
     private readonly plan: FaultPlan,
     seed = 1,
   ) {
-    this.#random = seeded(seed);
+    this.#random = seededRandom(seed);
     this.#hangsLeft = plan.hang;
   }
 

@@ -1,20 +1,11 @@
 import jsonPatch from "fast-json-patch";
 import { describe, expect, it } from "vitest";
 import { jsonPatchDiff } from "../../../src/runtime/webhook/json-patch.js";
+import { seededRandom } from "../../helpers/seeded-random.js";
 
 const apply = (doc: unknown, ops: unknown[]) =>
   jsonPatch.applyPatch(structuredClone(doc), ops as jsonPatch.Operation[], true, false).newDocument;
 
-/** A small seeded PRNG (mulberry32) so the fuzz cases are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ["a", "b", "x/y", "m~n", "~1", "", "0", "spec"];
 
@@ -83,7 +74,7 @@ describe("jsonPatchDiff", () => {
   });
 
   it("produces patches that turn the original into the mutated document (300 seeded random cases)", () => {
-    const r = rng(20240611);
+    const r = seededRandom(20240611);
     for (let i = 0; i < 300; i++) {
       const before = { metadata: { name: "x" }, spec: randomValue(r, 4) };
       const after = mutate(r, before, 5) as object;

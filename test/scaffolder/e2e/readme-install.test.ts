@@ -6,14 +6,14 @@
 // Node.js 24, the line scaffolded projects target (from scripts/ci-node.mjs); it needs the npm
 // registry for the dependencies, and is skipped, saying so, when Node.js 24 cannot be had.
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dockerIgnored, dockerIgnorePatterns } from "../../helpers/dockerignore.js";
 import { nodeOfLine } from "../../helpers/node-line.js";
+import { packPackage, REPO } from "../../helpers/npm-project.js";
 
-const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const STEP_TIMEOUT = 8 * 60_000;
 const VERSION = (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version;
 const TARBALL = `kubebuilder-ts-${VERSION}.tgz`;
@@ -25,18 +25,6 @@ function readmeBlock(heading: string): string[] {
   const block = /```sh\n([\s\S]*?)```/.exec(section);
   expect(block, `README.md has no sh block under ## ${heading}`).not.toBeNull();
   return block![1]!.split("\n").map((l) => l.replace(/\s+#.*$/, "").trim()).filter((l) => l !== "");
-}
-
-/** Whether .dockerignore's patterns keep `path` out of the build context (the last pattern that matches decides). */
-function dockerIgnored(patterns: readonly string[], path: string): boolean {
-  let ignored = false;
-  for (const pattern of patterns) {
-    const negated = pattern.startsWith("!");
-    const glob = negated ? pattern.slice(1) : pattern;
-    const source = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*\*\/|\*\*|\*|\?/g, (m) => ({ "**/": "(?:.*/)?", "**": ".*", "*": "[^/]*", "?": "[^/]" })[m]!);
-    if (new RegExp(`^${source}(?:/.*)?$`).test(path)) ignored = !negated;
-  }
-  return ignored;
 }
 
 const found = nodeOfLine(24);
@@ -72,12 +60,10 @@ describe.skipIf("why" in found)("the README's install and first five minutes, on
   it("Install: the checkout packed, then installed globally from the tarball, puts kb on PATH", () => {
     const install = readmeBlock("Install");
     expect(install.slice(-2)).toEqual(["npm pack", `npm install -g ./${TARBALL}`]);
-    // The checkout is installed and built already (its `npm install`): pack it as it is, unless a source is newer than dist/.
-    const cli = join(REPO, "dist", "kb", "cli.js");
-    if (!existsSync(cli) || statSync(cli).mtimeMs < newestMtime(join(REPO, "src"))) sh("npm run build", REPO);
+    // The checkout is installed and built already (its `npm install`): packed as it is, unless a source is newer than dist/.
     const checkout = join(work, "kubebuilder-ts");
     mkdirSync(checkout);
-    sh(`npm pack --ignore-scripts --pack-destination ${checkout}`, REPO);
+    expect(basename(packPackage(checkout))).toBe(TARBALL);
     sh(install.at(-1)!, checkout);
     expect(sh("command -v kb", work)).toContain(join(work, "npm-prefix", "bin", "kb"));
   }, STEP_TIMEOUT);
@@ -109,7 +95,7 @@ describe.skipIf("why" in found)("the README's install and first five minutes, on
     const dockerfile = readFileSync(join(project, "Dockerfile"), "utf8").split("\n").map((l) => l.trim());
     const ci = dockerfile.findIndex((l) => /^RUN npm ci\b/.test(l));
     expect(ci, "the Dockerfile runs npm ci").toBeGreaterThan(0);
-    const patterns = readFileSync(join(project, ".dockerignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    const patterns = dockerIgnorePatterns(project);
     // What the COPY lines before npm ci bring from the context, each of which the context must hold.
     const workspace = join(work, "workspace");
     mkdirSync(workspace);
@@ -130,12 +116,3 @@ describe.skipIf("why" in found)("the README's install and first five minutes, on
     expect(readdirSync(join(workspace, "node_modules", "kubebuilder-ts"))).toContain("dist");
   }, STEP_TIMEOUT);
 });
-
-/** The newest modification time of any file under `dir`. */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
-  }
-  return newest;
-}

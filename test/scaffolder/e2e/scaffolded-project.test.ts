@@ -14,6 +14,7 @@ import { parse, parseAllDocuments } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpTransport } from "../../../src/runtime/client/transport.js";
 import { startTestEnv } from "../../../src/testing/index.js";
+import { dockerIgnored, dockerIgnorePatterns } from "../../helpers/dockerignore.js";
 import { nodeOfLine } from "../../helpers/node-line.js";
 import { realAssets, skipReal } from "../../helpers/real-kubernetes.js";
 import { expectOk, freePort, NPM, NPX, onNode, packPackage, REPO, type Run } from "../../helpers/npm-project.js";
@@ -47,23 +48,6 @@ function dockerStages(text: string): DockerStage[] {
     else stages.at(-1)!.instructions.push({ op: op!.toUpperCase(), args: args! });
   }
   return stages;
-}
-
-const GLOB_PARTS = new Map([["**/", "(?:.*/)?"], ["**", ".*"], ["*", "[^/]*"], ["?", "[^/]"]]);
-
-/** Whether .dockerignore's `patterns` leave `path` out of the build context (the last matching pattern decides). */
-function dockerIgnored(patterns: readonly string[], path: string): boolean {
-  let ignored = false;
-  for (const raw of patterns) {
-    const negated = raw.startsWith("!");
-    const glob = negated ? raw.slice(1) : raw;
-    const source = glob
-      .split(/(\*\*\/|\*\*|\*|\?)/)
-      .map((part) => GLOB_PARTS.get(part) ?? part.replace(/[.+^${}()|[\]\\]/g, "\\$&"))
-      .join("");
-    if (new RegExp(`^${source}(?:/.*)?$`).test(path)) ignored = !negated;
-  }
-  return ignored;
 }
 
 describe("a scaffolded project (kb init, create api, create webhook) builds, lints, tests and renders", () => {
@@ -225,7 +209,7 @@ describe("a scaffolded project (kb init, create api, create webhook) builds, lin
     // Both base images pinned by digest, the tag beside it; the builder runs on the build platform.
     expect(builder!.from).toMatch(/^--platform=\$BUILDPLATFORM node:24-trixie-slim@sha256:[0-9a-f]{64} AS builder$/);
     expect(runtime!.from).toMatch(/^gcr\.io\/distroless\/nodejs24-debian13:nonroot@sha256:[0-9a-f]{64}$/);
-    const patterns = readFileSync(join(project, ".dockerignore"), "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    const patterns = dockerIgnorePatterns(project);
     const context = join(work, "docker-context");
     const sourceFiles = readdirSync(project, { recursive: true, withFileTypes: true })
       .filter((e) => e.isFile())
